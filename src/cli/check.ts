@@ -1,0 +1,96 @@
+/** `faultline check <model>`: build one model, search it, print the result, exit by verdict. */
+import { check, type CheckOptions } from '../explore/check.ts';
+import type { CheckResult, Strategy } from '../explore/result.ts';
+import { instantiate, resolveParams, resolveVariant, type ModelDefinition } from '../model/definition.ts';
+import { InputError } from '../model/errors.ts';
+import { checkJson, type RunInfo } from '../report/json.ts';
+import { colors, formatResult } from '../report/text.ts';
+import { loadDefinition } from './load.ts';
+import { progressLine } from './progress.ts';
+
+export interface CheckCommandOptions {
+  readonly variant?: string;
+  readonly param: readonly string[];
+  readonly strategy: string;
+  readonly maxDepth?: string;
+  readonly maxStates?: string;
+  readonly timeLimit?: string;
+  readonly seed?: string;
+  readonly walks?: string;
+  readonly all?: boolean;
+  readonly json?: boolean;
+  readonly progress?: boolean;
+}
+
+/** Exit code of a verdict: 0 holds, 1 violated, 3 cut by a bound. */
+export function exitCode(result: CheckResult): number {
+  return result.verdict === 'holds' ? 0 : result.verdict === 'violated' ? 1 : 3;
+}
+
+/** Parse repeated `k=v` flags into a record, rejecting malformed ones. */
+export function parseAssignments(flag: string, items: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new InputError(`${flag} expects name=value, got "${item}"`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function nonNegativeInt(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) throw new InputError(`${flag} expects a non-negative integer, got "${raw}"`);
+  return Number(raw);
+}
+
+/** The search options given on the command line. */
+export function searchOptions(o: CheckCommandOptions): CheckOptions {
+  if (!['bfs', 'dfs', 'random'].includes(o.strategy)) {
+    throw new InputError(`--strategy must be bfs, dfs or random, got "${o.strategy}"`);
+  }
+  const timeLimit = o.timeLimit === undefined ? undefined : Number(o.timeLimit);
+  if (timeLimit !== undefined && !(timeLimit > 0)) throw new InputError(`--time-limit expects seconds > 0, got "${o.timeLimit}"`);
+  const walks = nonNegativeInt('--walks', o.walks);
+  return {
+    strategy: o.strategy as Strategy,
+    maxDepth: nonNegativeInt('--max-depth', o.maxDepth),
+    maxStates: nonNegativeInt('--max-states', o.maxStates),
+    timeLimitMs: timeLimit === undefined ? undefined : timeLimit * 1000,
+    seed: nonNegativeInt('--seed', o.seed),
+    walks,
+    all: o.all ?? false,
+  };
+}
+
+/** Resolve params and variant of `def` from the command line. */
+export function runInfo(def: ModelDefinition<any>, o: CheckCommandOptions): RunInfo {
+  const params = resolveParams(def, parseAssignments('--param', o.param));
+  const variant = resolveVariant(def, o.variant).name;
+  return { model: def.name, variant, params };
+}
+
+export async function checkCommand(modelName: string, o: CheckCommandOptions): Promise<number> {
+  const def = await loadDefinition(modelName);
+  const run = runInfo(def, o);
+  const options = searchOptions(o);
+  const model = instantiate(def, { params: run.params, variant: run.variant });
+  const progress = progressLine(o.progress !== false);
+  let result: CheckResult;
+  try {
+    result = check(model, { ...options, onProgress: progress.update });
+  } finally {
+    progress.done();
+  }
+  if (o.json) {
+    process.stdout.write(JSON.stringify(checkJson(run, result), null, 2) + '\n');
+  } else {
+    const c = colors(!!process.stdout.isTTY);
+    const params = Object.entries(run.params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    process.stdout.write(`${c.bold(run.model)} · variant ${run.variant}${params ? ` · ${params}` : ''}\n`);
+    process.stdout.write(formatResult(result, c) + '\n');
+  }
+  return exitCode(result);
+}

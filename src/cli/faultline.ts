@@ -1,0 +1,82 @@
+/**
+ * The `faultline` command line. Exit codes: 0 every property holds on the complete bounded
+ * space · 1 a property is violated · 2 bad usage, bad model or bad input (one line on stderr,
+ * a stack trace only with --debug) · 3 no violation found but the search was cut by a bound.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { InputError, ModelError } from '../model/errors.ts';
+import { allCommand } from './all.ts';
+import { checkCommand } from './check.ts';
+import { listCommand } from './list.ts';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function program(): Command {
+  const cli = new Command('faultline')
+    .description('Model checking for distributed protocols under faults')
+    .option('--debug', 'print stack traces of errors')
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .showSuggestionAfterError(false);
+
+  cli
+    .command('check')
+    .description('explore a model and check its properties')
+    .argument('<model>', 'a shipped model name, or a path to a .ts/.js module')
+    .option('--variant <name>', 'model variant (default: the first listed)')
+    .option('--param <name=value>', 'set a model parameter (repeatable)', collect, [])
+    .addOption(new Option('--strategy <kind>', 'search strategy').choices(['bfs', 'dfs', 'random']).default('bfs'))
+    .option('--max-depth <n>', 'explore paths of at most n steps')
+    .option('--max-states <n>', 'stop after n distinct states')
+    .option('--time-limit <seconds>', 'stop after this many seconds')
+    .option('--seed <n>', 'seed of the random simulation')
+    .option('--walks <n>', 'number of random walks (default 1000)')
+    .option('--all', 'keep searching after the first violation and report one per property')
+    .option('--json', 'print one JSON object on stdout')
+    .option('--no-progress', 'no live progress line on stderr')
+    .action(async (model, opts) => {
+      process.exitCode = await checkCommand(model, opts);
+    });
+
+  cli
+    .command('list')
+    .description('list the shipped models, their params, variants and properties')
+    .option('--json', 'print a JSON array')
+    .action((opts) => {
+      process.exitCode = listCommand(opts);
+    });
+
+  cli
+    .command('all')
+    .description('check every shipped model and variant at its defaults; exit 1 if any verdict is unexpected')
+    .option('--json', 'print the table as JSON')
+    .action((opts) => {
+      process.exitCode = allCommand(opts);
+    });
+
+  return cli;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  try {
+    await program().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      if (e.exitCode !== 0) process.stderr.write(`faultline: ${e.message.replace(/^error: /, '')}\n`);
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const known = e instanceof InputError || e instanceof ModelError;
+    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    process.stderr.write(`faultline: ${known ? '' : 'internal error: '}${message}\n`);
+    if (debug && e instanceof Error) {
+      process.stderr.write(`${e.stack}\n`);
+      if (e.cause instanceof Error) process.stderr.write(`caused by: ${e.cause.stack}\n`);
+    }
+    process.exitCode = 2;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,171 @@
+/**
+ * Breadth-first search: every state is first reached along a shortest path, so the first
+ * counterexample found for a property is a shortest one.
+ *
+ * Visited states are fingerprints only. Each state id has a parent id and the index of the
+ * action that reached it, in typed columns; a trace is rebuilt by re-executing those choices.
+ * BFS hands out ids level by level, so the frontier's ids are a contiguous range and the
+ * frontier itself is just an array of states.
+ */
+import type { Model } from '../model/model.ts';
+import { FingerprintSet, IntColumn } from '../state/fingerprint-set.ts';
+import { fingerprintInto } from '../state/fingerprint.ts';
+import type { Path } from '../trace/trace.ts';
+import type { SafetyMonitor } from './monitor.ts';
+import { POLL_EVERY, SearchClock, type SearchOptions, type SearchOutcome } from './options.ts';
+import type { Bound } from './result.ts';
+
+/** The visited-state store of a BFS: fingerprints plus (parent, action) links. */
+export class StateStore {
+  readonly seen = new FingerprintSet();
+  /** Parent id, or `-1 - initIndex` for an initial state. */
+  readonly parent = new IntColumn();
+  readonly via = new IntColumn();
+  private readonly fp = new Int32Array(2);
+
+  constructor(private readonly view: ((s: unknown) => unknown) | undefined) {}
+
+  /** Insert a state: its new id, or `-1 - id` when already present. */
+  add(s: unknown, parent: number, via: number): number {
+    fingerprintInto(this.view ? this.view(s) : s, this.fp);
+    const id = this.seen.add(this.fp[0], this.fp[1]);
+    if (id >= 0) {
+      this.parent.push(parent);
+      this.via.push(via);
+    }
+    return id;
+  }
+
+  /** Whether a state is already stored, without inserting it. */
+  has(s: unknown): boolean {
+    fingerprintInto(this.view ? this.view(s) : s, this.fp);
+    return this.seen.get(this.fp[0], this.fp[1]) >= 0;
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  /** The choices that lead from an initial state to `id`, plus optional further steps. */
+  path(id: number, ...then: number[]): Path {
+    const actions: number[] = [];
+    let cur = id;
+    while (this.parent.get(cur) >= 0) {
+      actions.push(this.via.get(cur));
+      cur = this.parent.get(cur);
+    }
+    actions.reverse();
+    actions.push(...then);
+    return { initIndex: -1 - this.parent.get(cur), actions };
+  }
+}
+
+export function bfs<S, A>(
+  model: Model<S, A>,
+  monitor: SafetyMonitor<S, A>,
+  options: SearchOptions,
+  store: StateStore = new StateStore(model.view?.bind(model) as ((s: unknown) => unknown) | undefined),
+): SearchOutcome {
+  const clock = new SearchClock(options);
+  const maxDepth = options.maxDepth ?? Infinity;
+  const maxStates = options.maxStates ?? Infinity;
+  const within = model.within?.bind(model);
+  let generated = 0;
+  let depth = 0;
+  let boundary = 0;
+  let cutBy: Bound | null = null;
+
+  let frontier: S[] = [];
+  let levelStart = 0;
+  const inits = model.init();
+  for (let i = 0; i < inits.length && !monitor.done; i++) {
+    generated++;
+    if (store.size >= maxStates && !store.has(inits[i])) {
+      cutBy = 'max-states';
+      break;
+    }
+    const id = store.add(inits[i], -1 - i, -1);
+    if (id < 0) continue;
+    frontier.push(inits[i]);
+    monitor.state(inits[i], 1, () => store.path(id));
+  }
+  if (frontier.length > 0) depth = 1;
+
+  let pollCountdown = POLL_EVERY;
+  const progress = () => ({
+    distinctStates: store.size,
+    generatedStates: generated,
+    depth,
+    queue: frontier.length,
+    elapsedMs: clock.elapsed(),
+  });
+
+  // `steps` is the distance of the frontier from init.
+  search: for (let steps = 0; frontier.length > 0 && !monitor.done && cutBy === null; steps++) {
+    const lastLevel = steps >= maxDepth;
+    const nextFrontier: S[] = [];
+    const nextStart = store.size;
+    for (let k = 0; k < frontier.length; k++) {
+      const s = frontier[k];
+      const id = levelStart + k;
+      if (within && !within(s)) {
+        boundary++;
+        continue;
+      }
+      const enabled = model.actions(s);
+      if (enabled.length === 0) {
+        monitor.stuck(s, () => store.path(id));
+        if (monitor.done) break search;
+        continue;
+      }
+      for (let ai = 0; ai < enabled.length; ai++) {
+        const a = enabled[ai];
+        const t = model.next(s, a);
+        generated++;
+        if (--pollCountdown === 0) {
+          pollCountdown = POLL_EVERY;
+          if (clock.poll(progress)) {
+            cutBy = 'time-limit';
+            break search;
+          }
+        }
+        if (lastLevel) {
+          // Beyond the depth bound: only learn whether the bound cut anything off.
+          if (!store.has(t)) cutBy = 'max-depth';
+          else if (monitor.checksSteps) monitor.step(s, a, t, () => store.path(id, ai));
+          continue;
+        }
+        if (monitor.checksSteps) {
+          monitor.step(s, a, t, () => store.path(id, ai));
+          if (monitor.done) break search;
+        }
+        if (store.size >= maxStates) {
+          if (!store.has(t)) {
+            cutBy = 'max-states';
+            break search;
+          }
+          continue;
+        }
+        const tid = store.add(t, id, ai);
+        if (tid < 0) continue;
+        nextFrontier.push(t);
+        monitor.state(t, steps + 2, () => store.path(tid));
+        if (monitor.done) break search;
+      }
+      if (monitor.done) break search;
+    }
+    if (nextFrontier.length > 0) depth = steps + 2;
+    frontier = nextFrontier;
+    levelStart = nextStart;
+  }
+
+  return {
+    distinctStates: store.size,
+    generatedStates: generated,
+    depth,
+    boundaryStates: boundary,
+    cutBy,
+    stoppedEarly: monitor.done,
+    durationMs: clock.elapsed(),
+  };
+}

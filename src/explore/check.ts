@@ -1,0 +1,116 @@
+/**
+ * `check`: run one search strategy over a model and turn its findings into a result: verdict,
+ * statistics, a status per property and a readable trace per counterexample.
+ */
+import { ModelError, describeError } from '../model/errors.ts';
+import type { Model } from '../model/model.ts';
+import { isSafety } from '../model/property.ts';
+import { buildTrace } from '../trace/trace.ts';
+import { bfs } from './bfs.ts';
+import { dfs } from './dfs.ts';
+import { DEADLOCK, SafetyMonitor } from './monitor.ts';
+import type { SearchOptions, SearchOutcome } from './options.ts';
+import { randomWalks } from './random.ts';
+import {
+  collisionProbability,
+  type CheckResult,
+  type PropertyStatus,
+  type Strategy,
+  type Verdict,
+  type Violation,
+} from './result.ts';
+
+export interface CheckOptions extends SearchOptions {
+  readonly strategy?: Strategy;
+  /** Seed for `random` (default: derived from the clock, and reported). */
+  readonly seed?: number;
+  /** Walks for `random`. */
+  readonly walks?: number;
+}
+
+/** A fresh seed for a random simulation when the user gave none. */
+export function freshSeed(): number {
+  return (Date.now() ^ (process.pid << 16)) >>> 0;
+}
+
+export function check<S, A>(model: Model<S, A>, options: CheckOptions = {}): CheckResult {
+  const strategy = options.strategy ?? 'bfs';
+  const monitor = new SafetyMonitor(model, options.all ?? false);
+  const seed = strategy === 'random' ? (options.seed ?? freshSeed()) : undefined;
+  let outcome: SearchOutcome;
+  try {
+    if (strategy === 'bfs') outcome = bfs(model, monitor, options);
+    else if (strategy === 'dfs') outcome = dfs(model, monitor, options);
+    else outcome = randomWalks(model, monitor, { ...options, seed: seed! });
+  } catch (e) {
+    if (e instanceof ModelError) throw e;
+    throw new ModelError(`the model threw during the search: ${describeError(e)}`, e);
+  }
+  return summarise(model, monitor, strategy, outcome, seed);
+}
+
+function summarise<S, A>(
+  model: Model<S, A>,
+  monitor: SafetyMonitor<S, A>,
+  strategy: Strategy,
+  outcome: SearchOutcome,
+  seed: number | undefined,
+): CheckResult {
+  const complete = outcome.cutBy === null && !outcome.stoppedEarly;
+  const violated = new Set(monitor.found.map((v) => v.property));
+  const violations: Violation[] = monitor.found.map((v) => ({ ...v, trace: buildTrace(model, v.path) }));
+
+  const properties: PropertyStatus[] = [];
+  for (const p of model.properties) {
+    if (!isSafety(p)) {
+      properties.push({ name: p.name, kind: p.kind, status: 'unknown', description: p.description });
+      continue;
+    }
+    if (p.kind === 'sometimes') {
+      const witnessDepth = monitor.witnessDepth.get(p.name);
+      if (witnessDepth !== undefined) {
+        properties.push({ name: p.name, kind: p.kind, status: 'holds', description: p.description, witnessDepth });
+      } else if (complete) {
+        properties.push({ name: p.name, kind: p.kind, status: 'violated', description: p.description });
+        violations.push({ property: p.name, kind: 'sometimes', description: p.description, path: null, trace: null });
+      } else {
+        properties.push({ name: p.name, kind: p.kind, status: 'unknown', description: p.description });
+      }
+      continue;
+    }
+    properties.push({
+      name: p.name,
+      kind: p.kind,
+      status: violated.has(p.name) ? 'violated' : complete ? 'holds' : 'unknown',
+      description: p.description,
+    });
+  }
+  if (monitor.checkDeadlock) {
+    properties.push({
+      name: DEADLOCK,
+      kind: 'deadlock',
+      status: violated.has(DEADLOCK) ? 'violated' : complete ? 'holds' : 'unknown',
+      description: 'no reachable state that is not a legal end state is without an enabled action',
+    });
+  }
+
+  const verdict: Verdict = violations.length > 0 ? 'violated' : complete ? 'holds' : 'incomplete';
+  const seconds = outcome.durationMs / 1000;
+  return {
+    strategy,
+    verdict,
+    cutBy: outcome.cutBy,
+    ...(seed === undefined ? {} : { seed }),
+    stats: {
+      distinctStates: outcome.distinctStates,
+      generatedStates: outcome.generatedStates,
+      depth: outcome.depth,
+      durationMs: Math.round(outcome.durationMs),
+      statesPerSecond: seconds > 0 ? Math.round(outcome.distinctStates / seconds) : outcome.distinctStates,
+      collisionProbability: collisionProbability(outcome.distinctStates, outcome.generatedStates),
+      boundaryStates: outcome.boundaryStates,
+    },
+    properties,
+    violations,
+  };
+}

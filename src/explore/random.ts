@@ -1,0 +1,103 @@
+/**
+ * Random simulation: seeded random walks from the initial states, for spaces too big to
+ * enumerate. It can find violations but never prove their absence, so without one its verdict is
+ * `incomplete`. The walks come from fast-check's seeded generator (pure-rand's xoroshiro128+):
+ * the same seed replays the same walks.
+ */
+import fc from 'fast-check';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { Model } from '../model/model.ts';
+import { FingerprintSet } from '../state/fingerprint-set.ts';
+import { fingerprintInto } from '../state/fingerprint.ts';
+import type { Path } from '../trace/trace.ts';
+import type { SafetyMonitor } from './monitor.ts';
+import { POLL_EVERY, SearchClock, type SearchOptions, type SearchOutcome } from './options.ts';
+import type { Bound } from './result.ts';
+
+export interface RandomOptions extends SearchOptions {
+  readonly seed: number;
+  /** Number of walks (default 1000). */
+  readonly walks?: number;
+}
+
+export const DEFAULT_WALKS = 1000;
+/** Walk length when no `maxDepth` is given. */
+export const DEFAULT_WALK_DEPTH = 100;
+
+export function randomWalks<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, options: RandomOptions): SearchOutcome {
+  const clock = new SearchClock(options);
+  const rng = new fc.Random(xoroshiro128plus(options.seed));
+  const walks = options.walks ?? DEFAULT_WALKS;
+  const maxDepth = options.maxDepth ?? DEFAULT_WALK_DEPTH;
+  const maxStates = options.maxStates ?? Infinity;
+  const within = model.within?.bind(model);
+  const seen = new FingerprintSet();
+  const fp = new Int32Array(2);
+  const inits = model.init();
+  let generated = 0;
+  let deepest = 0;
+  let boundary = 0;
+  let cutBy: Bound | null = 'random-walks';
+  let pollCountdown = POLL_EVERY;
+  let walksLeft = walks;
+
+  const record = (s: S): void => {
+    fingerprintInto(model.view ? model.view(s) : s, fp);
+    if (seen.size < maxStates) seen.add(fp[0], fp[1]);
+  };
+
+  walking: for (; walksLeft > 0 && !monitor.done && inits.length > 0; walksLeft--) {
+    const initIndex = rng.nextInt(0, inits.length - 1);
+    const choices: number[] = [];
+    const path = (): Path => ({ initIndex, actions: [...choices] });
+    let s = inits[initIndex];
+    generated++;
+    record(s);
+    monitor.state(s, 1, path);
+    for (let steps = 0; steps < maxDepth && !monitor.done; steps++) {
+      if (within && !within(s)) {
+        boundary++;
+        break;
+      }
+      const enabled = model.actions(s);
+      if (enabled.length === 0) {
+        monitor.stuck(s, path);
+        break;
+      }
+      const ai = rng.nextInt(0, enabled.length - 1);
+      const t = model.next(s, enabled[ai]);
+      generated++;
+      choices.push(ai);
+      deepest = Math.max(deepest, choices.length + 1);
+      if (monitor.checksSteps) monitor.step(s, enabled[ai], t, path);
+      record(t);
+      monitor.state(t, choices.length + 1, path);
+      s = t;
+      if (--pollCountdown === 0) {
+        pollCountdown = POLL_EVERY;
+        if (
+          clock.poll(() => ({
+            distinctStates: seen.size,
+            generatedStates: generated,
+            depth: deepest,
+            queue: walksLeft,
+            elapsedMs: clock.elapsed(),
+          }))
+        ) {
+          cutBy = 'time-limit';
+          break walking;
+        }
+      }
+    }
+  }
+
+  return {
+    distinctStates: seen.size,
+    generatedStates: generated,
+    depth: deepest,
+    boundaryStates: boundary,
+    cutBy,
+    stoppedEarly: monitor.done,
+    durationMs: clock.elapsed(),
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * faultline's public API: what a model module imports (`import { always } from 'faultline'`).
+ * @module
+ */
+export type { Model, StepInfo, StepKind } from './model/model.ts';
+export type { ModelDefinition, ParamSpec, VariantSpec, BuildConfig, Params, ParamValue } from './model/definition.ts';
+export {
+  always,
+  transition,
+  sometimes,
+  eventually,
+  leadsTo,
+  alwaysEventually,
+  type Property,
+  type PropertyKind,
+} from './model/property.ts';
+export { InputError, ModelError } from './model/errors.ts';
+export { check, type CheckOptions } from './explore/check.ts';
+export type { CheckResult, Verdict, Violation, PropertyStatus, Stats } from './explore/result.ts';
+export { fingerprint, fingerprintHex } from './state/fingerprint.ts';
+export { buildTrace, type Trace, type TraceStep, type Path } from './trace/trace.ts';

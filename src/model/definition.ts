@@ -1,0 +1,99 @@
+/**
+ * A shipped (or user-supplied) model module: a named, parameterised family of models with
+ * variants. `faultline list` describes it; `faultline check` builds one model from it.
+ */
+import { InputError, ModelError, describeError } from './errors.ts';
+import type { Model } from './model.ts';
+
+export type ParamValue = number | string | boolean;
+export type Params = Readonly<Record<string, ParamValue>>;
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly default: ParamValue;
+  readonly description: string;
+  /** Inclusive bounds for integer params. */
+  readonly min?: number;
+  readonly max?: number;
+  /** Allowed values for string params. */
+  readonly choices?: readonly string[];
+}
+
+export interface VariantSpec {
+  readonly name: string;
+  /** What this variant is meant to show at its default params. */
+  readonly expect: 'holds' | 'violated';
+  readonly description: string;
+}
+
+/** What a definition's `build` receives. `extra` carries layer-specific options (fault budgets). */
+export interface BuildConfig {
+  readonly params: Params;
+  readonly variant: string;
+}
+
+export interface ModelDefinition<C extends BuildConfig = BuildConfig> {
+  readonly name: string;
+  readonly description: string;
+  readonly params: readonly ParamSpec[];
+  /** The first variant is the default. */
+  readonly variants: readonly VariantSpec[];
+  /** Build one model. Throw `InputError` for parameter combinations that make no sense. */
+  build(config: C): Model<any, any>;
+}
+
+/** Parse `raw` as a value for `spec`, or throw an `InputError` naming the problem. */
+export function parseParam(model: string, spec: ParamSpec, raw: string): ParamValue {
+  const where = `param ${spec.name} of ${model}`;
+  if (typeof spec.default === 'number') {
+    if (!/^-?\d+$/.test(raw.trim())) throw new InputError(`${where} must be an integer, got "${raw}"`);
+    const n = Number(raw);
+    if (spec.min !== undefined && n < spec.min) throw new InputError(`${where} must be ≥ ${spec.min}, got ${n}`);
+    if (spec.max !== undefined && n > spec.max) throw new InputError(`${where} must be ≤ ${spec.max}, got ${n}`);
+    return n;
+  }
+  if (typeof spec.default === 'boolean') {
+    if (raw === 'true') return true;
+    if (raw === 'false') return false;
+    throw new InputError(`${where} must be true or false, got "${raw}"`);
+  }
+  if (spec.choices && !spec.choices.includes(raw)) {
+    throw new InputError(`${where} must be one of ${spec.choices.join(', ')}, got "${raw}"`);
+  }
+  return raw;
+}
+
+/** The full parameter record: defaults overridden by `overrides` (already-parsed values). */
+export function resolveParams(def: ModelDefinition<any>, overrides: Readonly<Record<string, string>>): Params {
+  const params: Record<string, ParamValue> = {};
+  for (const spec of def.params) params[spec.name] = spec.default;
+  for (const [name, raw] of Object.entries(overrides)) {
+    const spec = def.params.find((p) => p.name === name);
+    if (!spec) {
+      const known = def.params.map((p) => p.name).join(', ') || 'none';
+      throw new InputError(`unknown param "${name}" for ${def.name} (params: ${known})`);
+    }
+    params[name] = parseParam(def.name, spec, raw);
+  }
+  return params;
+}
+
+/** The variant named `name` (default: the first), or an `InputError` listing the known ones. */
+export function resolveVariant(def: ModelDefinition<any>, name: string | undefined): VariantSpec {
+  if (name === undefined) return def.variants[0];
+  const v = def.variants.find((x) => x.name === name);
+  if (!v) {
+    throw new InputError(`unknown variant "${name}" for ${def.name} (variants: ${def.variants.map((x) => x.name).join(', ')})`);
+  }
+  return v;
+}
+
+/** Build a model from its definition, turning a throw from the model's code into a `ModelError`. */
+export function instantiate<C extends BuildConfig>(def: ModelDefinition<C>, config: C): Model<any, any> {
+  try {
+    return def.build(config);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new ModelError(`${def.name} could not be built: ${describeError(e)}`, e);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The one contract every layer shares: a transition system with properties.
+ *
+ * States are immutable plain data (objects, arrays, Sets, Maps, primitives). Actions are values
+ * too; `actions(s)` lists the enabled ones in a deterministic order, so that a trace can be stored
+ * as action indices and rebuilt by re-execution.
+ */
+import type { Property } from './property.ts';
+
+/** What kind of thing a step is; faults are steps like any other, so traces read as stories. */
+export type StepKind =
+  | 'init'
+  | 'action'
+  | 'deliver'
+  | 'drop'
+  | 'duplicate'
+  | 'partition'
+  | 'heal'
+  | 'crash'
+  | 'recover'
+  | 'pause'
+  | 'resume'
+  | 'tick'
+  | 'timer'
+  | 'local'
+  | 'byzantine'
+  | 'round';
+
+/** Step kinds that are injected by the fault model rather than taken by the protocol. */
+export const FAULT_STEP_KINDS: ReadonlySet<StepKind> = new Set<StepKind>([
+  'drop',
+  'duplicate',
+  'partition',
+  'heal',
+  'crash',
+  'recover',
+  'pause',
+  'resume',
+  'byzantine',
+]);
+
+/** Structured description of one action, for reports (swim lanes, arrows, fault marks). */
+export interface StepInfo {
+  readonly kind: StepKind;
+  /** The node that takes the step (for local, timer, crash, …). */
+  readonly node?: string;
+  /** Sender and recipient of the message the step concerns (deliver, drop, duplicate, byzantine). */
+  readonly from?: string;
+  readonly to?: string;
+  /** Short name of the message, e.g. `Prepared`. */
+  readonly message?: string;
+}
+
+export interface Model<S, A> {
+  /** The initial states (usually one; several when, e.g., every traitor placement is explored). */
+  init(): readonly S[];
+  /** Enabled actions in `s`, in a deterministic order. */
+  actions(s: S): readonly A[];
+  /** The successor of `s` under `a`. Must not mutate `s`. */
+  next(s: S, a: A): S;
+  /** A human label for an action, e.g. `deliver Prepared rm2→tm`. */
+  label(a: A): string;
+  /** Structured description of an action for reports; defaults to `{ kind: 'action' }`. */
+  step?(a: A): StepInfo;
+  readonly properties: readonly Property<S, A>[];
+  /**
+   * What identifies a state for hashing (like TLC's VIEW): drop bookkeeping, or canonicalise
+   * symmetric states. States with equal views are treated as one.
+   */
+  view?(s: S): unknown;
+  /** What a trace shows of a state; defaults to the state itself. */
+  show?(s: S): unknown;
+  /** A legal end state: no enabled action here is not a deadlock. */
+  terminal?(s: S): boolean;
+  /**
+   * The state constraint (TLC's CONSTRAINT): states outside it are reached and checked but not
+   * expanded. It is part of the model's bounds, like a constant.
+   */
+  within?(s: S): boolean;
+  /** Report non-terminal states without enabled actions (default true). */
+  readonly checkDeadlock?: boolean;
+  /** Participants, in lane order, for sequence charts. */
+  readonly nodes?: readonly string[];
+}
+
+/** The step description of `a`, with the default for models that do not describe steps. */
+export function stepInfo<S, A>(model: Model<S, A>, a: A): StepInfo {
+  return model.step ? model.step(a) : { kind: 'action' };
+}

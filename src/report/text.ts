@@ -1,0 +1,82 @@
+/** Terminal output: results, property tables and traces as numbered steps with state diffs. */
+import pc from 'picocolors';
+import type { CheckResult } from '../explore/result.ts';
+import type { Trace } from '../trace/trace.ts';
+import { diff, flatten } from './diff.ts';
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+export function colors(enabled: boolean): Colors {
+  return pc.createColors(enabled);
+}
+
+/** A trace as numbered steps; each shows the step kind, the label and what changed. */
+export function formatTrace(trace: Trace, c: Colors): string {
+  const lines: string[] = [];
+  const width = String(trace.steps.length - 1).length;
+  trace.steps.forEach((step, i) => {
+    const num = String(step.index).padStart(width);
+    if (trace.loopStart !== null && i === trace.loopStart) lines.push(c.magenta(`${' '.repeat(width)}  ↻ loop starts here`));
+    if (i === 0) {
+      lines.push(`${num}. ${c.dim('init')}`);
+      for (const [path, value] of flatten(step.state)) lines.push(`${' '.repeat(width)}     ${path} = ${value}`);
+      return;
+    }
+    const kind = step.kind === 'action' ? '' : c.dim(`[${step.kind}] `);
+    lines.push(`${num}. ${kind}${c.bold(step.action)}`);
+    for (const ch of diff(trace.steps[i - 1].state, step.state)) {
+      const before = ch.before === undefined ? '' : c.red(ch.before) + ' → ';
+      lines.push(`${' '.repeat(width)}     ${ch.path}: ${before}${ch.after === undefined ? c.red('(gone)') : c.green(ch.after)}`);
+    }
+  });
+  if (trace.loopStart !== null) lines.push(c.magenta(`${' '.repeat(width)}  ↻ back to step ${trace.loopStart}`));
+  return lines.join('\n');
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** The statistics line(s) of a result. */
+export function formatStats(result: CheckResult): string {
+  const s = result.stats;
+  const lines = [
+    `${result.strategy}: ${fmt(s.distinctStates)} distinct states, ${fmt(s.generatedStates)} generated, depth ${s.depth}, ` +
+      `${(s.durationMs / 1000).toFixed(2)} s (${fmt(s.statesPerSecond)} states/s)`,
+  ];
+  if (result.seed !== undefined) lines.push(`seed ${result.seed} (rerun with --seed ${result.seed})`);
+  if (s.boundaryStates > 0) lines.push(`${fmt(s.boundaryStates)} states at the model's constraint were not expanded`);
+  lines.push(`fingerprint collision probability ≈ ${s.collisionProbability.toExponential(1)} (optimistic)`);
+  return lines.join('\n');
+}
+
+const BOUND_TEXT: Record<string, string> = {
+  'max-depth': 'the depth bound (--max-depth)',
+  'max-states': 'the state bound (--max-states)',
+  'time-limit': 'the time limit (--time-limit)',
+  'random-walks': 'random simulation, which samples behaviours and cannot cover the space',
+};
+
+/** The full human report of one check. */
+export function formatResult(result: CheckResult, c: Colors): string {
+  const out: string[] = [formatStats(result), ''];
+  for (const p of result.properties) {
+    const mark = p.status === 'holds' ? c.green('✓') : p.status === 'violated' ? c.red('✗') : c.yellow('?');
+    const note =
+      p.kind === 'sometimes' && p.status === 'violated'
+        ? ' — never reached'
+        : p.witnessDepth !== undefined
+          ? ` — first reached at depth ${p.witnessDepth}`
+          : '';
+    out.push(`  ${mark} ${p.name} ${c.dim(`(${p.kind})`)}${note}`);
+  }
+  for (const v of result.violations) {
+    if (!v.trace) continue;
+    out.push('', c.red(c.bold(`✗ ${v.property} (${v.kind}) violated in ${v.trace.steps.length - 1} steps`)));
+    if (v.description) out.push(c.dim(`  ${v.description}`));
+    out.push(formatTrace(v.trace, c));
+  }
+  out.push('');
+  if (result.verdict === 'holds') out.push(c.green('verdict: holds — every property holds on the complete bounded space'));
+  else if (result.verdict === 'violated') out.push(c.red(`verdict: violated — ${result.violations.map((v) => v.property).join(', ')}`));
+  else out.push(c.yellow(`verdict: incomplete — no violation found, but the search was cut by ${BOUND_TEXT[result.cutBy ?? ''] ?? 'a bound'}`));
+  return out.join('\n');
+}

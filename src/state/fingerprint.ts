@@ -1,0 +1,239 @@
+/**
+ * Canonical 64-bit fingerprints of immutable plain data.
+ *
+ * Equality is structural: object key order and `Set`/`Map` insertion order do not matter, array
+ * order does, and every primitive type is tagged so `1`, `"1"`, `true`, `null`, `undefined` and
+ * `1n` all differ. `0` and `-0` are equal, as are two `NaN`s.
+ *
+ * The hash is computed as two 32-bit lanes so that it stays in small-integer arithmetic.
+ * Unordered collections combine their entries by addition of well-mixed entry hashes, which is
+ * order-independent without sorting.
+ *
+ * Because states are immutable and successor states share unchanged parts with their parent,
+ * the hash of every object and array is memoised on the object itself (under a symbol, not
+ * enumerable): hashing a successor only walks the parts that changed.
+ */
+
+/** A 64-bit fingerprint as two unsigned 32-bit halves. */
+export interface Fingerprint {
+  readonly hi: number;
+  readonly lo: number;
+}
+
+
+// Output registers of hashInto: avoids allocating a pair per visited value.
+let outHi = 0;
+let outLo = 0;
+
+const floatView = new Float64Array(1);
+const floatBits = new Int32Array(floatView.buffer);
+
+const T_UNDEFINED = 0x1b873593;
+const T_NULL = 0x2d2816fe;
+const T_TRUE = 0x3c6ef372;
+const T_FALSE = 0x4a7c15f9;
+const T_INT = 0x5bd1e995;
+const T_FLOAT = 0x68e31da4;
+const T_STRING = 0x7feb352d;
+const T_BIGINT = 0x846ca68b;
+const T_ARRAY = 0x9e3779b9;
+const T_OBJECT = 0xa54ff53a;
+const T_SET = 0xb7e15162;
+const T_MAP = 0xc2b2ae35;
+const T_TYPED = 0xd6e8feb8;
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
+/** Final avalanche of a lane pair, each output lane depending on both inputs. */
+function finish(hi: number, lo: number, tag: number, length: number): void {
+  hi = fmix((hi ^ tag) + Math.imul(length, 0x27d4eb2f));
+  lo = fmix((lo ^ Math.imul(tag, 0x165667b1)) + length + hi);
+  outHi = fmix(hi + Math.imul(lo, 0x9e3779b1));
+  outLo = lo;
+}
+
+/**
+ * Hashes of recently seen strings. States repeat the same few strings (keys, enum-like values)
+ * millions of times; V8 keeps a hash inside each string, so a Map lookup beats re-hashing.
+ */
+const stringCache = new Map<string, number[]>();
+const STRING_CACHE_LIMIT = 1 << 16;
+
+function hashString(s: string, tag: number): void {
+  if (tag === T_STRING) {
+    const cached = stringCache.get(s);
+    if (cached !== undefined) {
+      outHi = cached[0];
+      outLo = cached[1];
+      return;
+    }
+  }
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x5bd1e995) ^ c;
+  }
+  finish(h1, h2, tag, s.length);
+  if (tag === T_STRING && stringCache.size < STRING_CACHE_LIMIT) stringCache.set(s, [outHi, outLo]);
+}
+
+/**
+ * Numbers and constants yield raw lane pairs, not avalanched ones: every combiner (sequence
+ * blocks, entry mixing, the final `finish`) mixes its inputs, so leaves need only be distinct.
+ */
+function hashNumber(n: number): void {
+  if ((n | 0) === n) {
+    outHi = n;
+    outLo = T_INT;
+  } else {
+    floatView[0] = n !== n ? NaN : n;
+    outHi = floatBits[0];
+    outLo = floatBits[1] ^ T_FLOAT;
+  }
+}
+
+/** Entry hash for key/value pairs of unordered collections: both lanes see all 128 input bits. */
+function entry(kHi: number, kLo: number, vHi: number, vLo: number): void {
+  outHi = fmix(kHi ^ Math.imul((vHi << 13) | (vHi >>> 19), 0xcc9e2d51) ^ Math.imul(vLo, 0x1b873593));
+  outLo = fmix(kLo ^ Math.imul((vLo << 17) | (vLo >>> 15), 0x85ebca6b) ^ Math.imul(vHi, 0xe6546b64) ^ outHi);
+}
+
+/** Murmur3-style block mixing of one 64-bit element per step, one lane per half. */
+function hashSequence(items: ArrayLike<unknown>, tag: number): void {
+  let h1 = tag;
+  let h2 = ~tag;
+  for (let i = 0; i < items.length; i++) {
+    hashInto(items[i]);
+    let k1 = Math.imul(outHi, 0xcc9e2d51);
+    k1 = Math.imul((k1 << 15) | (k1 >>> 17), 0x1b873593);
+    h1 ^= k1;
+    h1 = Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64;
+    let k2 = Math.imul(outLo ^ ((outHi << 16) | (outHi >>> 16)), 0x85ebca6b);
+    k2 = Math.imul((k2 << 17) | (k2 >>> 15), 0xc2b2ae35);
+    h2 ^= k2;
+    h2 = Math.imul((h2 << 15) | (h2 >>> 17), 5) + 0x38495ab5;
+  }
+  finish(h1, h2, tag, items.length);
+}
+
+function hashObject(o: object): void {
+  let h1 = 0;
+  let h2 = 0;
+  let count = 0;
+  for (const key in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, key)) continue;
+    hashInto((o as Record<string, unknown>)[key]);
+    const vHi = outHi;
+    const vLo = outLo;
+    hashString(key, T_STRING);
+    entry(outHi, outLo, vHi, vLo);
+    h1 = (h1 + outHi) | 0;
+    h2 = (h2 + outLo) | 0;
+    count++;
+  }
+  finish(h1, h2, T_OBJECT, count);
+}
+
+function hashSet(set: ReadonlySet<unknown>): void {
+  let h1 = 0;
+  let h2 = 0;
+  for (const v of set) {
+    hashInto(v);
+    entry(outHi, outLo, 0x2545f491, 0x4f6cdd1d);
+    h1 = (h1 + outHi) | 0;
+    h2 = (h2 + outLo) | 0;
+  }
+  finish(h1, h2, T_SET, set.size);
+}
+
+function hashMap(map: ReadonlyMap<unknown, unknown>): void {
+  let h1 = 0;
+  let h2 = 0;
+  for (const [k, v] of map) {
+    hashInto(v);
+    const vHi = outHi;
+    const vLo = outLo;
+    hashInto(k);
+    entry(outHi, outLo, vHi, vLo);
+    h1 = (h1 + outHi) | 0;
+    h2 = (h2 + outLo) | 0;
+  }
+  finish(h1, h2, T_MAP, map.size);
+}
+
+function hashComposite(o: object): void {
+  if (Array.isArray(o)) return hashSequence(o, T_ARRAY);
+  const proto = Object.getPrototypeOf(o);
+  if (proto === Object.prototype || proto === null) hashObject(o);
+  else if (o instanceof Set) hashSet(o);
+  else if (o instanceof Map) hashMap(o);
+  else if (ArrayBuffer.isView(o)) {
+    hashString(o.constructor.name, T_TYPED);
+    hashSequence(o as unknown as ArrayLike<number>, outHi ^ outLo);
+  } else if (typeof o === 'function') throw new TypeError('a function is not plain data and cannot be part of a state');
+  else hashObject(o);
+}
+
+function hashInto(v: unknown): void {
+  switch (typeof v) {
+    case 'number':
+      hashNumber(v);
+      return;
+    case 'string':
+      hashString(v, T_STRING);
+      return;
+    case 'boolean':
+      outHi = v ? T_TRUE : T_FALSE;
+      outLo = T_TRUE;
+      return;
+    case 'undefined':
+      outHi = T_UNDEFINED;
+      outLo = T_UNDEFINED;
+      return;
+    case 'bigint':
+      hashString(v.toString(16), T_BIGINT);
+      return;
+    case 'object':
+      if (v === null) {
+        outHi = T_NULL;
+        outLo = T_NULL;
+      } else hashComposite(v);
+      return;
+    default:
+      throw new TypeError(`a ${typeof v} is not plain data and cannot be part of a state`);
+  }
+}
+
+/** Hash `value` and avalanche the result, so that even a bare primitive gets a full fingerprint. */
+function hashTop(value: unknown): void {
+  hashInto(value);
+  finish(outHi, outLo, 0x3243f6a8, 0);
+}
+
+/** Fingerprint `value`, writing the halves into `out[0]` (hi) and `out[1]` (lo). */
+export function fingerprintInto(value: unknown, out: Int32Array): void {
+  hashTop(value);
+  out[0] = outHi;
+  out[1] = outLo;
+}
+
+/** Fingerprint `value` as a `{ hi, lo }` pair. */
+export function fingerprint(value: unknown): Fingerprint {
+  hashTop(value);
+  return { hi: outHi >>> 0, lo: outLo >>> 0 };
+}
+
+/** Fingerprint `value` as 16 hex digits, for display and JSON. */
+export function fingerprintHex(value: unknown): string {
+  hashTop(value);
+  return (outHi >>> 0).toString(16).padStart(8, '0') + (outLo >>> 0).toString(16).padStart(8, '0');
+}

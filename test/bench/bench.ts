@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: speed and memory figures (not timed tests). Each case runs in a fresh child
+ * process so its peak memory is its own. Reference figures are from ../shared/baselines (TLC and
+ * SPIN on TwoPhase, 2-core machine, medians of 3).
+ *
+ *   npm run bench                 all cases
+ *   npm run bench -- tpc-8        one case
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { markdownTable } from 'markdown-table';
+import { definition as twoPhaseCommit } from '../../models/two-phase-commit/index.ts';
+import { check } from '../../src/explore/check.ts';
+import { instantiate } from '../../src/model/definition.ts';
+
+interface Case {
+  readonly name: string;
+  readonly what: string;
+  /** Reference timings in seconds from ../shared/baselines. */
+  readonly tlc?: number;
+  readonly spin?: number;
+  run(): { distinct: number; generated: number; seconds: number; extra?: string };
+}
+
+function tpc(rms: number, tlc: number, spin: number): Case {
+  return {
+    name: `tpc-${rms}`,
+    what: `two-phase-commit rms=${rms}, BFS, safety`,
+    tlc,
+    spin,
+    run() {
+      const r = check(instantiate(twoPhaseCommit, { params: { rms }, variant: 'default' }));
+      if (r.verdict !== 'holds' || r.stats.distinctStates !== 6 ** rms + 4 ** rms + 2 ** rms) {
+        throw new Error(`tpc-${rms}: unexpected result ${r.verdict} / ${r.stats.distinctStates}`);
+      }
+      return { distinct: r.stats.distinctStates, generated: r.stats.generatedStates, seconds: r.stats.durationMs / 1000 };
+    },
+  };
+}
+
+export const cases: Case[] = [tpc(6, 3.0, 0.16), tpc(7, 16.9, 0.7), tpc(8, 65.3, 5.5)];
+
+interface Figures {
+  distinct: number;
+  generated: number;
+  seconds: number;
+  peakMB: number;
+  extra?: string;
+}
+
+function runChild(name: string): Figures {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', name], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${name} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+const [, , flag, childName] = process.argv;
+if (flag === '--child') {
+  const c = cases.find((x) => x.name === childName)!;
+  const f = c.run();
+  const peakMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write(JSON.stringify({ ...f, peakMB }) + '\n');
+} else {
+  const wanted = process.argv.slice(2);
+  const selected = wanted.length > 0 ? cases.filter((c) => wanted.includes(c.name)) : cases;
+  const rows: string[][] = [];
+  for (const c of selected) {
+    process.stderr.write(`running ${c.name} …\n`);
+    const f = runChild(c.name);
+    rows.push([
+      c.what,
+      f.distinct.toLocaleString('en-US'),
+      f.generated.toLocaleString('en-US'),
+      f.seconds.toFixed(2),
+      Math.round(f.distinct / f.seconds).toLocaleString('en-US'),
+      String(f.peakMB),
+      c.tlc === undefined ? '—' : `${c.tlc} s (${(c.tlc / f.seconds).toFixed(1)}× ours)`,
+      c.spin === undefined ? '—' : `${c.spin} s`,
+      f.extra ?? '',
+    ]);
+  }
+  process.stdout.write(
+    markdownTable(
+      [['case', 'distinct', 'generated', 'seconds', 'states/s', 'peak MB', 'TLC (1 worker)', 'SPIN', 'notes'], ...rows],
+      { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] },
+    ) + '\n',
+  );
+}
