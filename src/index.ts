@@ -2,7 +2,7 @@
  * faultline's public API: what a model module imports (`import { always } from 'faultline'`).
  * @module
  */
-export type { Model, StepInfo, StepKind } from './model/model.ts';
+export type { Fairness, Model, StepInfo, StepKind } from './model/model.ts';
 export type { ModelDefinition, ParamSpec, VariantSpec, BuildConfig, Params, ParamValue } from './model/definition.ts';
 export {
   always,

@@ -49,6 +49,30 @@ export interface StepInfo {
   readonly to?: string;
   /** Short name of the message, e.g. `Prepared`. */
   readonly message?: string;
+  /** Name of the action without its arguments (a local action's name, e.g. `chooseToAbort`). */
+  readonly name?: string;
+}
+
+/**
+ * A fairness assumption for liveness checking. It selects steps (every field given must match
+ * the step's `StepInfo`) and groups them into classes; each class is then weakly fair (if it is
+ * continuously enabled, it is eventually taken) or strongly fair (if it is enabled infinitely
+ * often, it is taken infinitely often). Injected faults are never fair unless a model says so
+ * explicitly (e.g. "partitions eventually heal": strong fairness on `heal`).
+ */
+export interface Fairness {
+  readonly strength: 'weak' | 'strong';
+  /** Step kinds selected (default: all). */
+  readonly kind?: StepKind | readonly StepKind[];
+  /** Only steps taken by (or delivered to) this node. */
+  readonly node?: string;
+  /** Only steps with this `StepInfo.name` (or, without one, this label). */
+  readonly name?: string;
+  /**
+   * How selected steps form classes: `action` — each distinct action (by label) is its own class
+   * (TLA+ `\A m: WF(Deliver(m))`, the default); `node` — one class per node; `all` — one class.
+   */
+  readonly per?: 'action' | 'node' | 'all';
 }
 
 export interface Model<S, A> {
@@ -81,6 +105,8 @@ export interface Model<S, A> {
   readonly checkDeadlock?: boolean;
   /** Participants, in lane order, for sequence charts. */
   readonly nodes?: readonly string[];
+  /** Fairness assumed when checking liveness properties (none by default). */
+  readonly fairness?: readonly Fairness[];
 }
 
 /** The step description of `a`, with the default for models that do not describe steps. */
