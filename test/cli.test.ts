@@ -16,7 +16,8 @@ describe('faultline check', () => {
     const r = faultline('check', 'two-phase-commit', '--variant', 'commit-on-some-prepared');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('consistency (always) violated in');
-    expect(r.stdout).toMatch(/\d\. TMCommit/);
+    expect(r.stdout).toMatch(/\d\. \[local\] tm: commit/);
+    expect(r.stdout).toMatch(/deliver Commit tm→rm\d/);
     expect(r.stdout).toContain('verdict: violated');
   });
 

@@ -2,6 +2,7 @@
 import { check, type CheckOptions } from '../explore/check.ts';
 import type { CheckResult, Strategy } from '../explore/result.ts';
 import { instantiate, resolveParams, resolveVariant, type ModelDefinition } from '../model/definition.ts';
+import type { Model } from '../model/model.ts';
 import { InputError } from '../model/errors.ts';
 import { checkJson, type RunInfo } from '../report/json.ts';
 import { colors, formatResult } from '../report/text.ts';
@@ -11,6 +12,8 @@ import { progressLine } from './progress.ts';
 export interface CheckCommandOptions {
   readonly variant?: string;
   readonly param: readonly string[];
+  readonly faults?: string;
+  readonly system?: string;
   readonly strategy: string;
   readonly maxDepth?: string;
   readonly maxStates?: string;
@@ -63,18 +66,30 @@ export function searchOptions(o: CheckCommandOptions): CheckOptions {
   };
 }
 
-/** Resolve params and variant of `def` from the command line. */
+/** `--faults drop=1,crash=1` as a record of raw values. */
+export function parseFaults(raw: string | undefined): Record<string, string> {
+  if (raw === undefined) return {};
+  return parseAssignments('--faults', raw.split(',').filter((x) => x.trim() !== ''));
+}
+
+/** Resolve params, variant and system model of `def` from the command line. */
 export function runInfo(def: ModelDefinition<any>, o: CheckCommandOptions): RunInfo {
   const params = resolveParams(def, parseAssignments('--param', o.param));
   const variant = resolveVariant(def, o.variant).name;
-  return { model: def.name, variant, params };
+  const faults = parseFaults(o.faults);
+  return { model: def.name, variant, params, ...(o.system ? { system: o.system } : {}), ...(o.faults ? { faultOverrides: faults } : {}) };
+}
+
+/** Build the model a run describes; the fault budgets in force are added to the run. */
+export function buildRun(def: ModelDefinition<any>, run: RunInfo): { model: Model<any, any>; run: RunInfo } {
+  const model = instantiate(def, { params: run.params, variant: run.variant, system: run.system, faults: run.faultOverrides });
+  return { model, run: model.faults ? { ...run, faults: model.faults } : run };
 }
 
 export async function checkCommand(modelName: string, o: CheckCommandOptions): Promise<number> {
   const def = await loadDefinition(modelName);
-  const run = runInfo(def, o);
   const options = searchOptions(o);
-  const model = instantiate(def, { params: run.params, variant: run.variant });
+  const { model, run } = buildRun(def, runInfo(def, o));
   const progress = progressLine(o.progress !== false);
   let result: CheckResult;
   try {
@@ -89,7 +104,10 @@ export async function checkCommand(modelName: string, o: CheckCommandOptions): P
     const params = Object.entries(run.params)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
-    process.stdout.write(`${c.bold(run.model)} · variant ${run.variant}${params ? ` · ${params}` : ''}\n`);
+    const faults = run.faults
+      ? ' · ' + Object.entries(run.faults).map(([k, v]) => `${k}=${v}`).join(' ')
+      : '';
+    process.stdout.write(`${c.bold(run.model)} · variant ${run.variant}${params ? ` · ${params}` : ''}${faults}\n`);
     process.stdout.write(formatResult(result, c) + '\n');
   }
   return exitCode(result);

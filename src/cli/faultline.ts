@@ -25,6 +25,8 @@ function program(): Command {
     .argument('<model>', 'a shipped model name, or a path to a .ts/.js module')
     .option('--variant <name>', 'model variant (default: the first listed)')
     .option('--param <name=value>', 'set a model parameter (repeatable)', collect, [])
+    .option('--system <name>', "a named system model of the model (see 'faultline list')")
+    .option('--faults <k=v,...>', 'fault budgets and system knobs, e.g. drop=1,crash=1,network=fifo')
     .addOption(new Option('--strategy <kind>', 'search strategy').choices(['bfs', 'dfs', 'random']).default('bfs'))
     .option('--max-depth <n>', 'explore paths of at most n steps')
     .option('--max-states <n>', 'stop after n distinct states')

@@ -7,9 +7,8 @@
  * BFS hands out ids level by level, so the frontier's ids are a contiguous range and the
  * frontier itself is just an array of states.
  */
-import type { Model } from '../model/model.ts';
+import { identity, type Model } from '../model/model.ts';
 import { FingerprintSet, IntColumn } from '../state/fingerprint-set.ts';
-import { fingerprintInto } from '../state/fingerprint.ts';
 import type { Path } from '../trace/trace.ts';
 import type { SafetyMonitor } from './monitor.ts';
 import { POLL_EVERY, SearchClock, type SearchOptions, type SearchOutcome } from './options.ts';
@@ -23,11 +22,11 @@ export class StateStore {
   readonly via = new IntColumn();
   private readonly fp = new Int32Array(2);
 
-  constructor(private readonly view: ((s: unknown) => unknown) | undefined) {}
+  constructor(private readonly fingerprint: (s: any, out: Int32Array) => void) {}
 
   /** Insert a state: its new id, or `-1 - id` when already present. */
   add(s: unknown, parent: number, via: number): number {
-    fingerprintInto(this.view ? this.view(s) : s, this.fp);
+    this.fingerprint(s, this.fp);
     const id = this.seen.add(this.fp[0], this.fp[1]);
     if (id >= 0) {
       this.parent.push(parent);
@@ -38,7 +37,7 @@ export class StateStore {
 
   /** Whether a state is already stored, without inserting it. */
   has(s: unknown): boolean {
-    fingerprintInto(this.view ? this.view(s) : s, this.fp);
+    this.fingerprint(s, this.fp);
     return this.seen.get(this.fp[0], this.fp[1]) >= 0;
   }
 
@@ -64,7 +63,7 @@ export function bfs<S, A>(
   model: Model<S, A>,
   monitor: SafetyMonitor<S, A>,
   options: SearchOptions,
-  store: StateStore = new StateStore(model.view?.bind(model) as ((s: unknown) => unknown) | undefined),
+  store: StateStore = new StateStore(identity(model)),
 ): SearchOutcome {
   const clock = new SearchClock(options);
   const maxDepth = options.maxDepth ?? Infinity;

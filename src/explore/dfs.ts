@@ -7,9 +7,8 @@
  * stored and it is expanded again when reached by a shorter path, so the bound cuts exactly the
  * states beyond it.
  */
-import type { Model } from '../model/model.ts';
+import { identity, type Model } from '../model/model.ts';
 import { FingerprintSet, IntColumn } from '../state/fingerprint-set.ts';
-import { fingerprintInto } from '../state/fingerprint.ts';
 import type { Path } from '../trace/trace.ts';
 import type { SafetyMonitor } from './monitor.ts';
 import { POLL_EVERY, SearchClock, type SearchOptions, type SearchOutcome } from './options.ts';
@@ -32,6 +31,7 @@ export function dfs<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, opti
   /** Shortest known distance (in steps) of each state id; only needed with a depth bound. */
   const distance = new IntColumn();
   const fp = new Int32Array(2);
+  const fingerprintOf = identity(model);
   const stack: Frame<S, A>[] = [];
   let generated = 0;
   let deepest = 0;
@@ -55,7 +55,7 @@ export function dfs<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, opti
 
   /** Visit `s` at `steps` from init: returns true when it should be expanded. */
   const visit = (s: S, steps: number): boolean => {
-    fingerprintInto(model.view ? model.view(s) : s, fp);
+    fingerprintOf(s, fp);
     const known = seen.get(fp[0], fp[1]);
     if (known >= 0) {
       if (maxDepth === Infinity || distance.get(known) <= steps) return false;
@@ -97,7 +97,7 @@ export function dfs<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, opti
       enabled.forEach((a, ai) => {
         generated++;
         const t = model.next(s, a);
-        fingerprintInto(model.view ? model.view(t) : t, fp);
+        fingerprintOf(t, fp);
         if (seen.get(fp[0], fp[1]) < 0) beyond.push(fp[0], fp[1]);
         else if (monitor.checksSteps) monitor.step(s, a, t, () => pathOf(ai));
       });

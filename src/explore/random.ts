@@ -6,9 +6,8 @@
  */
 import fc from 'fast-check';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { Model } from '../model/model.ts';
+import { identity, type Model } from '../model/model.ts';
 import { FingerprintSet } from '../state/fingerprint-set.ts';
-import { fingerprintInto } from '../state/fingerprint.ts';
 import type { Path } from '../trace/trace.ts';
 import type { SafetyMonitor } from './monitor.ts';
 import { POLL_EVERY, SearchClock, type SearchOptions, type SearchOutcome } from './options.ts';
@@ -33,6 +32,7 @@ export function randomWalks<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, 
   const within = model.within?.bind(model);
   const seen = new FingerprintSet();
   const fp = new Int32Array(2);
+  const fingerprintOf = identity(model);
   const inits = model.init();
   let generated = 0;
   let deepest = 0;
@@ -42,7 +42,7 @@ export function randomWalks<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, 
   let walksLeft = walks;
 
   const record = (s: S): void => {
-    fingerprintInto(model.view ? model.view(s) : s, fp);
+    fingerprintOf(s, fp);
     if (seen.size < maxStates) seen.add(fp[0], fp[1]);
   };
 

@@ -26,10 +26,22 @@ export interface VariantSpec {
   readonly description: string;
 }
 
-/** What a definition's `build` receives. `extra` carries layer-specific options (fault budgets). */
+/** What a definition's `build` receives. */
 export interface BuildConfig {
   readonly params: Params;
   readonly variant: string;
+  /** A named system model (`--system`); protocol models only. */
+  readonly system?: string;
+  /** Fault knob overrides as given (`--faults drop=1,crash=1`); protocol models only. */
+  readonly faults?: Readonly<Record<string, string>>;
+}
+
+/** A named system model a definition offers, for listings. */
+export interface SystemSpec {
+  readonly name: string;
+  readonly description: string;
+  /** The fault knobs it sets, by command-line name. */
+  readonly faults: Readonly<Record<string, number | string>>;
 }
 
 export interface ModelDefinition<C extends BuildConfig = BuildConfig> {
@@ -38,6 +50,8 @@ export interface ModelDefinition<C extends BuildConfig = BuildConfig> {
   readonly params: readonly ParamSpec[];
   /** The first variant is the default. */
   readonly variants: readonly VariantSpec[];
+  /** Named system models (fault configurations); only models with a fault model have them. */
+  readonly systems?: readonly SystemSpec[];
   /** Build one model. Throw `InputError` for parameter combinations that make no sense. */
   build(config: C): Model<any, any>;
 }
@@ -90,6 +104,10 @@ export function resolveVariant(def: ModelDefinition<any>, name: string | undefin
 
 /** Build a model from its definition, turning a throw from the model's code into a `ModelError`. */
 export function instantiate<C extends BuildConfig>(def: ModelDefinition<C>, config: C): Model<any, any> {
+  const wantsFaults = config.system !== undefined || Object.keys(config.faults ?? {}).length > 0;
+  if (wantsFaults && !def.systems) {
+    throw new InputError(`${def.name} has no fault model: --faults and --system apply to protocol models`);
+  }
   try {
     return def.build(config);
   } catch (e) {

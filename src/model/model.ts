@@ -5,6 +5,7 @@
  * too; `actions(s)` lists the enabled ones in a deterministic order, so that a trace can be stored
  * as action indices and rebuilt by re-execution.
  */
+import { fingerprintInto } from '../state/fingerprint.ts';
 import type { Property } from './property.ts';
 
 /** What kind of thing a step is; faults are steps like any other, so traces read as stories. */
@@ -92,6 +93,11 @@ export interface Model<S, A> {
    * symmetric states. States with equal views are treated as one.
    */
   view?(s: S): unknown;
+  /**
+   * A faster alternative to `view` for models that know their identity as numbers: write the
+   * state's 64-bit fingerprint (hi, lo) into `out`. Takes precedence over `view`.
+   */
+  fingerprint?(s: S, out: Int32Array): void;
   /** What a trace shows of a state; defaults to the state itself. */
   show?(s: S): unknown;
   /** A legal end state: no enabled action here is not a deadlock. */
@@ -107,6 +113,15 @@ export interface Model<S, A> {
   readonly nodes?: readonly string[];
   /** Fairness assumed when checking liveness properties (none by default). */
   readonly fairness?: readonly Fairness[];
+  /** The fault budgets and system-model knobs in force, reported next to the params. */
+  readonly faults?: Readonly<Record<string, number | string>>;
+}
+
+/** How a model's states are fingerprinted: its own `fingerprint`, else the generic hash of `view(s)` or `s`. */
+export function identity<S, A>(model: Model<S, A>): (s: S, out: Int32Array) => void {
+  if (model.fingerprint) return model.fingerprint.bind(model);
+  const view = model.view?.bind(model);
+  return view ? (s, out) => fingerprintInto(view(s), out) : (s, out) => fingerprintInto(s, out);
 }
 
 /** The step description of `a`, with the default for models that do not describe steps. */

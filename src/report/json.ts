@@ -10,8 +10,12 @@ export interface RunInfo {
   readonly model: string;
   readonly variant: string;
   readonly params: Params;
-  /** Fault budgets in force, for protocol models. */
-  readonly faults?: Readonly<Record<string, unknown>>;
+  /** The named system model asked for (`--system`), if any. */
+  readonly system?: string;
+  /** The `--faults` overrides as given, if any (what a replay must pass again). */
+  readonly faultOverrides?: Readonly<Record<string, string>>;
+  /** Fault budgets and system-model knobs in force, for protocol models. */
+  readonly faults?: Readonly<Record<string, number | string>>;
 }
 
 /** A JSON-safe copy of a state value. */
@@ -37,6 +41,7 @@ export function checkJson(run: RunInfo, result: CheckResult): unknown {
     model: run.model,
     variant: run.variant,
     params: run.params,
+    ...(run.system ? { system: run.system } : {}),
     ...(run.faults ? { faults: run.faults } : {}),
     strategy: result.strategy,
     ...(result.seed === undefined ? {} : { seed: result.seed }),

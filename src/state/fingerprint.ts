@@ -107,22 +107,70 @@ function entry(kHi: number, kLo: number, vHi: number, vLo: number): void {
   outLo = fmix(kLo ^ Math.imul((vLo << 17) | (vLo >>> 15), 0x85ebca6b) ^ Math.imul(vHi, 0xe6546b64) ^ outHi);
 }
 
-/** Murmur3-style block mixing of one 64-bit element per step, one lane per half. */
+/** Murmur3-style block mixing of one 64-bit element into the first lane. */
+function lane1(h: number, hi: number): number {
+  let k = Math.imul(hi, 0xcc9e2d51);
+  k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h ^= k;
+  return Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+}
+
+/** The same for the second lane, which sees both halves of the element. */
+function lane2(h: number, hi: number, lo: number): number {
+  let k = Math.imul(lo ^ ((hi << 16) | (hi >>> 16)), 0x85ebca6b);
+  k = Math.imul((k << 17) | (k >>> 15), 0xc2b2ae35);
+  h ^= k;
+  return Math.imul((h << 15) | (h >>> 17), 5) + 0x38495ab5;
+}
+
 function hashSequence(items: ArrayLike<unknown>, tag: number): void {
   let h1 = tag;
   let h2 = ~tag;
   for (let i = 0; i < items.length; i++) {
     hashInto(items[i]);
-    let k1 = Math.imul(outHi, 0xcc9e2d51);
-    k1 = Math.imul((k1 << 15) | (k1 >>> 17), 0x1b873593);
-    h1 ^= k1;
-    h1 = Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64;
-    let k2 = Math.imul(outLo ^ ((outHi << 16) | (outHi >>> 16)), 0x85ebca6b);
-    k2 = Math.imul((k2 << 17) | (k2 >>> 15), 0xc2b2ae35);
-    h2 ^= k2;
-    h2 = Math.imul((h2 << 15) | (h2 >>> 17), 5) + 0x38495ab5;
+    h1 = lane1(h1, outHi);
+    h2 = lane2(h2, outHi, outLo);
   }
   finish(h1, h2, tag, items.length);
+}
+
+/**
+ * A streaming fingerprint of a sequence of 32-bit integers, for models that know their own
+ * identity as numbers (the protocol layer: cached node fingerprints, interned message ids) and
+ * so can skip building a view object.
+ */
+export class IntHasher {
+  private h1 = 0;
+  private h2 = 0;
+  private count = 0;
+
+  start(): this {
+    this.h1 = T_TYPED;
+    this.h2 = ~T_TYPED;
+    this.count = 0;
+    return this;
+  }
+
+  int(x: number): void {
+    this.h1 = lane1(this.h1, x);
+    this.h2 = lane2(this.h2, x, T_INT);
+    this.count++;
+  }
+
+  /** One 64-bit element, e.g. a cached fingerprint. */
+  pair(hi: number, lo: number): void {
+    this.h1 = lane1(this.h1, hi);
+    this.h2 = lane2(this.h2, hi, lo);
+    this.count++;
+  }
+
+  /** Write the fingerprint (hi, lo) into `out`. */
+  end(out: Int32Array): void {
+    finish(this.h1, this.h2, T_TYPED, this.count);
+    finish(outHi, outLo, 0x3243f6a8, 0);
+    out[0] = outHi;
+    out[1] = outLo;
+  }
 }
 
 function hashObject(o: object): void {

@@ -1,0 +1,644 @@
+/**
+ * Compiling a protocol and a fault configuration into a `Model` the explorer can search.
+ *
+ * Each step is either the protocol's own (deliver a message, fire a timer, take a local action,
+ * end a synchronous round) or an injected fault (drop, duplicate, partition, heal, crash,
+ * recover, pause, resume, tick of the clocks, a Byzantine send). Faults consume budgets kept in
+ * the state, so every behaviour respects them.
+ *
+ * State identity (`fingerprint`) is a stream of numbers: cached node fingerprints, the canonical
+ * network, and only those fault fields the configuration can change. Nothing that is pure
+ * bookkeeping enters it, so a fault-free protocol has exactly the states of its abstract spec.
+ */
+import type { Model, StepInfo } from '../model/model.ts';
+import { IntHasher, fingerprintInto } from '../state/fingerprint.ts';
+import { FingerprintSet } from '../state/fingerprint-set.ts';
+import { Effects } from './context.ts';
+import type { FaultConfig } from './faults.ts';
+import { MessageTable, network } from './network.ts';
+import type { NodeState, Payload, Protocol, Role, SignedPayload, Step } from './types.ts';
+import { CRASHED, PAUSED, UP, USED, World, type Timer, type Topology } from './world.ts';
+
+const NO_TIMERS: readonly Timer[] = Object.freeze([]);
+
+/** `Prepared` or `Vote(term=2, granted=true)`: a payload in one short phrase. */
+export function messageText(p: Payload): string {
+  const fields = Object.entries(p).filter(([k]) => k !== 'type');
+  if (fields.length === 0) return p.type;
+  return `${p.type}(${fields.map(([k, v]) => `${k}=${compact(v)}`).join(', ')})`;
+}
+
+function compact(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return `[${v.map(compact).join(',')}]`;
+  if (typeof v === 'object' && v !== null) return `{${Object.entries(v).map(([k, x]) => `${k}:${compact(x)}`).join(',')}}`;
+  return String(v);
+}
+
+/** All k-subsets of `items` as bit masks over their indices in `universe`, in lexicographic order. */
+function placements(eligible: readonly number[], k: number): number[] {
+  const out: number[] = [];
+  const pick = (start: number, left: number, mask: number) => {
+    if (left === 0) {
+      out.push(mask);
+      return;
+    }
+    for (let i = start; i <= eligible.length - left; i++) pick(i + 1, left - 1, mask | (1 << eligible[i]));
+  };
+  pick(0, k, 0);
+  return out;
+}
+
+/** Every vector of `n` values, each within [lo(i), hi(i)], in lexicographic order. */
+function vectors(n: number, lo: (i: number) => number, hi: (i: number) => number): number[][] {
+  let out: number[][] = [[]];
+  for (let i = 0; i < n; i++) {
+    const next: number[][] = [];
+    for (const v of out) for (let x = lo(i); x <= hi(i); x++) next.push([...v, x]);
+    out = next;
+  }
+  return out;
+}
+
+function isEmptyPart(v: unknown): boolean {
+  return v === null || v === undefined || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
+}
+
+export type ProtocolModel = Model<World, Step> & {
+  /** The fault configuration compiled in. */
+  readonly config: FaultConfig;
+};
+
+export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultConfig): ProtocolModel {
+  const decls = protocol.nodes;
+  const ids = decls.map((d) => d.id);
+  const n = ids.length;
+  if (n > 30) throw new Error(`a protocol may have at most 30 nodes, this one has ${n}`);
+  const index = new Map(ids.map((id, i) => [id, i] as const));
+  if (index.size !== n) throw new Error('node ids must be distinct');
+  const roles: Role<any, any>[] = decls.map((d) => {
+    const role = protocol.roles[d.role];
+    if (!role) throw new Error(`node ${d.id} has role "${d.role}", which the protocol does not define`);
+    return role as Role<any, any>;
+  });
+  const messages = new MessageTable();
+  const net = network(config.network, messages, index, n);
+  const topology: Topology = { decls, ids, index, roles, messages, network: net };
+  const clocks = config.maxTime > 0;
+  const rounds = config.timing === 'rounds';
+  const signed = config.byzantine > 0 && config.byzantineMode === 'signed';
+  const effects = new Effects(decls, ids, clocks);
+  const nodesOf = (names: readonly string[]) => (names.length === 0 ? ids.map((_, i) => i) : names.map((x) => index.get(x)!));
+  const crashable = nodesOf(config.crashNodes);
+  const pausable = nodesOf(config.pauseNodes);
+  const fp = new Int32Array(2);
+
+  if (config.byzantine > 0 && !protocol.universe) throw new Error('Byzantine nodes need the protocol to declare its message universe');
+  if (rounds && !protocol.rounds) throw new Error('timing "rounds" needs the protocol to declare how many rounds it runs');
+
+  // Signed fragments (a payload with a prefix of its signature chain) the adversary may have seen.
+  const fragments = new FingerprintSet(256);
+  const fragmentId = (p: SignedPayload, upTo: number): number => {
+    fingerprintInto([{ ...p, chain: undefined }, p.chain.slice(0, upTo)], fp);
+    const r = fragments.add(fp[0], fp[1]);
+    return r < 0 ? -1 - r : r;
+  };
+  const knownFragment = (p: SignedPayload, upTo: number): boolean => {
+    fingerprintInto([{ ...p, chain: undefined }, p.chain.slice(0, upTo)], fp);
+    return fragments.get(fp[0], fp[1]) >= 0;
+  };
+
+  /** Whether the adversary can produce `p`: it never forges a loyal signature it has not seen. */
+  const unforged = (w: World, p: Payload): boolean => {
+    if (!signed) return true;
+    const chain = (p as SignedPayload).chain;
+    if (!Array.isArray(chain)) throw new Error(`signed mode: message ${p.type} has no signature chain`);
+    let last = -1;
+    chain.forEach((signer, k) => {
+      const i = index.get(signer);
+      if (i === undefined) throw new Error(`signature chain names unknown node "${signer}"`);
+      if ((w.traitors & (1 << i)) === 0) last = k;
+    });
+    if (last < 0) return true;
+    if (!knownFragment(p as SignedPayload, last + 1)) return false;
+    const id = fragmentId(p as SignedPayload, last + 1);
+    return w.knowledge.includes(id);
+  };
+
+  const hashNode = (state: NodeState, timers: readonly Timer[], out: number[] | Int32Array, i: number): void => {
+    fingerprintInto(timers.length === 0 ? state : [state, timers], fp);
+    out[2 * i] = fp[0];
+    out[2 * i + 1] = fp[1];
+  };
+
+  /**
+   * Run a handler of node `i` (if it has one) on `s`; returns the node's new state (`s` when it
+   * returned nothing). The effects it recorded are applied by `settle`.
+   */
+  const run = (
+    w: World,
+    i: number,
+    handler: ((s: NodeState, ctx: Effects) => NodeState | void) | undefined,
+    s: NodeState = w.states[i],
+  ): NodeState => {
+    effects.reset(ids[i], decls[i].role, w.time + w.offsets[i], w.round);
+    return handler ? (handler(s, effects) ?? s) : s;
+  };
+
+  /**
+   * The world after node `i` moved to `state` with the effects just recorded; `base` lets a
+   * caller change other fields (network, status, counters, the node's timers) first. A step that
+   * changes nothing (a re-delivered message the node ignores) returns `w` itself, so neither a
+   * new world nor its fingerprint has to be built.
+   */
+  const settle = (w: World, i: number, state: NodeState, base?: Partial<WorldFields>): World => {
+    const before = base?.timers ? base.timers[i] : w.timers[i];
+    const timers = effects.applyTimers(before);
+    let changed = timers !== w.timers[i];
+    if (changed || state !== w.states[i]) {
+      hashNode(state, timers, scratch, 0);
+      changed ||= scratch[0] !== w.nodeHash[2 * i] || scratch[1] !== w.nodeHash[2 * i + 1];
+    }
+    if (!changed && effects.sends.length === 0 && (base === undefined || unchanged(w, base))) return w;
+    const f = fields(w, base);
+    if (changed) {
+      const states = f.states.slice();
+      states[i] = state;
+      const allTimers = f.timers.slice();
+      allTimers[i] = timers;
+      const nodeHash = f.nodeHash.slice();
+      nodeHash[2 * i] = scratch[0];
+      nodeHash[2 * i + 1] = scratch[1];
+      f.states = states;
+      f.timers = allTimers;
+      f.nodeHash = nodeHash;
+    }
+    deliverSends(f, i);
+    return make(f);
+  };
+  const scratch = new Int32Array(2);
+  const unchanged = (w: World, base: Partial<WorldFields>): boolean => {
+    for (const key in base) if (base[key as keyof WorldFields] !== w[key as keyof WorldFields]) return false;
+    return true;
+  };
+
+  interface WorldFields {
+    states: readonly NodeState[];
+    timers: readonly (readonly Timer[])[];
+    nodeHash: readonly number[];
+    net: unknown;
+    status: readonly number[];
+    traitors: number;
+    time: number;
+    offsets: readonly number[];
+    partition: number;
+    used: readonly number[];
+    round: number;
+    cursor: number;
+    knowledge: readonly number[];
+  }
+  const fields = (w: World, base: Partial<WorldFields> = {}): WorldFields => ({
+    states: w.states,
+    timers: w.timers,
+    nodeHash: w.nodeHash,
+    net: w.net,
+    status: w.status,
+    traitors: w.traitors,
+    time: w.time,
+    offsets: w.offsets,
+    partition: w.partition,
+    used: w.used,
+    round: w.round,
+    cursor: w.cursor,
+    knowledge: w.knowledge,
+    ...base,
+  });
+  const make = (f: WorldFields): World =>
+    new World(
+      topology,
+      f.states,
+      f.timers,
+      f.nodeHash,
+      f.net,
+      f.status,
+      f.traitors,
+      f.time,
+      f.offsets,
+      f.partition,
+      f.used,
+      f.round,
+      f.cursor,
+      f.knowledge,
+    );
+
+  /** Put the recorded sends of node `from` into the network (or lose them across a partition). */
+  const deliverSends = (f: WorldFields, from: number): void => {
+    for (const [to, payload] of effects.sends) {
+      const j = index.get(to);
+      if (j === undefined) throw new Error(`${ids[from]} sent ${payload.type} to unknown node "${to}"`);
+      if (f.partition !== 0 && ((f.partition >> from) & 1) !== ((f.partition >> j) & 1)) continue;
+      if ((f.traitors & (1 << j)) !== 0) {
+        // The adversary needs no copy of what it is told, only (signed) the signatures it saw.
+        if (signed) f.knowledge = learn(f.knowledge, payload as SignedPayload);
+        continue;
+      }
+      f.net = net.send(f.net, messages.intern({ from: ids[from], to, payload }));
+    }
+  };
+
+  const learn = (knowledge: readonly number[], p: SignedPayload): readonly number[] => {
+    if (!Array.isArray(p.chain)) throw new Error(`signed mode: message ${p.type} has no signature chain`);
+    let out = knowledge;
+    for (let k = 1; k <= p.chain.length; k++) {
+      const id = fragmentId(p, k);
+      if (!out.includes(id)) out = [...out, id].sort((a, b) => a - b);
+    }
+    return out;
+  };
+
+  const loyal = (w: World, i: number) => (w.traitors & (1 << i)) === 0;
+  const active = (w: World, i: number) => w.status[i] === UP && loyal(w, i);
+  const bump = (used: readonly number[], counter: number): readonly number[] => {
+    const out = used.slice();
+    out[counter]++;
+    return out;
+  };
+
+  // ---- initial states -------------------------------------------------------------------------
+
+  const init = (): World[] => {
+    const eligible = nodesOf(config.byzantineNodes);
+    const traitorSets = config.byzantine > 0 ? placements(eligible, config.byzantine) : [0];
+    const offsetSets = clocks && config.skew > 0 ? vectors(n, () => -config.skew, () => config.skew) : [Array<number>(n).fill(0)];
+    const worlds: World[] = [];
+    for (const traitors of traitorSets) {
+      for (const offsets of offsetSets) {
+        const states = decls.map((d, i) => roles[i].init(d.id) as NodeState);
+        const timers = decls.map(() => NO_TIMERS);
+        const nodeHash = Array<number>(2 * n).fill(0);
+        states.forEach((s, i) => hashNode(s, NO_TIMERS, nodeHash, i));
+        let w = new World(topology, states, timers, nodeHash, net.empty, Array<number>(n).fill(UP), traitors, 0, offsets, 0, Array<number>(7).fill(0), rounds ? 1 : 0, 0, []);
+        for (let i = 0; i < n; i++) {
+          const start = roles[i].start;
+          if (!start || !loyal(w, i)) continue;
+          w = settle(w, i, run(w, i, start));
+        }
+        worlds.push(w);
+      }
+    }
+    return worlds;
+  };
+
+  // ---- enabled steps --------------------------------------------------------------------------
+
+  /** The (traitor, recipient) pairs whose Byzantine message is chosen in each round. */
+  const choicePairs = (w: World): [number, number][] => {
+    const pairs: [number, number][] = [];
+    for (let b = 0; b < n; b++) {
+      if (loyal(w, b)) continue;
+      for (let r = 0; r < n; r++) if (r !== b && loyal(w, r)) pairs.push([b, r]);
+    }
+    return pairs;
+  };
+
+  const actions = (w: World): Step[] => {
+    const steps: Step[] = [];
+    if (rounds) {
+      if (w.round > protocol.rounds!) return steps;
+      const pairs = choicePairs(w);
+      if (w.cursor < pairs.length) {
+        const [b, r] = pairs[w.cursor];
+        for (const payload of protocol.universe!(ids[b], ids[r], w.round)) {
+          if (unforged(w, payload)) steps.push({ kind: 'byzantine', from: b, to: r, payload });
+        }
+        steps.push({ kind: 'byzantine', from: b, to: r, payload: null });
+      } else {
+        steps.push({ kind: 'round' });
+      }
+    } else {
+      for (const msg of net.deliverable(w.net)) {
+        const e = messages.get(msg);
+        const to = index.get(e.to)!;
+        if (!active(w, to)) continue;
+        const accepts = roles[to].accepts;
+        if (accepts && !accepts(w.states[to], e.payload, e.from)) continue;
+        steps.push({ kind: 'deliver', msg });
+      }
+      for (let i = 0; i < n; i++) {
+        if (!active(w, i)) continue;
+        const local = roles[i].actions;
+        if (local) {
+          effects.reset(ids[i], decls[i].role, w.time + w.offsets[i], w.round);
+          for (const name in local) {
+            const a = local[name];
+            if (!a.when(w.states[i], effects)) continue;
+            if (a.choices) {
+              for (const choice of a.choices(w.states[i], effects)) steps.push({ kind: 'local', node: i, action: name, choice, chosen: true });
+            } else steps.push({ kind: 'local', node: i, action: name, choice: undefined, chosen: false });
+          }
+        }
+        for (const t of w.timers[i]) {
+          if (t.deadline === null || w.time + w.offsets[i] >= t.deadline) steps.push({ kind: 'timer', node: i, timer: t.name });
+        }
+      }
+    }
+    const used = w.used;
+    if (used[USED.drop] < config.drop) for (const msg of net.droppable(w.net)) steps.push({ kind: 'drop', msg });
+    if (used[USED.duplicate] < config.duplicate) for (const msg of net.droppable(w.net)) steps.push({ kind: 'duplicate', msg });
+    if (used[USED.crash] < config.crash) {
+      for (const i of crashable) if (w.status[i] !== CRASHED && loyal(w, i)) steps.push({ kind: 'crash', node: i });
+    }
+    if (used[USED.recover] < config.recover) {
+      for (let i = 0; i < n; i++) if (w.status[i] === CRASHED) steps.push({ kind: 'recover', node: i });
+    }
+    if (used[USED.pause] < config.pause) {
+      for (const i of pausable) if (w.status[i] === UP && loyal(w, i)) steps.push({ kind: 'pause', node: i });
+    }
+    for (let i = 0; i < n; i++) if (w.status[i] === PAUSED) steps.push({ kind: 'resume', node: i });
+    if (w.partition === 0 && used[USED.partition] < config.partition) {
+      // Each split once: node 0 is always on the masked side.
+      for (let side = 1; side < 1 << n; side += 2) if (side !== (1 << n) - 1) steps.push({ kind: 'partition', side });
+    }
+    if (w.partition !== 0) steps.push({ kind: 'heal' });
+    if (!rounds && config.byzantine > 0 && used[USED.lies] < config.lies) {
+      for (let b = 0; b < n; b++) {
+        if (loyal(w, b)) continue;
+        for (let r = 0; r < n; r++) {
+          if (r === b || !loyal(w, r)) continue;
+          for (const payload of protocol.universe!(ids[b], ids[r], 0)) {
+            if (unforged(w, payload)) steps.push({ kind: 'byzantine', from: b, to: r, payload });
+          }
+        }
+      }
+    }
+    if (clocks && w.time < config.maxTime) {
+      if (config.drift === 0) steps.push({ kind: 'tick', offsets: null });
+      else {
+        const lo = (i: number) => Math.max(-config.skew, w.offsets[i] - config.drift);
+        const hi = (i: number) => Math.min(config.skew, w.offsets[i] + config.drift);
+        for (const offsets of vectors(n, lo, hi)) steps.push({ kind: 'tick', offsets });
+      }
+    }
+    return steps;
+  };
+
+  // ---- successor states -----------------------------------------------------------------------
+
+  const next = (w: World, a: Step): World => {
+    switch (a.kind) {
+      case 'deliver': {
+        const e = messages.get(a.msg);
+        const i = index.get(e.to)!;
+        const receive = roles[i].receive;
+        const s = run(w, i, receive && ((st, ctx) => receive(st, e.payload, e.from, ctx)));
+        return settle(w, i, s, { net: net.deliver(w.net, a.msg) });
+      }
+      case 'local': {
+        const act = roles[a.node].actions![a.action];
+        return settle(w, a.node, run(w, a.node, (st, ctx) => act.run(st, ctx, a.choice)));
+      }
+      case 'timer': {
+        // The fired timer is disarmed before its handler runs (which may arm it again).
+        const timers = w.timers.slice();
+        timers[a.node] = w.timers[a.node].filter((t) => t.name !== a.timer);
+        const handler = roles[a.node].timer;
+        const s = run(w, a.node, handler && ((st, ctx) => handler(st, a.timer, ctx)));
+        return settle(w, a.node, s, { timers });
+      }
+      case 'drop':
+        return make(fields(w, { net: net.drop(w.net, a.msg), used: bump(w.used, USED.drop) }));
+      case 'duplicate':
+        return make(fields(w, { net: net.duplicate(w.net, a.msg), used: bump(w.used, USED.duplicate) }));
+      case 'crash': {
+        const i = a.node;
+        const states = w.states.slice();
+        states[i] = { durable: w.states[i].durable, volatile: null };
+        const timers = w.timers.slice();
+        timers[i] = NO_TIMERS;
+        const nodeHash = w.nodeHash.slice();
+        hashNode(states[i], NO_TIMERS, nodeHash, i);
+        const status = w.status.slice();
+        status[i] = CRASHED;
+        return make(fields(w, { states, timers, nodeHash, status, used: bump(w.used, USED.crash) }));
+      }
+      case 'recover': {
+        const i = a.node;
+        const fresh = roles[i].init(ids[i]) as NodeState;
+        const restarted: NodeState = { durable: w.states[i].durable, volatile: fresh.volatile };
+        const status = w.status.slice();
+        status[i] = UP;
+        const s = run(w, i, roles[i].recover, restarted);
+        return settle(w, i, s, { status, used: bump(w.used, USED.recover) });
+      }
+      case 'pause':
+      case 'resume': {
+        const status = w.status.slice();
+        status[a.node] = a.kind === 'pause' ? PAUSED : UP;
+        return make(fields(w, { status, ...(a.kind === 'pause' ? { used: bump(w.used, USED.pause) } : {}) }));
+      }
+      case 'partition': {
+        const side = a.side;
+        const cut = (id: number) => {
+          const e = messages.get(id);
+          return ((side >> index.get(e.from)!) & 1) !== ((side >> index.get(e.to)!) & 1);
+        };
+        return make(fields(w, { partition: side, net: net.lose(w.net, cut), used: bump(w.used, USED.partition) }));
+      }
+      case 'heal':
+        return make(fields(w, { partition: 0 }));
+      case 'tick':
+        return make(fields(w, { time: w.time + 1, ...(a.offsets ? { offsets: a.offsets } : {}) }));
+      case 'byzantine': {
+        const f = fields(w, rounds ? { cursor: w.cursor + 1 } : { used: bump(w.used, USED.lies) });
+        if (a.payload !== null) {
+          effects.reset(ids[a.from], '', 0, w.round);
+          effects.send(ids[a.to], a.payload);
+          deliverSends(f, a.from);
+        }
+        return make(f);
+      }
+      case 'round':
+        return endRound(w);
+    }
+  };
+
+  /** Timing `rounds`: deliver every message of this round, run end-of-round handlers, start the next round. */
+  const endRound = (w: World): World => {
+    const inFlight = net.all(w.net);
+    let cur = make(fields(w, { net: net.empty }));
+    for (const msg of inFlight) {
+      const e = messages.get(msg);
+      const i = index.get(e.to)!;
+      const receive = roles[i].receive;
+      if (!receive || !active(cur, i)) continue;
+      cur = settle(cur, i, run(cur, i, (st, ctx) => receive(st, e.payload, e.from, ctx)));
+    }
+    for (let i = 0; i < n; i++) {
+      const end = roles[i].endOfRound;
+      if (!end || !active(cur, i)) continue;
+      cur = settle(cur, i, run(cur, i, (st, ctx) => end(st, w.round, ctx)));
+    }
+    return make(fields(cur, { round: w.round + 1, cursor: 0 }));
+  };
+
+  // ---- identity, display, labels --------------------------------------------------------------
+
+  const tracksStatus = config.crash > 0 || config.pause > 0;
+  const tracksUsed = config.drop + config.duplicate + config.partition + config.crash + config.recover + config.pause > 0 || (config.byzantine > 0 && !rounds);
+  const hasher = new IntHasher();
+  const fingerprint = (w: World, out: Int32Array): void => {
+    if (w.hashed) {
+      out[0] = w.hashHi;
+      out[1] = w.hashLo;
+      return;
+    }
+    const h = hasher.start();
+    const nodeHash = w.nodeHash;
+    for (let k = 0; k < nodeHash.length; k += 2) h.pair(nodeHash[k], nodeHash[k + 1]);
+    net.encode(w.net, h);
+    if (config.byzantine > 0) h.int(w.traitors);
+    if (tracksStatus) for (const x of w.status) h.int(x);
+    if (tracksUsed) for (const x of w.used) h.int(x);
+    if (config.partition > 0) h.int(w.partition);
+    if (clocks) {
+      h.int(w.time);
+      for (const x of w.offsets) h.int(x);
+    }
+    if (rounds) {
+      h.int(w.round);
+      h.int(w.cursor);
+    }
+    if (signed) {
+      h.int(w.knowledge.length);
+      for (const x of w.knowledge) h.int(x);
+    }
+    h.end(out);
+    w.hashed = true;
+    w.hashHi = out[0];
+    w.hashLo = out[1];
+  };
+
+  const showPart = decls.map((_, i) => {
+    const s0 = roles[i].init(ids[i]) as NodeState;
+    return isEmptyPart(s0.volatile) ? 'durable' : isEmptyPart(s0.durable) ? 'volatile' : 'both';
+  });
+  const show = (w: World): unknown => {
+    const out: Record<string, unknown> = {};
+    decls.forEach((d, i) => {
+      const s = w.states[i];
+      out[d.id] = showPart[i] === 'durable' ? s.durable : showPart[i] === 'volatile' ? s.volatile : s;
+    });
+    out.network = net.all(w.net).map((id) => envelopeText(id));
+    const timers = Object.fromEntries(
+      decls
+        .map((d, i) => [d.id, w.timers[i].map((t) => (t.deadline === null ? t.name : `${t.name}@${t.deadline}`))] as const)
+        .filter(([, ts]) => ts.length > 0),
+    );
+    if (Object.keys(timers).length > 0) out.timers = timers;
+    if (config.byzantine > 0) out.byzantine = ids.filter((_, i) => !loyal(w, i));
+    if (tracksStatus) {
+      out.crashed = ids.filter((_, i) => w.status[i] === CRASHED);
+      out.paused = ids.filter((_, i) => w.status[i] === PAUSED);
+    }
+    if (config.partition > 0) out.partition = w.partition === 0 ? null : sides(w.partition);
+    if (clocks) {
+      out.time = w.time;
+      out.clocks = Object.fromEntries(ids.map((id, i) => [id, w.time + w.offsets[i]]));
+    }
+    if (rounds) {
+      out.round = w.round;
+      if (config.byzantine > 0) {
+        const pair = choicePairs(w)[w.cursor];
+        out.nextLie = pair && w.round <= protocol.rounds! ? `${ids[pair[0]]}→${ids[pair[1]]}` : null;
+      }
+    }
+    if (tracksUsed) {
+      out.faults = Object.fromEntries(
+        (Object.keys(USED) as (keyof typeof USED)[])
+          .filter((k) => (k === 'lies' ? config.byzantine > 0 && !rounds : config[k] > 0))
+          .map((k) => [k, `${w.used[USED[k]]}/${config[k]}`]),
+      );
+    }
+    return out;
+  };
+
+  const sides = (mask: number) =>
+    `${ids.filter((_, i) => (mask >> i) & 1).join(' ')} | ${ids.filter((_, i) => !((mask >> i) & 1)).join(' ')}`;
+  const envelopeText = (id: number) => {
+    const e = messages.get(id);
+    return `${messageText(e.payload)} ${e.from}→${e.to}`;
+  };
+
+  const label = (a: Step): string => {
+    switch (a.kind) {
+      case 'deliver':
+      case 'drop':
+      case 'duplicate':
+        return `${a.kind} ${envelopeText(a.msg)}`;
+      case 'local':
+        return `${ids[a.node]}: ${a.action}${a.chosen ? `(${compact(a.choice)})` : ''}`;
+      case 'timer':
+        return `${ids[a.node]}: timer ${a.timer}`;
+      case 'crash':
+      case 'recover':
+      case 'pause':
+      case 'resume':
+        return `${a.kind} ${ids[a.node]}`;
+      case 'partition':
+        return `partition ${sides(a.side)}`;
+      case 'heal':
+        return 'heal';
+      case 'tick':
+        return a.offsets ? `tick (offsets ${a.offsets.join(' ')})` : 'tick';
+      case 'byzantine':
+        return a.payload === null
+          ? `byzantine ${ids[a.from]} sends nothing to ${ids[a.to]}`
+          : `byzantine ${ids[a.from]} sends ${messageText(a.payload)} to ${ids[a.to]}`;
+      case 'round':
+        return 'round';
+    }
+  };
+
+  const step = (a: Step): StepInfo => {
+    switch (a.kind) {
+      case 'deliver':
+      case 'drop':
+      case 'duplicate': {
+        const e = messages.get(a.msg);
+        return { kind: a.kind, from: e.from, to: e.to, node: a.kind === 'deliver' ? e.to : undefined, message: e.payload.type };
+      }
+      case 'local':
+        return { kind: 'local', node: ids[a.node], name: a.action };
+      case 'timer':
+        return { kind: 'timer', node: ids[a.node], name: a.timer };
+      case 'crash':
+      case 'recover':
+      case 'pause':
+      case 'resume':
+        return { kind: a.kind, node: ids[a.node] };
+      case 'byzantine':
+        return { kind: 'byzantine', node: ids[a.from], from: ids[a.from], to: ids[a.to], message: a.payload?.type };
+      default:
+        return { kind: a.kind };
+    }
+  };
+
+  const userTerminal = protocol.terminal;
+  return {
+    config,
+    init,
+    actions,
+    next,
+    label,
+    step,
+    fingerprint,
+    show,
+    nodes: ids,
+    properties: protocol.properties,
+    fairness: protocol.fairness,
+    within: protocol.within,
+    checkDeadlock: userTerminal !== undefined || rounds,
+    terminal: (w) =>
+      (rounds && w.round > protocol.rounds!) || (clocks && w.time >= config.maxTime) || (userTerminal ? userTerminal(w) : false),
+  };
+}

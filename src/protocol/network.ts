@@ -1,0 +1,195 @@
+/**
+ * In-flight messages under the three delivery semantics. Messages are interned: each distinct
+ * envelope gets a small integer id, and a network is an immutable array of ids kept in a
+ * canonical order (by the envelope's content fingerprint, not by id), so equal networks are
+ * equal arrays and deliveries are enumerated in an order that does not depend on how the
+ * search happened to meet the messages — a trace replays the same in a fresh process.
+ */
+import { FingerprintSet } from '../state/fingerprint-set.ts';
+import { fingerprintInto } from '../state/fingerprint.ts';
+import type { NetworkSemantics } from './faults.ts';
+import type { Envelope, Payload } from './types.ts';
+
+/** Interning table of envelopes for one compiled model. */
+export class MessageTable<M extends Payload = Payload> {
+  readonly envelopes: Envelope<M>[] = [];
+  private readonly index = new FingerprintSet(1024);
+  private readonly keyHi: number[] = [];
+  private readonly keyLo: number[] = [];
+  private readonly fp = new Int32Array(2);
+
+  /** The id of an envelope, adding it when new. */
+  intern(e: Envelope<M>): number {
+    fingerprintInto(e, this.fp);
+    const r = this.index.add(this.fp[0], this.fp[1]);
+    if (r < 0) return -1 - r;
+    this.envelopes.push(e);
+    this.keyHi.push(this.fp[0]);
+    this.keyLo.push(this.fp[1]);
+    return r;
+  }
+
+  get(id: number): Envelope<M> {
+    return this.envelopes[id];
+  }
+
+  /** Canonical order of two message ids (content-based, total). */
+  compare(a: number, b: number): number {
+    return this.keyHi[a] - this.keyHi[b] || this.keyLo[a] - this.keyLo[b];
+  }
+}
+
+/** Semantics-specific operations on an immutable network value. */
+export interface Network {
+  readonly empty: unknown;
+  /** After sending message `id`. */
+  send(net: unknown, id: number): unknown;
+  /** Distinct messages that may be delivered next, in canonical order. */
+  deliverable(net: unknown): readonly number[];
+  /** After delivering `id` (consumes it, except in a set). */
+  deliver(net: unknown, id: number): unknown;
+  /** Distinct messages that may be lost, in canonical order. */
+  droppable(net: unknown): readonly number[];
+  /** After losing one copy of `id`. */
+  drop(net: unknown, id: number): unknown;
+  /** After duplicating one copy of `id` (not for `set`). */
+  duplicate(net: unknown, id: number): unknown;
+  /** After losing every message for which `lost` holds. */
+  lose(net: unknown, lost: (id: number) => boolean): unknown;
+  /** Every in-flight message with multiplicity, in canonical (fifo: channel) order. */
+  all(net: unknown): readonly number[];
+  /** Feed the network's identity to a fingerprint under construction. */
+  encode(net: unknown, out: IntSink): void;
+}
+
+/** Where a network writes its identity (an `IntHasher`). */
+export interface IntSink {
+  int(x: number): void;
+}
+
+const EMPTY: readonly number[] = Object.freeze([]);
+
+/** Distinct values of a sorted array. */
+function distinct(sorted: readonly number[]): readonly number[] {
+  if (sorted.length < 2) return sorted;
+  const out: number[] = [sorted[0]];
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+  return out;
+}
+
+function removeAt(xs: readonly number[], i: number): readonly number[] {
+  if (xs.length === 1) return EMPTY;
+  return [...xs.slice(0, i), ...xs.slice(i + 1)];
+}
+
+/** A multiset (`unordered`) or a set (`set`) kept as a sorted array of ids. */
+function sortedNetwork(table: MessageTable, multiset: boolean): Network {
+  const insert = (xs: readonly number[], id: number): readonly number[] => {
+    let lo = 0;
+    let hi = xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (table.compare(xs[mid], id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (!multiset && xs[lo] === id) return xs;
+    return [...xs.slice(0, lo), id, ...xs.slice(lo)];
+  };
+  const removeOne = (xs: readonly number[], id: number): readonly number[] => {
+    const i = xs.indexOf(id);
+    return i < 0 ? xs : removeAt(xs, i);
+  };
+  return {
+    empty: EMPTY,
+    send: (net, id) => insert(net as readonly number[], id),
+    deliverable: (net) => (multiset ? distinct(net as readonly number[]) : (net as readonly number[])),
+    deliver: (net, id) => (multiset ? removeOne(net as readonly number[], id) : net),
+    droppable: (net) => (multiset ? distinct(net as readonly number[]) : (net as readonly number[])),
+    drop: (net, id) => removeOne(net as readonly number[], id),
+    duplicate: (net, id) => insert(net as readonly number[], id),
+    lose: (net, lost) => {
+      const xs = net as readonly number[];
+      return xs.some(lost) ? xs.filter((id) => !lost(id)) : xs;
+    },
+    all: (net) => net as readonly number[],
+    encode: (net, out) => {
+      const xs = net as readonly number[];
+      out.int(xs.length);
+      for (let i = 0; i < xs.length; i++) out.int(xs[i]);
+    },
+  };
+}
+
+/**
+ * Per-channel FIFO queues: an array indexed by channel (sender × recipient) of id queues; only
+ * the head of a channel can be delivered.
+ */
+function fifoNetwork(table: MessageTable, nodeIndex: ReadonlyMap<string, number>, nodeCount: number): Network {
+  const channel = (id: number): number => {
+    const e = table.get(id);
+    return nodeIndex.get(e.from)! * nodeCount + nodeIndex.get(e.to)!;
+  };
+  const emptyNet: readonly (readonly number[])[] = Object.freeze(Array.from({ length: nodeCount * nodeCount }, () => EMPTY));
+  const withQueue = (net: readonly (readonly number[])[], ch: number, q: readonly number[]) => {
+    const copy = net.slice();
+    copy[ch] = q;
+    return copy;
+  };
+  const ids = (net: unknown) => (net as readonly (readonly number[])[]).flat();
+  const sorted = (xs: readonly number[]) => [...new Set(xs)].sort((a, b) => table.compare(a, b));
+  return {
+    empty: emptyNet,
+    send: (net, id) => {
+      const n = net as readonly (readonly number[])[];
+      const ch = channel(id);
+      return withQueue(n, ch, [...n[ch], id]);
+    },
+    deliverable: (net) => sorted((net as readonly (readonly number[])[]).filter((q) => q.length > 0).map((q) => q[0])),
+    deliver: (net, id) => {
+      const n = net as readonly (readonly number[])[];
+      const ch = channel(id);
+      return withQueue(n, ch, removeAt(n[ch], 0));
+    },
+    droppable: (net) => sorted(ids(net)),
+    drop: (net, id) => {
+      const n = net as readonly (readonly number[])[];
+      const ch = channel(id);
+      return withQueue(n, ch, removeAt(n[ch], n[ch].indexOf(id)));
+    },
+    duplicate: (net, id) => {
+      // The copy arrives right after the original, so the channel stays in order.
+      const n = net as readonly (readonly number[])[];
+      const ch = channel(id);
+      const q = n[ch];
+      const i = q.indexOf(id);
+      return withQueue(n, ch, [...q.slice(0, i + 1), id, ...q.slice(i + 1)]);
+    },
+    lose: (net, lost) => {
+      const n = net as readonly (readonly number[])[];
+      if (!n.some((q) => q.some(lost))) return n;
+      return n.map((q) => (q.some(lost) ? q.filter((id) => !lost(id)) : q));
+    },
+    all: ids,
+    encode: (net, out) => {
+      const n = net as readonly (readonly number[])[];
+      for (let ch = 0; ch < n.length; ch++) {
+        const q = n[ch];
+        if (q.length === 0) continue;
+        out.int(ch);
+        out.int(q.length);
+        for (let i = 0; i < q.length; i++) out.int(q[i]);
+      }
+      out.int(-1);
+    },
+  };
+}
+
+export function network(
+  semantics: NetworkSemantics,
+  table: MessageTable,
+  nodeIndex: ReadonlyMap<string, number>,
+  nodeCount: number,
+): Network {
+  if (semantics === 'fifo') return fifoNetwork(table, nodeIndex, nodeCount);
+  return sortedNetwork(table, semantics === 'unordered');
+}
