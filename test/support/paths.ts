@@ -5,7 +5,7 @@
  */
 import type { Model } from '../../src/model/model.ts';
 
-const key = <S>(model: Model<S, unknown>, s: S) => JSON.stringify(model.show ? model.show(s) : s);
+const key = <S, A>(model: Model<S, A>, s: S) => JSON.stringify(model.show ? model.show(s) : s);
 
 /** All reachable states (by shown content), with the states that have no enabled step. */
 export function reachable<S, A>(model: Model<S, A>): { states: S[]; deadEnds: S[] } {
