@@ -82,7 +82,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     return role as Role<any, any>;
   });
   const messages = new MessageTable();
-  const net = network(config.network, messages, index, n);
+  const net = network(config.network, messages, n);
   const topology: Topology = { decls, ids, index, roles, messages, network: net };
   const clocks = config.maxTime > 0;
   const rounds = config.timing === 'rounds';
@@ -242,7 +242,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
         if (signed) f.knowledge = learn(f.knowledge, payload as SignedPayload);
         continue;
       }
-      f.net = net.send(f.net, messages.intern({ from: ids[from], to, payload }));
+      f.net = net.send(f.net, messages.intern({ from: ids[from], to, payload }, from, j));
     }
   };
 
@@ -301,6 +301,22 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     return pairs;
   };
 
+  // Steps are immutable values: the common ones are made once and reused by every state.
+  const ROUND: Step = { kind: 'round' };
+  const HEAL: Step = { kind: 'heal' };
+  const TICK: Step = { kind: 'tick', offsets: null };
+  const messageSteps = { deliver: [] as Step[], drop: [] as Step[], duplicate: [] as Step[] };
+  const messageStep = (kind: 'deliver' | 'drop' | 'duplicate', msg: number): Step =>
+    (messageSteps[kind][msg] ??= { kind, msg });
+  const nodeSteps = { crash: [] as Step[], recover: [] as Step[], pause: [] as Step[], resume: [] as Step[] };
+  const nodeStep = (kind: 'crash' | 'recover' | 'pause' | 'resume', node: number): Step => (nodeSteps[kind][node] ??= { kind, node });
+  const localSteps = decls.map(() => new Map<string, Step>());
+  const localStep = (node: number, action: string): Step => {
+    let step = localSteps[node].get(action);
+    if (!step) localSteps[node].set(action, (step = { kind: 'local', node, action, choice: undefined, chosen: false }));
+    return step;
+  };
+
   const actions = (w: World): Step[] => {
     const steps: Step[] = [];
     if (rounds) {
@@ -313,16 +329,18 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
         }
         steps.push({ kind: 'byzantine', from: b, to: r, payload: null });
       } else {
-        steps.push({ kind: 'round' });
+        steps.push(ROUND);
       }
     } else {
       for (const msg of net.deliverable(w.net)) {
-        const e = messages.get(msg);
-        const to = index.get(e.to)!;
+        const to = messages.recipient[msg];
         if (!active(w, to)) continue;
         const accepts = roles[to].accepts;
-        if (accepts && !accepts(w.states[to], e.payload, e.from)) continue;
-        steps.push({ kind: 'deliver', msg });
+        if (accepts) {
+          const e = messages.get(msg);
+          if (!accepts(w.states[to], e.payload, e.from)) continue;
+        }
+        steps.push(messageStep('deliver', msg));
       }
       for (let i = 0; i < n; i++) {
         if (!active(w, i)) continue;
@@ -334,7 +352,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
             if (!a.when(w.states[i], effects)) continue;
             if (a.choices) {
               for (const choice of a.choices(w.states[i], effects)) steps.push({ kind: 'local', node: i, action: name, choice, chosen: true });
-            } else steps.push({ kind: 'local', node: i, action: name, choice: undefined, chosen: false });
+            } else steps.push(localStep(i, name));
           }
         }
         for (const t of w.timers[i]) {
@@ -343,23 +361,23 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       }
     }
     const used = w.used;
-    if (used[USED.drop] < config.drop) for (const msg of net.droppable(w.net)) steps.push({ kind: 'drop', msg });
-    if (used[USED.duplicate] < config.duplicate) for (const msg of net.droppable(w.net)) steps.push({ kind: 'duplicate', msg });
+    if (used[USED.drop] < config.drop) for (const msg of net.droppable(w.net)) steps.push(messageStep('drop', msg));
+    if (used[USED.duplicate] < config.duplicate) for (const msg of net.droppable(w.net)) steps.push(messageStep('duplicate', msg));
     if (used[USED.crash] < config.crash) {
-      for (const i of crashable) if (w.status[i] !== CRASHED && loyal(w, i)) steps.push({ kind: 'crash', node: i });
+      for (const i of crashable) if (w.status[i] !== CRASHED && loyal(w, i)) steps.push(nodeStep('crash', i));
     }
     if (used[USED.recover] < config.recover) {
-      for (let i = 0; i < n; i++) if (w.status[i] === CRASHED) steps.push({ kind: 'recover', node: i });
+      for (let i = 0; i < n; i++) if (w.status[i] === CRASHED) steps.push(nodeStep('recover', i));
     }
     if (used[USED.pause] < config.pause) {
-      for (const i of pausable) if (w.status[i] === UP && loyal(w, i)) steps.push({ kind: 'pause', node: i });
+      for (const i of pausable) if (w.status[i] === UP && loyal(w, i)) steps.push(nodeStep('pause', i));
     }
-    for (let i = 0; i < n; i++) if (w.status[i] === PAUSED) steps.push({ kind: 'resume', node: i });
+    for (let i = 0; i < n; i++) if (w.status[i] === PAUSED) steps.push(nodeStep('resume', i));
     if (w.partition === 0 && used[USED.partition] < config.partition) {
       // Each split once: node 0 is always on the masked side.
       for (let side = 1; side < 1 << n; side += 2) if (side !== (1 << n) - 1) steps.push({ kind: 'partition', side });
     }
-    if (w.partition !== 0) steps.push({ kind: 'heal' });
+    if (w.partition !== 0) steps.push(HEAL);
     if (!rounds && config.byzantine > 0 && used[USED.lies] < config.lies) {
       for (let b = 0; b < n; b++) {
         if (loyal(w, b)) continue;
@@ -372,7 +390,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       }
     }
     if (clocks && w.time < config.maxTime) {
-      if (config.drift === 0) steps.push({ kind: 'tick', offsets: null });
+      if (config.drift === 0) steps.push(TICK);
       else {
         const lo = (i: number) => Math.max(-config.skew, w.offsets[i] - config.drift);
         const hi = (i: number) => Math.min(config.skew, w.offsets[i] + config.drift);
@@ -388,7 +406,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     switch (a.kind) {
       case 'deliver': {
         const e = messages.get(a.msg);
-        const i = index.get(e.to)!;
+        const i = messages.recipient[a.msg];
         const receive = roles[i].receive;
         const s = run(w, i, receive && ((st, ctx) => receive(st, e.payload, e.from, ctx)));
         return settle(w, i, s, { net: net.deliver(w.net, a.msg) });
@@ -439,8 +457,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       case 'partition': {
         const side = a.side;
         const cut = (id: number) => {
-          const e = messages.get(id);
-          return ((side >> index.get(e.from)!) & 1) !== ((side >> index.get(e.to)!) & 1);
+          return ((side >> messages.sender[id]) & 1) !== ((side >> messages.recipient[id]) & 1);
         };
         return make(fields(w, { partition: side, net: net.lose(w.net, cut), used: bump(w.used, USED.partition) }));
       }
@@ -468,7 +485,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     let cur = make(fields(w, { net: net.empty }));
     for (const msg of inFlight) {
       const e = messages.get(msg);
-      const i = index.get(e.to)!;
+      const i = messages.recipient[msg];
       const receive = roles[i].receive;
       if (!receive || !active(cur, i)) continue;
       cur = settle(cur, i, run(cur, i, (st, ctx) => receive(st, e.payload, e.from, ctx)));

@@ -13,17 +13,22 @@ import type { Envelope, Payload } from './types.ts';
 /** Interning table of envelopes for one compiled model. */
 export class MessageTable<M extends Payload = Payload> {
   readonly envelopes: Envelope<M>[] = [];
+  /** Node indices of each message's sender and recipient. */
+  readonly sender: number[] = [];
+  readonly recipient: number[] = [];
   private readonly index = new FingerprintSet(1024);
   private readonly keyHi: number[] = [];
   private readonly keyLo: number[] = [];
   private readonly fp = new Int32Array(2);
 
-  /** The id of an envelope, adding it when new. */
-  intern(e: Envelope<M>): number {
+  /** The id of an envelope between the nodes with indices `from` and `to`, adding it when new. */
+  intern(e: Envelope<M>, from: number, to: number): number {
     fingerprintInto(e, this.fp);
     const r = this.index.add(this.fp[0], this.fp[1]);
     if (r < 0) return -1 - r;
     this.envelopes.push(e);
+    this.sender.push(from);
+    this.recipient.push(to);
     this.keyHi.push(this.fp[0]);
     this.keyLo.push(this.fp[1]);
     return r;
@@ -124,11 +129,8 @@ function sortedNetwork(table: MessageTable, multiset: boolean): Network {
  * Per-channel FIFO queues: an array indexed by channel (sender × recipient) of id queues; only
  * the head of a channel can be delivered.
  */
-function fifoNetwork(table: MessageTable, nodeIndex: ReadonlyMap<string, number>, nodeCount: number): Network {
-  const channel = (id: number): number => {
-    const e = table.get(id);
-    return nodeIndex.get(e.from)! * nodeCount + nodeIndex.get(e.to)!;
-  };
+function fifoNetwork(table: MessageTable, nodeCount: number): Network {
+  const channel = (id: number): number => table.sender[id] * nodeCount + table.recipient[id];
   const emptyNet: readonly (readonly number[])[] = Object.freeze(Array.from({ length: nodeCount * nodeCount }, () => EMPTY));
   const withQueue = (net: readonly (readonly number[])[], ch: number, q: readonly number[]) => {
     const copy = net.slice();
@@ -184,12 +186,7 @@ function fifoNetwork(table: MessageTable, nodeIndex: ReadonlyMap<string, number>
   };
 }
 
-export function network(
-  semantics: NetworkSemantics,
-  table: MessageTable,
-  nodeIndex: ReadonlyMap<string, number>,
-  nodeCount: number,
-): Network {
-  if (semantics === 'fifo') return fifoNetwork(table, nodeIndex, nodeCount);
+export function network(semantics: NetworkSemantics, table: MessageTable, nodeCount: number): Network {
+  if (semantics === 'fifo') return fifoNetwork(table, nodeCount);
   return sortedNetwork(table, semantics === 'unordered');
 }

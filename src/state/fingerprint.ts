@@ -220,8 +220,7 @@ function hashMap(map: ReadonlyMap<unknown, unknown>): void {
 
 function hashComposite(o: object): void {
   if (Array.isArray(o)) return hashSequence(o, T_ARRAY);
-  const proto = Object.getPrototypeOf(o);
-  if (proto === Object.prototype || proto === null) hashObject(o);
+  if ((o as { constructor?: unknown }).constructor === Object) hashObject(o);
   else if (o instanceof Set) hashSet(o);
   else if (o instanceof Map) hashMap(o);
   else if (ArrayBuffer.isView(o)) {
