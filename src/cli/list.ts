@@ -9,6 +9,8 @@ export interface ModelListing {
   readonly params: readonly { name: string; default: unknown; description: string }[];
   readonly variants: readonly { name: string; expect: 'holds' | 'violated'; description: string }[];
   readonly properties: readonly { name: string; kind: string }[];
+  /** Named system models (fault configurations), for protocol models. */
+  readonly systems?: readonly { name: string; description: string; faults: Readonly<Record<string, number | string>> }[];
 }
 
 export function defaultParams(def: ModelDefinition<any>): Params {
@@ -26,6 +28,7 @@ export function describeModel(def: ModelDefinition<any>): ModelListing {
     params: def.params.map((p) => ({ name: p.name, default: p.default, description: p.description })),
     variants: def.variants.map((v) => ({ name: v.name, expect: v.expect, description: v.description })),
     properties,
+    ...(def.systems ? { systems: def.systems } : {}),
   };
 }
 
