@@ -3,6 +3,7 @@ import { check, type CheckOptions } from '../explore/check.ts';
 import type { CheckResult, Strategy } from '../explore/result.ts';
 import { instantiate, resolveParams, resolveVariant, type ModelDefinition } from '../model/definition.ts';
 import { InputError } from '../model/errors.ts';
+import { parseFairness } from '../model/fairness.ts';
 import { checkJson, type RunInfo } from '../report/json.ts';
 import { colors, formatResult } from '../report/text.ts';
 import { loadDefinition } from './load.ts';
@@ -17,6 +18,7 @@ export interface CheckCommandOptions {
   readonly timeLimit?: string;
   readonly seed?: string;
   readonly walks?: string;
+  readonly fairness?: string;
   readonly all?: boolean;
   readonly json?: boolean;
   readonly progress?: boolean;
@@ -60,6 +62,7 @@ export function searchOptions(o: CheckCommandOptions): CheckOptions {
     seed: nonNegativeInt('--seed', o.seed),
     walks,
     all: o.all ?? false,
+    ...(o.fairness === undefined ? {} : { fairness: parseFairness(o.fairness) }),
   };
 }
 
