@@ -174,6 +174,17 @@ export function weaklyFairLoopStates(g: RefGraph, allowed: (v: number) => boolea
   return out;
 }
 
+/** `shortestCounterexample` for graphs too big to enumerate, when every class is weakly fair. */
+export function shortestCounterexampleWeak(g: RefGraph, spec: LiveSpec): number | null {
+  const pd = pendingDistances(g, spec);
+  const onLoop = weaklyFairLoopStates(g, (v) => pd[v] < Infinity);
+  let best: number | null = null;
+  for (let v = 0; v < g.size; v++) {
+    if (pd[v] < Infinity && (onLoop.has(v) || g.edges[v].length === 0)) best = best === null ? pd[v] : Math.min(best, pd[v]);
+  }
+  return best;
+}
+
 /** The explicit graph of a model, with states keyed by JSON and classes given per action. */
 export function explicitGraph<S, A>(
   model: Model<S, A>,
