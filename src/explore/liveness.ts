@@ -152,13 +152,14 @@ export class LivenessChecker<S, A> {
       const reasons: string[] = [];
       if (outcome.cutBy !== null) reasons.push(BOUND_REASON[outcome.cutBy]);
       if (outcome.boundaryStates > 0) {
-        reasons.push(`${outcome.boundaryStates} states outside the model's state constraint (within) were not expanded`);
+        const n = outcome.boundaryStates;
+        reasons.push(`${n} ${n === 1 ? 'state' : 'states'} outside the model's state constraint (within) ${n === 1 ? 'was' : 'were'} not expanded`);
       }
       for (const reason of reasons) {
         warnings.push(`liveness unknown for ${unknown.join(', ')}: ${reason}, so a behaviour that never reaches the goal may lie beyond what was explored`);
       }
     }
-    this.vacuity(graph, cycles, status, warnings);
+    this.vacuity(graph, cycles, inits, status, warnings);
     return { ...done(), decided: stopped || unknown.length === 0 };
   }
 
@@ -279,26 +280,38 @@ export class LivenessChecker<S, A> {
     });
   }
 
-  /** Warnings for properties that hold for a reason that says little. */
-  private vacuity(graph: StateGraph, cycles: FairCycles, status: ReadonlyMap<string, PropertyState>, warnings: string[]): void {
+  /**
+   * Warnings for properties that hold for a reason that says little: their obligation never
+   * becomes pending, or no fair behaviour is infinite, so only behaviours that stop were checked.
+   */
+  private vacuity(
+    graph: StateGraph,
+    cycles: FairCycles,
+    inits: readonly { id: number }[],
+    status: ReadonlyMap<string, PropertyState>,
+    warnings: string[],
+  ): void {
     const holding = this.properties.filter((p) => status.get(p.name) === 'holds');
     if (holding.length === 0) return;
-    const expanded: number[] = [];
-    for (let v = 0; v < graph.states; v++) if (graph.expanded[v]) expanded.push(v);
-    const everywhere: FairComponents = cycles.components(expanded);
+    const reachable: number[] = [];
+    for (let v = 0; v < graph.states; v++) if (graph.expanded[v]) reachable.push(v);
+    const everywhere: FairComponents = cycles.components(reachable);
     for (const p of holding) {
-      if (everywhere.count === 0) {
+      const { goal, trigger } = this.columns[this.properties.indexOf(p)];
+      const holdsIn = (column: number, states: readonly number[]) => states.some((v) => graph.labels[column][v] === 1);
+      const failsIn = (column: number, states: readonly number[]) => states.some((v) => graph.labels[column][v] === 0);
+      if (p.kind === 'eventually' && !failsIn(goal, inits.map((x) => x.id).filter((v) => graph.expanded[v]))) {
+        warnings.push(`${p.name} holds trivially: every initial state satisfies its goal`);
+      } else if (p.kind === 'alwaysEventually' && !failsIn(goal, reachable)) {
+        warnings.push(`${p.name} holds trivially: its goal holds in every reachable state`);
+      } else if (p.kind === 'leadsTo' && !holdsIn(trigger, reachable)) {
+        warnings.push(`${p.name} holds vacuously: no reachable state satisfies its trigger`);
+      } else if (everywhere.count === 0) {
         warnings.push(
           everywhere.cyclic
-            ? `${p.name} holds only because no fair infinite behaviour exists: the fairness assumptions rule out every cycle of the state graph, so every fair behaviour stops in a state without enabled actions`
-            : `${p.name} holds only because every behaviour is finite: the state graph has no cycle, so fairness plays no part`,
+            ? `${p.name} holds, but no fair infinite behaviour exists: the fairness assumptions rule out every cycle of the state graph, so only behaviours that stop were checked`
+            : `${p.name} holds, but every behaviour is finite (the state graph has no cycle), so fairness plays no part and only behaviours that stop were checked`,
         );
-      }
-      if (p.kind === 'leadsTo') {
-        const trigger = graph.labels[this.columns[this.properties.indexOf(p)].trigger];
-        let reached = false;
-        for (let v = 0; v < graph.states && !reached; v++) reached = graph.expanded[v] === 1 && trigger[v] === 1;
-        if (!reached) warnings.push(`${p.name} holds vacuously: no reachable state satisfies its trigger`);
       }
     }
   }
