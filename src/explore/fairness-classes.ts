@@ -19,6 +19,11 @@ export class FairnessClasses<S, A> {
   private readonly ids: Map<string, number>[];
   private readonly singletons: number[] = [];
   private readonly setIds = new Map<string, number>();
+  /** The action being classified and its label, computed at most once and only when needed. */
+  private action: A | undefined;
+  private label: string | undefined;
+  /** One function for every call (no closure per edge: classification runs once per edge). */
+  private readonly labelOfAction = (): string => (this.label ??= this.model.label(this.action as A));
 
   constructor(
     private readonly model: Model<S, A>,
@@ -38,12 +43,12 @@ export class FairnessClasses<S, A> {
     const entries = this.entries;
     if (entries.length === 0) return 0;
     const info = stepInfo(this.model, a);
-    let label: string | undefined;
-    const labelOf = () => (label ??= this.model.label(a));
+    this.action = a;
+    this.label = undefined;
     let first = -1;
     let more: number[] | null = null;
     for (let j = 0; j < entries.length; j++) {
-      const key = fairnessClass(entries[j], info, labelOf);
+      const key = fairnessClass(entries[j], info, this.labelOfAction);
       if (key === null) continue;
       const c = this.intern(j, key);
       if (first < 0) first = c;
