@@ -90,18 +90,19 @@ export class GraphRecorder<S, A> implements EdgeSink<S, A> {
     this.classSets.push(this.classes.classify(a));
   }
 
-  /** The graph over `states` ids (every id the search stored); ids never expanded get empty rows. */
+  /** The graph over `states` ids (every id the search stored); ids never expanded get empty rows. Call once. */
   finish(states: number): StateGraph {
     this.close();
     this.skipTo(states);
     this.rows.push(this.targets.length);
+    // Views, not copies: a copy of a graph with millions of edges would double the peak memory.
     return {
       states,
-      rowStart: this.rows.view().slice(),
-      target: this.targets.view().slice(),
-      classSet: this.classSets.view().slice(),
-      expanded: this.expandedFlags.data.slice(0, states),
-      labels: this.labelColumns.map((c) => c.data.slice(0, states)),
+      rowStart: this.rows.view(),
+      target: this.targets.view(),
+      classSet: this.classSets.view(),
+      expanded: this.expandedFlags.data.subarray(0, states),
+      labels: this.labelColumns.map((c) => c.data.subarray(0, states)),
     };
   }
 
