@@ -58,7 +58,9 @@ function formatLiveness(v: Violation, c: Colors): string[] {
     const where = w.end === 'deadlock' ? 'a deadlock' : 'a legal end state';
     return [c.magenta(`  ■ the behaviour stops after step ${steps} in ${where} (no action enabled) while the goal is still pending`)];
   }
-  const lines = [c.magenta(`  ↻ lasso: ${steps - w.loopLength} steps into a loop of ${w.loopLength} that repeats forever`)];
+  const prefix = steps - w.loopLength;
+  const count = (n: number) => `${n} ${n === 1 ? 'step' : 'steps'}`;
+  const lines = [c.magenta(`  ↻ lasso: ${prefix === 0 ? 'from the start' : `after ${count(prefix)}`}, a loop of ${count(w.loopLength)} repeats forever`)];
   if (w.fairness.length === 0) lines.push(c.dim('  fairness: none assumed'));
   for (const f of w.fairness) lines.push(c.dim(`  respects ${f}`));
   return lines;
