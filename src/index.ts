@@ -15,6 +15,7 @@ export {
   type PropertyKind,
 } from './model/property.ts';
 export { InputError, ModelError } from './model/errors.ts';
+export { parseFairness, formatFairness } from './model/fairness.ts';
 export { check, type CheckOptions } from './explore/check.ts';
 export type { CheckResult, Verdict, Violation, PropertyStatus, Stats } from './explore/result.ts';
 export { fingerprint, fingerprintHex } from './state/fingerprint.ts';

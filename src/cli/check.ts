@@ -4,6 +4,7 @@ import type { CheckResult, Strategy } from '../explore/result.ts';
 import { instantiate, resolveParams, resolveVariant, type ModelDefinition } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import { InputError } from '../model/errors.ts';
+import { parseFairness } from '../model/fairness.ts';
 import { checkJson, type RunInfo } from '../report/json.ts';
 import { colors, formatResult } from '../report/text.ts';
 import { loadDefinition } from './load.ts';
@@ -20,6 +21,7 @@ export interface CheckCommandOptions {
   readonly timeLimit?: string;
   readonly seed?: string;
   readonly walks?: string;
+  readonly fairness?: string;
   readonly all?: boolean;
   readonly json?: boolean;
   readonly progress?: boolean;
@@ -63,6 +65,7 @@ export function searchOptions(o: CheckCommandOptions): CheckOptions {
     seed: nonNegativeInt('--seed', o.seed),
     walks,
     all: o.all ?? false,
+    ...(o.fairness === undefined ? {} : { fairness: parseFairness(o.fairness) }),
   };
 }
 

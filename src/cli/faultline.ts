@@ -33,6 +33,7 @@ function program(): Command {
     .option('--time-limit <seconds>', 'stop after this many seconds')
     .option('--seed <n>', 'seed of the random simulation')
     .option('--walks <n>', 'number of random walks (default 1000)')
+    .option('--fairness <spec>', "fairness for liveness properties, replacing the model's: none, or e.g. weak:deliver,strong:heal")
     .option('--all', 'keep searching after the first violation and report one per property')
     .option('--json', 'print one JSON object on stdout')
     .option('--no-progress', 'no live progress line on stderr')

@@ -13,6 +13,7 @@ import type { Path } from '../trace/trace.ts';
 import type { SafetyMonitor } from './monitor.ts';
 import { POLL_EVERY, SearchClock, type SearchOptions, type SearchOutcome } from './options.ts';
 import type { Bound } from './result.ts';
+import type { EdgeSink } from './state-graph.ts';
 
 /** The visited-state store of a BFS: fingerprints plus (parent, action) links. */
 export class StateStore {
@@ -37,8 +38,13 @@ export class StateStore {
 
   /** Whether a state is already stored, without inserting it. */
   has(s: unknown): boolean {
+    return this.find(s) >= 0;
+  }
+
+  /** The id of a stored state, or -1. */
+  find(s: unknown): number {
     this.fingerprint(s, this.fp);
-    return this.seen.get(this.fp[0], this.fp[1]) >= 0;
+    return this.seen.get(this.fp[0], this.fp[1]);
   }
 
   get size(): number {
@@ -59,11 +65,13 @@ export class StateStore {
   }
 }
 
+/** `edges`, when given, receives every edge of every expanded state (for liveness). */
 export function bfs<S, A>(
   model: Model<S, A>,
   monitor: SafetyMonitor<S, A>,
   options: SearchOptions,
   store: StateStore = new StateStore(identity(model)),
+  edges?: EdgeSink<S, A>,
 ): SearchOutcome {
   const clock = new SearchClock(options);
   const maxDepth = options.maxDepth ?? Infinity;
@@ -112,6 +120,7 @@ export function bfs<S, A>(
         continue;
       }
       const enabled = model.actions(s);
+      if (edges !== undefined) edges.expand(id, s, enabled.length);
       if (enabled.length === 0) {
         monitor.stuck(s, () => store.path(id));
         if (monitor.done) break search;
@@ -130,7 +139,9 @@ export function bfs<S, A>(
         }
         if (lastLevel) {
           // Beyond the depth bound: only learn whether the bound cut anything off.
-          if (!store.has(t)) cutBy = 'max-depth';
+          const known = store.find(t);
+          if (edges !== undefined) edges.edge(a, known);
+          if (known < 0) cutBy = 'max-depth';
           else if (monitor.checksSteps) monitor.step(s, a, t, () => store.path(id, ai));
           continue;
         }
@@ -139,13 +150,16 @@ export function bfs<S, A>(
           if (monitor.done) break search;
         }
         if (store.size >= maxStates) {
-          if (!store.has(t)) {
+          const known = store.find(t);
+          if (edges !== undefined) edges.edge(a, known);
+          if (known < 0) {
             cutBy = 'max-states';
             break search;
           }
           continue;
         }
         const tid = store.add(t, id, ai);
+        if (edges !== undefined) edges.edge(a, tid < 0 ? -1 - tid : tid);
         if (tid < 0) continue;
         nextFrontier.push(t);
         monitor.state(t, steps + 2, () => store.path(tid));

@@ -3,11 +3,12 @@
  * statistics, a status per property and a readable trace per counterexample.
  */
 import { ModelError, describeError } from '../model/errors.ts';
-import type { Model } from '../model/model.ts';
+import { identity, type Fairness, type Model } from '../model/model.ts';
 import { isSafety } from '../model/property.ts';
 import { buildTrace } from '../trace/trace.ts';
-import { bfs } from './bfs.ts';
+import { bfs, StateStore } from './bfs.ts';
 import { dfs } from './dfs.ts';
+import { LivenessChecker, livenessProperties, livenessSkipped, type LivenessReport } from './liveness.ts';
 import { DEADLOCK, SafetyMonitor } from './monitor.ts';
 import type { SearchOptions, SearchOutcome } from './options.ts';
 import { randomWalks } from './random.ts';
@@ -26,6 +27,8 @@ export interface CheckOptions extends SearchOptions {
   readonly seed?: number;
   /** Walks for `random`. */
   readonly walks?: number;
+  /** Fairness for liveness properties, replacing the model's own (`--fairness`). */
+  readonly fairness?: readonly Fairness[];
 }
 
 /** A fresh seed for a random simulation when the user gave none. */
@@ -37,16 +40,26 @@ export function check<S, A>(model: Model<S, A>, options: CheckOptions = {}): Che
   const strategy = options.strategy ?? 'bfs';
   const monitor = new SafetyMonitor(model, options.all ?? false);
   const seed = strategy === 'random' ? (options.seed ?? freshSeed()) : undefined;
+  const fairness = options.fairness ?? model.fairness ?? [];
+  // Liveness needs the state graph, which only BFS records (its ids come in expansion order).
+  const liveness = strategy === 'bfs' && livenessProperties(model).length > 0 ? new LivenessChecker(model, fairness) : null;
   let outcome: SearchOutcome;
+  let live: LivenessReport;
   try {
-    if (strategy === 'bfs') outcome = bfs(model, monitor, options);
-    else if (strategy === 'dfs') outcome = dfs(model, monitor, options);
-    else outcome = randomWalks(model, monitor, { ...options, seed: seed! });
+    if (strategy === 'bfs') {
+      const store = new StateStore(identity(model));
+      outcome = bfs(model, monitor, options, store, liveness?.recorder);
+      live = liveness ? liveness.analyse(store, outcome, options.all ?? false) : livenessSkipped(model, strategy, fairness);
+      outcome = { ...outcome, durationMs: outcome.durationMs + live.durationMs };
+    } else {
+      outcome = strategy === 'dfs' ? dfs(model, monitor, options) : randomWalks(model, monitor, { ...options, seed: seed! });
+      live = livenessSkipped(model, strategy, fairness);
+    }
   } catch (e) {
     if (e instanceof ModelError) throw e;
     throw new ModelError(`the model threw during the search: ${describeError(e)}`, e);
   }
-  return summarise(model, monitor, strategy, outcome, seed);
+  return summarise(model, monitor, strategy, outcome, seed, live);
 }
 
 function summarise<S, A>(
@@ -55,15 +68,17 @@ function summarise<S, A>(
   strategy: Strategy,
   outcome: SearchOutcome,
   seed: number | undefined,
+  live: LivenessReport,
 ): CheckResult {
   const complete = outcome.cutBy === null && !outcome.stoppedEarly;
   const violated = new Set(monitor.found.map((v) => v.property));
   const violations: Violation[] = monitor.found.map((v) => ({ ...v, trace: buildTrace(model, v.path) }));
+  for (const v of live.found) violations.push({ ...v, trace: buildTrace(model, v.path) });
 
   const properties: PropertyStatus[] = [];
   for (const p of model.properties) {
     if (!isSafety(p)) {
-      properties.push({ name: p.name, kind: p.kind, status: 'unknown', description: p.description });
+      properties.push({ name: p.name, kind: p.kind, status: live.status.get(p.name) ?? 'unknown', description: p.description });
       continue;
     }
     if (p.kind === 'sometimes') {
@@ -94,7 +109,7 @@ function summarise<S, A>(
     });
   }
 
-  const verdict: Verdict = violations.length > 0 ? 'violated' : complete ? 'holds' : 'incomplete';
+  const verdict: Verdict = violations.length > 0 ? 'violated' : complete && live.decided ? 'holds' : 'incomplete';
   const seconds = outcome.durationMs / 1000;
   return {
     strategy,
@@ -112,5 +127,7 @@ function summarise<S, A>(
     },
     properties,
     violations,
+    warnings: live.warnings,
+    ...(live.status.size > 0 ? { fairness: live.fairness } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /** What a search reports: verdict, statistics, per-property status and counterexamples. */
 import type { PropertyKind } from '../model/property.ts';
 import type { Path, Trace } from '../trace/trace.ts';
+import type { LivenessWitness } from './liveness.ts';
 
 export type Strategy = 'bfs' | 'dfs' | 'random';
 export type Verdict = 'holds' | 'violated' | 'incomplete';
@@ -44,6 +45,8 @@ export interface Violation {
   /** Null for a `sometimes` that was never reached: there is no behaviour to show. */
   readonly path: Path | null;
   readonly trace: Trace | null;
+  /** For a liveness property: how the counterexample goes on forever (a loop, or a dead end). */
+  readonly liveness?: LivenessWitness;
 }
 
 export interface CheckResult {
@@ -56,6 +59,13 @@ export interface CheckResult {
   readonly stats: Stats;
   readonly properties: readonly PropertyStatus[];
   readonly violations: readonly Violation[];
+  /**
+   * Things a verdict alone does not say: a liveness property left unknown by a bound or strategy,
+   * or one that holds only vacuously.
+   */
+  readonly warnings: readonly string[];
+  /** The fairness assumed for liveness properties, in the `--fairness` syntax; absent without any. */
+  readonly fairness?: string;
 }
 
 /** TLC's optimistic fingerprint-collision estimate. */

@@ -47,6 +47,7 @@ export function checkJson(run: RunInfo, result: CheckResult): unknown {
     ...(result.seed === undefined ? {} : { seed: result.seed }),
     verdict: result.verdict,
     cutBy: result.cutBy,
+    ...(result.fairness === undefined ? {} : { fairness: result.fairness }),
     stats: result.stats,
     properties: result.properties,
     violations: result.violations.map((v) => ({
@@ -55,6 +56,8 @@ export function checkJson(run: RunInfo, result: CheckResult): unknown {
       ...(v.description ? { description: v.description } : {}),
       length: v.trace ? v.trace.steps.length - 1 : null,
       trace: v.trace ? traceJson(v.trace) : null,
+      ...(v.liveness ? { liveness: v.liveness } : {}),
     })),
+    warnings: result.warnings,
   };
 }

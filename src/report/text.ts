@@ -1,6 +1,6 @@
 /** Terminal output: results, property tables and traces as numbered steps with state diffs. */
 import pc from 'picocolors';
-import type { CheckResult } from '../explore/result.ts';
+import type { CheckResult, Violation } from '../explore/result.ts';
 import type { Trace } from '../trace/trace.ts';
 import { diff, flatten } from './diff.ts';
 
@@ -16,7 +16,8 @@ export function formatTrace(trace: Trace, c: Colors): string {
   const width = String(trace.steps.length - 1).length;
   trace.steps.forEach((step, i) => {
     const num = String(step.index).padStart(width);
-    if (trace.loopStart !== null && i === trace.loopStart) lines.push(c.magenta(`${' '.repeat(width)}  ↻ loop starts here`));
+    // The loop is made of the steps after the loop's first state.
+    if (trace.loopStart !== null && i === trace.loopStart + 1) lines.push(c.magenta(`${' '.repeat(width)}  ↻ loop starts here`));
     if (i === 0) {
       lines.push(`${num}. ${c.dim('init')}`);
       for (const [path, value] of flatten(step.state)) lines.push(`${' '.repeat(width)}     ${path} = ${value}`);
@@ -48,6 +49,23 @@ export function formatStats(result: CheckResult): string {
   return lines.join('\n');
 }
 
+/** How a liveness counterexample goes on forever, and which fairness its loop respects. */
+function formatLiveness(v: Violation, c: Colors): string[] {
+  const w = v.liveness;
+  if (!w || !v.trace) return [];
+  const steps = v.trace.steps.length - 1;
+  if (w.end !== 'loop') {
+    const where = w.end === 'deadlock' ? 'a deadlock' : 'a legal end state';
+    return [c.magenta(`  ■ the behaviour stops after step ${steps} in ${where} (no action enabled) while the goal is still pending`)];
+  }
+  const prefix = steps - w.loopLength;
+  const count = (n: number) => `${n} ${n === 1 ? 'step' : 'steps'}`;
+  const lines = [c.magenta(`  ↻ lasso: ${prefix === 0 ? 'from the start' : `after ${count(prefix)}`}, a loop of ${count(w.loopLength)} repeats forever`)];
+  if (w.fairness.length === 0) lines.push(c.dim('  fairness: none assumed'));
+  for (const f of w.fairness) lines.push(c.dim(`  respects ${f}`));
+  return lines;
+}
+
 const BOUND_TEXT: Record<string, string> = {
   'max-depth': 'the depth bound (--max-depth)',
   'max-states': 'the state bound (--max-states)',
@@ -58,6 +76,7 @@ const BOUND_TEXT: Record<string, string> = {
 /** The full human report of one check. */
 export function formatResult(result: CheckResult, c: Colors): string {
   const out: string[] = [formatStats(result), ''];
+  if (result.fairness !== undefined) out.splice(1, 0, `fairness: ${result.fairness}`);
   for (const p of result.properties) {
     const mark = p.status === 'holds' ? c.green('✓') : p.status === 'violated' ? c.red('✗') : c.yellow('?');
     const note =
@@ -72,11 +91,15 @@ export function formatResult(result: CheckResult, c: Colors): string {
     if (!v.trace) continue;
     out.push('', c.red(c.bold(`✗ ${v.property} (${v.kind}) violated in ${v.trace.steps.length - 1} steps`)));
     if (v.description) out.push(c.dim(`  ${v.description}`));
+    out.push(...formatLiveness(v, c));
     out.push(formatTrace(v.trace, c));
   }
   out.push('');
+  for (const w of result.warnings) out.push(c.yellow(`⚠ ${w}`));
+  if (result.warnings.length > 0) out.push('');
   if (result.verdict === 'holds') out.push(c.green('verdict: holds — every property holds on the complete bounded space'));
   else if (result.verdict === 'violated') out.push(c.red(`verdict: violated — ${result.violations.map((v) => v.property).join(', ')}`));
+  else if (result.cutBy === null) out.push(c.yellow('verdict: incomplete — no violation found, but not every property could be decided (see the warnings)'));
   else out.push(c.yellow(`verdict: incomplete — no violation found, but the search was cut by ${BOUND_TEXT[result.cutBy ?? ''] ?? 'a bound'}`));
   return out.join('\n');
 }

@@ -121,6 +121,11 @@ export class IntColumn {
     this.data[i] = v;
   }
 
+  /** The values pushed so far, as a typed array sharing the column's storage until it grows. */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+
   get bytes(): number {
     return this.data.byteLength;
   }

@@ -9,9 +9,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { markdownTable } from 'markdown-table';
-import { definition as twoPhaseCommit } from '../../models/two-phase-commit/index.ts';
+import { definition as twoPhaseCommit, rmStates } from '../../models/two-phase-commit/index.ts';
 import { check } from '../../src/explore/check.ts';
 import { instantiate } from '../../src/model/definition.ts';
+import { eventually } from '../../src/model/property.ts';
+import type { World } from '../../src/protocol/world.ts';
 
 interface Case {
   readonly name: string;
@@ -38,7 +40,24 @@ function tpc(rms: number, tlc: number, spin: number): Case {
   };
 }
 
-export const cases: Case[] = [tpc(6, 3.0, 0.16), tpc(7, 16.9, 0.7), tpc(8, 65.3, 5.5)];
+/** TwoPhase with "eventually every RM decides" under weak fairness per action, next to its safety properties. */
+function tpcLiveness(rms: number): Case {
+  return {
+    name: `tpc-${rms}-live`,
+    what: `two-phase-commit rms=${rms}, BFS, safety + liveness`,
+    run() {
+      const base = instantiate(twoPhaseCommit, { params: { rms }, variant: 'default' });
+      const decided = (w: World) => rmStates(w).every((x) => x === 'committed' || x === 'aborted');
+      const r = check({ ...base, properties: [...base.properties, eventually('every-rm-decides', decided)], fairness: [{ strength: 'weak' }] });
+      if (r.verdict !== 'holds' || r.stats.distinctStates !== 6 ** rms + 4 ** rms + 2 ** rms) {
+        throw new Error(`tpc-${rms}-live: unexpected result ${r.verdict} / ${r.stats.distinctStates}`);
+      }
+      return { distinct: r.stats.distinctStates, generated: r.stats.generatedStates, seconds: r.stats.durationMs / 1000 };
+    },
+  };
+}
+
+export const cases: Case[] = [tpc(6, 3.0, 0.16), tpcLiveness(6), tpc(7, 16.9, 0.7), tpc(8, 65.3, 5.5)];
 
 interface Figures {
   distinct: number;
@@ -65,9 +84,14 @@ if (flag === '--child') {
   const wanted = process.argv.slice(2);
   const selected = wanted.length > 0 ? cases.filter((c) => wanted.includes(c.name)) : cases;
   const rows: string[][] = [];
+  const seconds = new Map<string, number>();
   for (const c of selected) {
     process.stderr.write(`running ${c.name} …\n`);
     const f = runChild(c.name);
+    seconds.set(c.name, f.seconds);
+    // A liveness case is compared with the safety-only run of the same model (target: at most 3×).
+    const safety = seconds.get(c.name.replace(/-live$/, ''));
+    if (c.name.endsWith('-live') && safety !== undefined) f.extra = `${(f.seconds / safety).toFixed(2)}× the safety-only run`;
     rows.push([
       c.what,
       f.distinct.toLocaleString('en-US'),
