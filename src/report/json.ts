@@ -4,28 +4,19 @@
  */
 import type { CheckResult } from '../explore/result.ts';
 import type { Params } from '../model/definition.ts';
+import { toJsonValue } from '../state/json.ts';
 import type { Trace } from '../trace/trace.ts';
+
+export { toJsonValue };
 
 export interface RunInfo {
   readonly model: string;
   readonly variant: string;
   readonly params: Params;
-  /** Fault budgets in force, for protocol models. */
-  readonly faults?: Readonly<Record<string, unknown>>;
-}
-
-/** A JSON-safe copy of a state value. */
-export function toJsonValue(v: unknown): unknown {
-  if (v === undefined) return null;
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v !== 'object' || v === null) return v;
-  if (v instanceof Set) return [...v].map(toJsonValue);
-  if (v instanceof Map) return [...v].map(([k, x]) => [toJsonValue(k), toJsonValue(x)]);
-  if (Array.isArray(v)) return v.map(toJsonValue);
-  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = toJsonValue(x);
-  return out;
+  /** Fault budgets in force, for protocol models (`--faults drop=1,crash=1`). */
+  readonly faults?: Readonly<Record<string, number | string>>;
+  /** The named system model the faults come from (`--system NAME`), for protocol models. */
+  readonly system?: string;
 }
 
 export function traceJson(trace: Trace): unknown {
@@ -38,6 +29,7 @@ export function checkJson(run: RunInfo, result: CheckResult): unknown {
     variant: run.variant,
     params: run.params,
     ...(run.faults ? { faults: run.faults } : {}),
+    ...(run.system ? { system: run.system } : {}),
     strategy: result.strategy,
     ...(result.seed === undefined ? {} : { seed: result.seed }),
     verdict: result.verdict,
