@@ -223,7 +223,7 @@ export function htmlReport(file: TraceFile, options: HtmlOptions): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${h(CSP)}">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="faultline">
 <title>${h(`${title} — ${file.model} / ${file.variant}`)}</title>

@@ -55,7 +55,8 @@ export function markdownReport(file: TraceFile, options: MarkdownOptions): strin
       for (const [path, value] of flatten(step.state)) out.push(`   - ${code(path)} = ${code(value)}`);
       return;
     }
-    out.push(`${i}. ${loopMark}**${md(step.action)}** — _${step.kind}_${participants(step)}`);
+    const kind = step.kind === 'action' ? '' : ` — _${step.kind}_`;
+    out.push(`${i}. ${loopMark}**${md(step.action)}**${kind}${participants(step)}`);
     const changes = diff(file.steps[i - 1].state, step.state);
     if (changes.length === 0) out.push('   - (no change)');
     for (const ch of changes) {

@@ -25,7 +25,8 @@ const steps = (n: number) => `${n} step${n === 1 ? '' : 's'}`;
 /** "after 5 steps", or for a lasso "after a 2-step prefix, in a 3-step loop repeated forever". */
 export function howLong(file: TraceFile): string {
   if (file.loopStart === null) return `after ${steps(file.length)}`;
-  return `after ${file.loopStart === 0 ? 'no prefix' : `a ${steps(file.loopStart)} prefix`}, in a ${steps(file.length - file.loopStart)} loop repeated forever`;
+  const prefix = file.loopStart === 0 ? 'from the start' : `after a ${file.loopStart}-step prefix`;
+  return `${prefix}, in a ${file.length - file.loopStart}-step loop repeated forever`;
 }
 
 /** "under faults drop=1, crash=1 (1 injected: crash)", or "with no injected faults". */
