@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { models } from '../models/index.ts';
 import { instantiate } from '../src/model/definition.ts';
+import { InputError } from '../src/model/errors.ts';
 import { parseTraceFile, readTraceFile, serializeTraceFile, traceFile, type TraceFile } from '../src/trace/file.ts';
 import { replay } from '../src/trace/replay.ts';
 import { buildTrace } from '../src/trace/trace.ts';
@@ -124,16 +125,28 @@ describe('replay of edited traces', () => {
   });
 
   const malformed: [string, string, RegExp][] = [
-    ['invalid JSON', '{"schema": 1,', /not valid JSON/],
     ['a newer schema', JSON.stringify({ ...file, schema: 2 }), /"schema" is 2; this faultline reads schema 1/],
     ['no steps', JSON.stringify({ ...file, steps: [] }), /"steps" must be a non-empty array/],
     ['a wrong length', JSON.stringify({ ...file, length: file.length + 1 }), /"length" is/],
     ['an unknown step kind', JSON.stringify({ ...file, steps: file.steps.map((s, i) => (i === 1 ? { ...s, kind: 'teleport' } : s)) }), /steps\[1\]\.kind/],
+    ['a step without state', JSON.stringify({ ...file, steps: file.steps.map((s, i) => (i === 2 ? { ...s, state: undefined } : s)) }), /steps\[2\]\.state" is missing/],
+    ['a loop past the end', JSON.stringify({ ...file, loopStart: file.length + 1 }), /"loopStart" is/],
+  ];
+  for (const [what, text, message] of malformed) {
+    it(`rejects ${what} as bad input`, () => {
+      expect(() => parseTraceFile(text, 'x.json')).toThrow(InputError);
+      expect(() => parseTraceFile(text, 'x.json')).toThrow(message);
+    });
+  }
+
+  const refused: [string, string, RegExp][] = [
+    ['invalid JSON', '{"schema": 1,', /not valid JSON/],
+    ['a newer schema', JSON.stringify({ ...file, schema: 2 }), /"schema" is 2/],
     ['an unknown model', JSON.stringify({ ...file, model: 'no-such-model' }), /unknown model "no-such-model"/],
     ['an unknown variant', JSON.stringify({ ...file, variant: 'nope' }), /unknown variant "nope"/],
     ['an unknown param', JSON.stringify({ ...file, params: { ...file.params, bogus: 1 } }), /param "bogus"/],
   ];
-  for (const [what, text, message] of malformed) {
+  for (const [what, text, message] of refused) {
     it(`exits 2 with one line on ${what}`, () => {
       const path = join(dir, `bad-${what.replace(/\W+/g, '-')}.json`);
       writeFileSync(path, text);
