@@ -77,7 +77,7 @@ describe('state graph', () => {
   });
 });
 
-describe('faultline graph', () => {
+describe('faultline graph', { timeout: 60_000 }, () => {
   it('writes the graph of a shipped model', () => {
     const r = faultline('graph', 'two-phase-commit', '--param', 'rms=2', '--format', 'dot');
     expect(r.code).toBe(0);

@@ -31,7 +31,7 @@ function expectOneLineError(r: { code: number; stdout: string; stderr: string },
   expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
 }
 
-describe('check → JSON trace → replay', () => {
+describe('check → JSON trace → replay', { timeout: 60_000 }, () => {
   const buggy = models.flatMap((def) => def.variants.filter((v) => v.expect === 'violated').map((v) => [def.name, v.name] as const));
 
   it('ships buggy variants to round-trip', () => {
@@ -73,7 +73,7 @@ describe('check → JSON trace → replay', () => {
   });
 });
 
-describe('replay of edited traces', () => {
+describe('replay of edited traces', { timeout: 60_000 }, () => {
   const dir = tmp();
   faultline('check', RW, '--variant', 'ack-before-replicate', '--report', dir);
   const file = readTraceFile(join(dir, 'replicated-write-ack-before-replicate.json'));

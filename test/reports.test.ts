@@ -10,6 +10,7 @@ import { lanesOf, sequenceChart } from '../src/report/chart.ts';
 import { escapeHtml, escapeMarkdown } from '../src/report/escape.ts';
 import { htmlReport } from '../src/report/html.ts';
 import { markdownReport } from '../src/report/markdown.ts';
+import { writeReports } from '../src/report/write.ts';
 import { readTraceFile, serializeTraceFile, STEP_KINDS, traceFile, type TraceFile, type TraceFileStep } from '../src/trace/file.ts';
 import { buildTrace } from '../src/trace/trace.ts';
 import { NODES as HOSTILE_NODES, PROPERTY as HOSTILE_PROPERTY } from './fixtures/hostile.ts';
@@ -149,7 +150,7 @@ describe('HTML report', () => {
   });
 });
 
-describe('escaping', () => {
+describe('escaping', { timeout: 60_000 }, () => {
   it('escapeHtml and escapeMarkdown leave no markup', () => {
     expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
     expect(escapeMarkdown('a|b `c` *d* _e_ [f](g) <h> & #i ~j~ !k\nl')).toBe(
@@ -186,7 +187,7 @@ describe('escaping', () => {
   });
 });
 
-describe('faultline report', () => {
+describe('faultline report', { timeout: 60_000 }, () => {
   const dir = tmp();
   faultline('check', RW, '--variant', 'ack-before-replicate', '--report', dir);
   const path = join(dir, 'replicated-write-ack-before-replicate.json');
@@ -229,7 +230,7 @@ describe('faultline report', () => {
   });
 });
 
-describe('check --minimize', () => {
+describe('check --minimize', { timeout: 60_000 }, () => {
   it('prints the original and minimised lengths and reports the minimised trace', () => {
     const dir = tmp();
     const labels = (f: TraceFile) => f.steps.map((s) => s.action);
@@ -252,7 +253,26 @@ describe('check --minimize', () => {
   });
 });
 
-describe('reports/', () => {
+describe('writeReports', () => {
+  it('names one report per violated property so files never collide, and keeps names file-safe', () => {
+    const file = everyKind();
+    const trace = { steps: file.steps, loopStart: null };
+    const violations = [
+      { property: 'safe', kind: 'always' as const, trace },
+      { property: '../../etc/passwd <x>', kind: 'transition' as const, trace },
+      { property: 'never', kind: 'sometimes' as const, trace: null },
+    ];
+    const dir = tmp();
+    const written = writeReports(dir, { model: 'm', variant: 'v', params: {} }, { violations });
+    expect(written.map((w) => w.property)).toEqual(['safe', '../../etc/passwd <x>']);
+    expect(readdirSync(dir).sort()).toEqual(['m-v-etc-passwd-x.html', 'm-v-etc-passwd-x.json', 'm-v-etc-passwd-x.md', 'm-v-safe.html', 'm-v-safe.json', 'm-v-safe.md']);
+    expect(writeReports(tmp(), { model: 'm', variant: 'v', params: {} }, { violations: [violations[0]] }, { baseName: 'm-v-n=3' }).map((w) => w.html)).toEqual([
+      expect.stringMatching(/\/m-v-n=3\.html$/),
+    ]);
+  });
+});
+
+describe('reports/', { timeout: 60_000 }, () => {
   const expectedFiles = (dir: string) =>
     readdirSync(dir)
       .sort()
