@@ -30,9 +30,6 @@ interface Geometry {
   readonly lanes: readonly string[];
   readonly x: (lane: string | undefined) => number;
   readonly y: (row: number) => number;
-  /** Left and right end of the lanes area. */
-  readonly left: number;
-  readonly right: number;
 }
 
 /** What a mark means, for the legend. */
@@ -188,8 +185,6 @@ export function sequenceChart(file: TraceFile): string {
   const right = GUTTER + lanes.length * LANE_GAP;
   const g: Geometry = {
     lanes,
-    left,
-    right,
     x: (lane) => left + LANE_GAP / 2 + Math.max(0, lanes.indexOf(lane ?? lanes[0])) * LANE_GAP,
     y: (row) => TOP + row * ROW + ROW / 2,
   };
@@ -250,7 +245,7 @@ export function legendEntries(file: TraceFile): { kind: StepKind; svg: string; m
     const across = kind === 'partition' || kind === 'heal' || kind === 'round';
     // Arrows start one row up; everything else sits mid-height.
     const y = between ? 34 : across ? 26 : 20;
-    const g: Geometry = { lanes, left: 0, right: 84, x: (l) => (l === 'b' ? 64 : 20), y: () => y };
+    const g: Geometry = { lanes, x: (l) => (l === 'b' ? 64 : 20), y: () => y };
     const sample: TraceFileStep = { index: 1, kind, action: kind, actionIndex: 0, state: null };
     const step = between ? { ...sample, from: 'a', to: 'b' } : across ? sample : { ...sample, node: 'a' };
     const drawing = kind === 'init' ? nodeMark('init', 20, y) : kind === 'tick' ? nodeMark('tick', 20, y) : stepMark(g, step, 0);

@@ -86,7 +86,15 @@ function replaySteps<S, A>(model: Model<S, A>, file: TraceFile): ReplayOutcome {
   }
 
   const target = findTarget(model, file.property, file.kind);
-  if (!target) return { status: 'not-reproduced', reason: `the model has no ${file.kind} property named "${file.property}"` };
+  if (!target) {
+    const reason =
+      file.kind === 'sometimes'
+        ? 'a sometimes property fails by never being reached: no behaviour shows that'
+        : file.kind === 'deadlock'
+          ? 'the model no longer checks for deadlocks'
+          : `the model has no ${file.kind} property named "${file.property}"`;
+    return { status: 'not-reproduced', reason };
+  }
   if (!violates(model, target, { states, actions, loopStart: file.loopStart })) {
     return { status: 'not-reproduced', reason: `${file.property} (${file.kind}) is not violated by this behaviour` };
   }
