@@ -100,7 +100,7 @@ describe('HTML report in Chromium', () => {
     expect(await page.$$eval('#steps li.selected', (els) => els.map((e) => e.getAttribute('data-step')))).toEqual(['0']);
 
     // Clicking a row of the chart selects it too.
-    await page.click(`#chart .step[data-step="${k}"] .row-bg`, { position: { x: 20, y: 10 } });
+    await page.click(`#chart .step[data-step="${k}"] .row-label`);
     expect(await page.$$eval('#steps li.selected', (els) => els.map((e) => e.getAttribute('data-step')))).toEqual([String(k)]);
 
     await page.screenshot({ path: join(OUT, 'report.png'), fullPage: true });

@@ -173,6 +173,7 @@ const DEFS =
   '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" class="head"/></marker>' +
   '<marker id="arrow-dup" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" class="head-dup"/></marker>' +
   '<marker id="arrow-byz" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" class="head-byz"/></marker>' +
+  '<marker id="arrow-loop" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" class="head-loop"/></marker>' +
   '</defs>';
 
 /**
@@ -201,7 +202,7 @@ export function sequenceChart(file: TraceFile): string {
     out.push(
       `<g class="step${inLoop ? ' in-loop' : ''}" data-step="${row}"><title>${escapeHtml(`${row}. ${step.action}`)}</title>` +
         `<rect class="row-bg" x="0" y="${num(TOP + row * ROW)}" width="${width}" height="${ROW}"/>` +
-        `<text class="row-num" x="${GUTTER - 30}" y="${num(g.y(row) + 4)}" text-anchor="end">${row}</text>` +
+        `<text class="row-num" x="${GUTTER - 38}" y="${num(g.y(row) + 4)}" text-anchor="end">${row}</text>` +
         `<text class="row-label" x="${right + 10}" y="${num(g.y(row) + 4)}">${escapeHtml(clip(step.action))}</text>` +
         '</g>',
     );
@@ -225,11 +226,11 @@ export function sequenceChart(file: TraceFile): string {
   if (file.loopStart !== null) {
     const y1 = TOP + file.loopStart * ROW + 4;
     const y2 = TOP + file.steps.length * ROW - 4;
-    const x = GUTTER - 16;
+    const x = GUTTER - 10;
     out.push(
       `<g class="loop"><title>${escapeHtml(`loop: steps ${file.loopStart}–${file.length} repeat forever`)}</title>` +
-        `<path class="loop-bracket" d="M${x + 8} ${y1}L${x} ${y1}L${x} ${y2}L${x + 8} ${y2}" marker-start="url(#arrow)"/>` +
-        `<text class="loop-text" x="${x - 4}" y="${num((y1 + y2) / 2)}" transform="rotate(-90 ${x - 4} ${num((y1 + y2) / 2)})" text-anchor="middle">↻ loop</text></g>`,
+        `<path class="loop-bracket" d="M${x + 8} ${y1}L${x} ${y1}L${x} ${y2}L${x + 8} ${y2}" marker-start="url(#arrow-loop)"/>` +
+        `<text class="loop-text" x="${x - 5}" y="${num((y1 + y2) / 2)}" transform="rotate(-90 ${x - 5} ${num((y1 + y2) / 2)})" text-anchor="middle">↻ loop</text></g>`,
     );
   }
   out.push('</svg>');

@@ -85,6 +85,7 @@ svg .drop-x { stroke: var(--bad); stroke-width: 2.2; }
 svg .head { fill: var(--ink); }
 svg .head-dup { fill: var(--accent); }
 svg .head-byz { fill: var(--bad); }
+svg .head-loop { fill: var(--loop); }
 svg .msg-text { fill: var(--ink); font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg .mark { stroke: #fff; stroke-width: 1.5; fill: #57606a; }
 svg .mark.init { fill: #afb8c1; }
@@ -105,7 +106,7 @@ svg .across.round { stroke: #8c959f; stroke-dasharray: 1 3; }
 svg .across.action, svg .across.local, svg .across.timer, svg .across.tick { stroke: #8c959f; }
 svg .across-text { fill: var(--muted); font-size: 10.5px; }
 svg .loop-bracket { stroke: var(--loop); stroke-width: 2; fill: none; }
-svg .loop-text { fill: var(--loop); font-weight: 600; }
+svg .loop-text { fill: var(--loop); font-weight: 600; font-size: 11px; }
 @media (max-width: 900px) { main { grid-template-columns: 1fr; } aside { position: static; max-height: none; } }
 `;
 

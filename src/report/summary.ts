@@ -33,11 +33,10 @@ export function howLong(file: TraceFile): string {
 export function underWhichFaults(file: TraceFile): string {
   const injected = injectedFaults(file);
   const total = [...injected.values()].reduce((a, b) => a + b, 0);
-  const used =
-    total === 0 ? 'none injected' : `${total} injected: ${[...injected].map(([k, n]) => (n === 1 ? k : `${k} ×${n}`)).join(', ')}`;
+  const kinds = [...injected].map(([k, n]) => (n === 1 ? k : `${k} ×${n}`)).join(', ');
   const budgets = file.faults && Object.keys(file.faults).length > 0 ? assignments(file.faults) : null;
-  if (budgets) return `under faults ${budgets} (${used})`;
-  return total === 0 ? 'with no injected faults' : `with ${used.replace('injected: ', 'injected faults: ')}`;
+  if (budgets) return `under faults ${budgets} (${total === 0 ? 'none injected' : `${total} injected: ${kinds}`})`;
+  return total === 0 ? 'with no injected faults' : `with ${total} injected fault${total === 1 ? '' : 's'}: ${kinds}`;
 }
 
 /** What failed, as a subject: "consistency", "deadlock", … */
