@@ -5,9 +5,13 @@
 import { markdownTable } from 'markdown-table';
 import { models } from '../../models/index.ts';
 import { check } from '../explore/check.ts';
-import { instantiate } from '../model/definition.ts';
+import type { CheckResult } from '../explore/result.ts';
+import { instantiate, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
+import type { Model } from '../model/model.ts';
+import type { SiteEntry } from '../report/site.ts';
 import { colors } from '../report/text.ts';
 import { defaultParams } from './list.ts';
+import { siteEntry, writeStudyReports } from './reports.ts';
 
 export interface SuiteRow {
   readonly model: string;
@@ -19,7 +23,15 @@ export interface SuiteRow {
   readonly seconds: number;
 }
 
-export function runSuite(onRow?: (row: SuiteRow) => void): SuiteRow[] {
+/** What was checked for a row, for callers that want more than the table (reports). */
+export interface SuiteCheck {
+  readonly def: ModelDefinition<any>;
+  readonly variant: VariantSpec;
+  readonly model: Model<any, any>;
+  readonly result: CheckResult;
+}
+
+export function runSuite(onRow?: (row: SuiteRow, checked: SuiteCheck) => void): SuiteRow[] {
   const rows: SuiteRow[] = [];
   for (const def of models) {
     for (const variant of def.variants) {
@@ -38,17 +50,20 @@ export function runSuite(onRow?: (row: SuiteRow) => void): SuiteRow[] {
         seconds: result.stats.durationMs / 1000,
       };
       rows.push(row);
-      onRow?.(row);
+      onRow?.(row, { def, variant, model, result });
     }
   }
   return rows;
 }
 
-export function allCommand(o: { json?: boolean }): number {
+export function allCommand(o: { json?: boolean; report?: string }): number {
   const c = colors(!!process.stdout.isTTY);
-  const rows = runSuite((row) => {
+  const entries: SiteEntry[] = [];
+  const rows = runSuite((row, checked) => {
     if (process.stderr.isTTY) process.stderr.write(`${row.model} / ${row.variant}: ${row.actual}\n`);
+    if (o.report) entries.push(siteEntry(checked.def, checked.variant, checked.model, checked.result));
   });
+  if (o.report) writeStudyReports(o.report, entries);
   const mismatches = rows.filter((r) => r.actual !== r.expected);
   if (o.json) {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');

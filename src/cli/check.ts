@@ -1,12 +1,15 @@
 /** `faultline check <model>`: build one model, search it, print the result, exit by verdict. */
 import { check, type CheckOptions } from '../explore/check.ts';
-import type { CheckResult, Strategy } from '../explore/result.ts';
+import type { CheckResult, Strategy, Violation } from '../explore/result.ts';
 import { instantiate, resolveParams, resolveVariant, type ModelDefinition } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import { InputError } from '../model/errors.ts';
 import { parseFairness } from '../model/fairness.ts';
 import { checkJson, type RunInfo } from '../report/json.ts';
 import { colors, formatResult } from '../report/text.ts';
+import { writeReports, type ReportedViolation } from '../report/write.ts';
+import { describeMinimized, minimize } from '../trace/minimize.ts';
+import { findTarget } from '../trace/violation.ts';
 import { loadDefinition } from './load.ts';
 import { progressLine } from './progress.ts';
 
@@ -25,6 +28,10 @@ export interface CheckCommandOptions {
   readonly all?: boolean;
   readonly json?: boolean;
   readonly progress?: boolean;
+  /** Write HTML, Markdown and JSON reports of the violations into this directory. */
+  readonly report?: string;
+  /** Shrink each counterexample to the fewest faults, then the fewest steps. */
+  readonly minimize?: boolean;
 }
 
 /** Exit code of a verdict: 0 holds, 1 violated, 3 cut by a bound. */
@@ -89,6 +96,22 @@ export function buildRun(def: ModelDefinition<any>, run: RunInfo): { model: Mode
   return { model, run: model.faults ? { ...run, faults: model.faults } : run };
 }
 
+/** The violations with their traces minimised, and one line per minimised trace. */
+export function minimizeViolations(
+  model: Model<any, any>,
+  violations: readonly Violation[],
+): { violations: (Violation & ReportedViolation)[]; notes: string[] } {
+  const notes: string[] = [];
+  const out = violations.map((v): Violation & ReportedViolation => {
+    const target = v.path ? findTarget(model, v.property, v.kind) : null;
+    if (!v.path || !target) return v;
+    const m = minimize(model, target, v.path);
+    notes.push(`minimised: ${describeMinimized(m)} — ${v.property}`);
+    return { ...v, path: m.path, trace: m.trace, minimized: m.before };
+  });
+  return { violations: out, notes };
+}
+
 export async function checkCommand(modelName: string, o: CheckCommandOptions): Promise<number> {
   const def = await loadDefinition(modelName);
   const options = searchOptions(o);
@@ -100,8 +123,21 @@ export async function checkCommand(modelName: string, o: CheckCommandOptions): P
   } finally {
     progress.done();
   }
+  let reported: readonly ReportedViolation[] = result.violations;
+  const notes: string[] = [];
+  if (o.minimize) {
+    const m = minimizeViolations(model, result.violations);
+    result = { ...result, violations: m.violations };
+    reported = m.violations;
+    notes.push(...m.notes);
+  }
+  if (o.report) {
+    for (const r of writeReports(o.report, run, { violations: reported }, { nodes: model.nodes })) notes.push(`report: ${r.html}`);
+    if (!reported.some((v) => v.trace)) notes.push('report: no counterexample, so no report written');
+  }
   if (o.json) {
     process.stdout.write(JSON.stringify(checkJson(run, result), null, 2) + '\n');
+    for (const line of notes) process.stderr.write(line + '\n');
   } else {
     const c = colors(!!process.stdout.isTTY);
     const params = Object.entries(run.params)
@@ -112,6 +148,7 @@ export async function checkCommand(modelName: string, o: CheckCommandOptions): P
       : '';
     process.stdout.write(`${c.bold(run.model)} · variant ${run.variant}${params ? ` · ${params}` : ''}${faults}\n`);
     process.stdout.write(formatResult(result, c) + '\n');
+    for (const line of notes) process.stdout.write(line + '\n');
   }
   return exitCode(result);
 }

@@ -7,7 +7,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError, ModelError } from '../model/errors.ts';
 import { allCommand } from './all.ts';
 import { checkCommand } from './check.ts';
+import { graphCommand } from './graph.ts';
 import { listCommand } from './list.ts';
+import { replayCommand } from './replay.ts';
+import { REPORT_FORMATS, reportCommand } from './report.ts';
+import { reportsCommand } from './reports.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -37,8 +41,50 @@ function program(): Command {
     .option('--all', 'keep searching after the first violation and report one per property')
     .option('--json', 'print one JSON object on stdout')
     .option('--no-progress', 'no live progress line on stderr')
+    .option('--report <dir>', 'write HTML, Markdown and JSON reports of each counterexample into dir')
+    .option('--minimize', 'shrink each counterexample to the fewest faults, then the fewest steps')
     .action(async (model, opts) => {
       process.exitCode = await checkCommand(model, opts);
+    });
+
+  cli
+    .command('replay')
+    .description('re-execute a trace file against the current model: 0 reproduces, 1 diverges, 2 bad file')
+    .argument('<trace.json>', 'a trace file written by check --report')
+    .option('--model <path>', 'the model module to replay against (default: the shipped model the trace names)')
+    .action(async (trace, opts) => {
+      process.exitCode = await replayCommand(trace, opts);
+    });
+
+  cli
+    .command('report')
+    .description('render a trace file as text, Markdown, HTML or JSON')
+    .argument('<trace.json>', 'a trace file written by check --report')
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
+    .option('--out <file>', 'write to file instead of stdout')
+    .action((trace, opts) => {
+      process.exitCode = reportCommand(trace, opts);
+    });
+
+  cli
+    .command('graph')
+    .description('export the reachable state graph (initial and violating states marked)')
+    .argument('<model>', 'a shipped model name, or a path to a .ts/.js module')
+    .option('--variant <name>', 'model variant (default: the first listed)')
+    .option('--param <name=value>', 'set a model parameter (repeatable)', collect, [])
+    .addOption(new Option('--format <format>', 'graph format').choices(['graphml', 'gexf', 'dot']).makeOptionMandatory())
+    .option('--max-states <n>', 'refuse models with more states than this (default 10000)')
+    .option('--out <file>', 'write to file instead of stdout')
+    .action(async (model, opts) => {
+      process.exitCode = await graphCommand(model, opts);
+    });
+
+  cli
+    .command('reports')
+    .description('write the study reports of every shipped variant expected to fail, plus an index')
+    .argument('[dir]', 'output directory', 'reports')
+    .action((dir) => {
+      process.exitCode = reportsCommand(dir);
     });
 
   cli
@@ -53,6 +99,7 @@ function program(): Command {
     .command('all')
     .description('check every shipped model and variant at its defaults; exit 1 if any verdict is unexpected')
     .option('--json', 'print the table as JSON')
+    .option('--report <dir>', 'also write the study reports of the variants expected to fail (as `faultline reports`)')
     .action((opts) => {
       process.exitCode = allCommand(opts);
     });

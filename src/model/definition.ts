@@ -32,8 +32,8 @@ export interface BuildConfig {
   readonly variant: string;
   /** A named system model (`--system`); protocol models only. */
   readonly system?: string;
-  /** Fault knob overrides as given (`--faults drop=1,crash=1`); protocol models only. */
-  readonly faults?: Readonly<Record<string, string>>;
+  /** Fault knob overrides (`--faults drop=1,crash=1`, or the budgets recorded in a trace file). */
+  readonly faults?: Readonly<Record<string, string | number>>;
 }
 
 /** A named system model a definition offers, for listings. */

@@ -55,7 +55,8 @@ export function protocolDefinition<M extends Payload>(spec: ProtocolDefinitionSp
         base = { ...NO_FAULTS, ...found.faults };
       } else if (systems.length > 0) base = { ...NO_FAULTS, ...systems[0].faults };
       const ids = protocol.nodes.map((d) => d.id);
-      const config = applyFaultOverrides(base, faults ?? {}, ids);
+      const overrides = Object.fromEntries(Object.entries(faults ?? {}).map(([k, v]) => [k, String(v)]));
+      const config = applyFaultOverrides(base, overrides, ids);
       const model = compile(protocol, config);
       return { ...model, faults: describeFaults(config) };
     },

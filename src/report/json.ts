@@ -4,7 +4,10 @@
  */
 import type { CheckResult } from '../explore/result.ts';
 import type { Params } from '../model/definition.ts';
+import { toJsonValue } from '../state/json.ts';
 import type { Trace } from '../trace/trace.ts';
+
+export { toJsonValue };
 
 export interface RunInfo {
   readonly model: string;
@@ -12,24 +15,10 @@ export interface RunInfo {
   readonly params: Params;
   /** The named system model asked for (`--system`), if any. */
   readonly system?: string;
-  /** The `--faults` overrides as given, if any (what a replay must pass again). */
+  /** The `--faults` overrides as given, if any. */
   readonly faultOverrides?: Readonly<Record<string, string>>;
   /** Fault budgets and system-model knobs in force, for protocol models. */
   readonly faults?: Readonly<Record<string, number | string>>;
-}
-
-/** A JSON-safe copy of a state value. */
-export function toJsonValue(v: unknown): unknown {
-  if (v === undefined) return null;
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v !== 'object' || v === null) return v;
-  if (v instanceof Set) return [...v].map(toJsonValue);
-  if (v instanceof Map) return [...v].map(([k, x]) => [toJsonValue(k), toJsonValue(x)]);
-  if (Array.isArray(v)) return v.map(toJsonValue);
-  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = toJsonValue(x);
-  return out;
 }
 
 export function traceJson(trace: Trace): unknown {

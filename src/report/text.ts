@@ -1,8 +1,10 @@
 /** Terminal output: results, property tables and traces as numbered steps with state diffs. */
 import pc from 'picocolors';
 import type { CheckResult, Violation } from '../explore/result.ts';
+import { traceOf, type TraceFile } from '../trace/file.ts';
 import type { Trace } from '../trace/trace.ts';
 import { diff, flatten } from './diff.ts';
+import { assignments, headline, replayCommand } from './summary.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -31,6 +33,18 @@ export function formatTrace(trace: Trace, c: Colors): string {
     }
   });
   if (trace.loopStart !== null) lines.push(c.magenta(`${' '.repeat(width)}  ↻ back to step ${trace.loopStart}`));
+  return lines.join('\n');
+}
+
+/** A trace file for the terminal: the headline, the run, the replay command, then the steps. */
+export function formatTraceFile(file: TraceFile, c: Colors, tracePath: string): string {
+  const run = [file.model, `variant ${file.variant}`];
+  if (Object.keys(file.params).length > 0) run.push(assignments(file.params, ' '));
+  if (file.faults && Object.keys(file.faults).length > 0) run.push(`faults ${assignments(file.faults, ',')}`);
+  if (file.system) run.push(`system ${file.system}`);
+  const lines = [c.red(c.bold(`✗ ${headline(file)}`)), c.dim(`  ${run.join(' · ')}`)];
+  if (file.minimized) lines.push(c.dim(`  minimised from ${file.minimized.length} steps (${file.minimized.faults} faults)`));
+  lines.push(c.dim(`  replay: ${replayCommand(tracePath)}`), formatTrace(traceOf(file), c));
   return lines.join('\n');
 }
 

@@ -26,6 +26,8 @@ export interface TraceStep {
   readonly from?: string;
   readonly to?: string;
   readonly message?: string;
+  /** The action's name without its arguments (`StepInfo.name`). */
+  readonly name?: string;
   /** The state after the step, as the model shows it. */
   readonly state: unknown;
 }

@@ -11,6 +11,11 @@ export interface Run {
 }
 
 export function faultline(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return faultlineIn(process.cwd(), ...args);
+}
+
+/** Run `faultline` from another working directory (relative paths resolve there). */
+export function faultlineIn(cwd: string, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

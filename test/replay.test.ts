@@ -1,0 +1,199 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { models } from '../models/index.ts';
+import { instantiate } from '../src/model/definition.ts';
+import { InputError } from '../src/model/errors.ts';
+import { parseTraceFile, readTraceFile, serializeTraceFile, traceFile, type TraceFile } from '../src/trace/file.ts';
+import { replay } from '../src/trace/replay.ts';
+import { buildTrace } from '../src/trace/trace.ts';
+import { definition as retryLoop } from './fixtures/retry-loop.ts';
+import { faultline } from './support/cli.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'faultline-replay-'));
+const RW = 'test/fixtures/replicated-write.ts';
+
+/** Write an edited copy of a trace file and return its path. */
+function edited(file: TraceFile, dir: string, name: string, edit: (doc: any) => void): string {
+  const doc = JSON.parse(serializeTraceFile(file));
+  edit(doc);
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(doc, null, 2));
+  return path;
+}
+
+function expectOneLineError(r: { code: number; stdout: string; stderr: string }, message: RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+}
+
+describe('check → JSON trace → replay', { timeout: 60_000 }, () => {
+  const buggy = models.flatMap((def) => def.variants.filter((v) => v.expect === 'violated').map((v) => [def.name, v.name] as const));
+
+  it('ships buggy variants to round-trip', () => {
+    expect(buggy.length).toBeGreaterThan(0);
+  });
+
+  for (const [model, variant] of buggy) {
+    it(`${model} / ${variant}: the report's trace replays and reproduces (exit 0), and matches check --json`, () => {
+      const dir = tmp();
+      const checked = faultline('check', model, '--variant', variant, '--report', dir);
+      expect(checked.code).toBe(1);
+      const path = join(dir, `${model}-${variant}.json`);
+      const file = readTraceFile(path);
+      const r = faultline('replay', path);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/reproduces/);
+
+      const json = JSON.parse(faultline('check', model, '--variant', variant, '--json').stdout);
+      const v = json.violations.find((x: { property: string }) => x.property === file.property);
+      expect(v.trace.steps).toEqual(file.steps);
+      expect(v.trace.loopStart).toBe(file.loopStart);
+      expect(file.length).toBe(v.length);
+      expect(file.params).toEqual(json.params);
+    });
+  }
+
+  it('a model loaded by path replays with --model, its fault steps and lanes included', () => {
+    const dir = tmp();
+    expect(faultline('check', RW, '--variant', 'ack-before-replicate', '--report', dir).code).toBe(1);
+    const path = join(dir, 'replicated-write-ack-before-replicate.json');
+    const file = readTraceFile(path);
+    expect(file.nodes).toEqual(['client', 'primary', 'backup']);
+    expect(file.steps.some((s) => s.kind === 'crash' && s.node === 'primary')).toBe(true);
+    const r = faultline('replay', path, '--model', RW);
+    expect(r.code).toBe(0);
+    // Without --model the name is not a shipped model.
+    expectOneLineError(faultline('replay', path), /unknown model "replicated-write"/);
+  });
+});
+
+describe('replay of edited traces', { timeout: 60_000 }, () => {
+  const dir = tmp();
+  faultline('check', RW, '--variant', 'ack-before-replicate', '--report', dir);
+  const file = readTraceFile(join(dir, 'replicated-write-ack-before-replicate.json'));
+  const replayEdited = (name: string, edit: (doc: any) => void) => faultline('replay', edited(file, dir, name, edit), '--model', RW);
+
+  it('a changed state diverges at that step (exit 1), naming the variable', () => {
+    const k = file.length;
+    const r = replayEdited('state.json', (doc) => {
+      doc.steps[k].state.acked = !doc.steps[k].state.acked;
+    });
+    const acked = (file.steps[k].state as { acked: boolean }).acked;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`diverges at step ${k}: expected acked = ${!acked}, got ${acked}`);
+  });
+
+  it('a changed label diverges at that step (exit 1)', () => {
+    const r = replayEdited('label.json', (doc) => {
+      doc.steps[2].action = 'deliver Nonsense nowhere→nobody';
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('diverges at step 2: expected action "deliver Nonsense nowhere→nobody"');
+  });
+
+  it('an action index past the enabled actions diverges (exit 1)', () => {
+    const r = replayEdited('index.json', (doc) => {
+      doc.steps[1].actionIndex = 999;
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('diverges at step 1: expected action #999');
+  });
+
+  it('fault budgets in the file are passed to the model: no crash budget, no crash step', () => {
+    const crashAt = file.steps.findIndex((s) => s.kind === 'crash');
+    expect(crashAt).toBeGreaterThan(0);
+    const r = replayEdited('faults.json', (doc) => {
+      doc.faults = { crash: 0 };
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`diverges at step ${crashAt}`);
+  });
+
+  it('a trace cut before the violation replays every step but does not reproduce (exit 1)', () => {
+    const r = replayEdited('cut.json', (doc) => {
+      doc.steps.pop();
+      doc.length -= 1;
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('does not reproduce');
+  });
+
+  const malformed: [string, string, RegExp][] = [
+    ['a newer schema', JSON.stringify({ ...file, schema: 2 }), /"schema" is 2; this faultline reads schema 1/],
+    ['no steps', JSON.stringify({ ...file, steps: [] }), /"steps" must be a non-empty array/],
+    ['a wrong length', JSON.stringify({ ...file, length: file.length + 1 }), /"length" is/],
+    ['an unknown step kind', JSON.stringify({ ...file, steps: file.steps.map((s, i) => (i === 1 ? { ...s, kind: 'teleport' } : s)) }), /steps\[1\]\.kind/],
+    ['a step without state', JSON.stringify({ ...file, steps: file.steps.map((s, i) => (i === 2 ? { ...s, state: undefined } : s)) }), /steps\[2\]\.state" is missing/],
+    ['a loop past the end', JSON.stringify({ ...file, loopStart: file.length + 1 }), /"loopStart" is/],
+  ];
+  for (const [what, text, message] of malformed) {
+    it(`rejects ${what} as bad input`, () => {
+      expect(() => parseTraceFile(text, 'x.json')).toThrow(InputError);
+      expect(() => parseTraceFile(text, 'x.json')).toThrow(message);
+    });
+  }
+
+  const refused: [string, string, RegExp][] = [
+    ['invalid JSON', '{"schema": 1,', /not valid JSON/],
+    ['a newer schema', JSON.stringify({ ...file, schema: 2 }), /"schema" is 2/],
+    ['an unknown model', JSON.stringify({ ...file, model: 'no-such-model' }), /unknown model "no-such-model"/],
+    ['an unknown variant', JSON.stringify({ ...file, variant: 'nope' }), /unknown variant "nope"/],
+    ['an unknown param', JSON.stringify({ ...file, params: { ...file.params, bogus: 1 } }), /param "bogus"/],
+  ];
+  for (const [what, text, message] of refused) {
+    it(`exits 2 with one line on ${what}`, () => {
+      const path = join(dir, `bad-${what.replace(/\W+/g, '-')}.json`);
+      writeFileSync(path, text);
+      const uses = what === 'an unknown model' ? [] : ['--model', RW];
+      expectOneLineError(faultline('replay', path, ...uses), message);
+    });
+  }
+
+  it('exits 2 on a missing file', () => {
+    expectOneLineError(faultline('replay', join(dir, 'nowhere.json')), /trace file not found/);
+  });
+});
+
+describe('trace files', () => {
+  const model = instantiate(retryLoop, { params: {}, variant: 'default' });
+  // start, then the loop timer → drop back to the state after start (indices into actions(s):
+  // [start, tick], then [tick, timer], then [tick, drop, deliver]).
+  const lasso = buildTrace(model, { initIndex: 0, actions: [0, 1, 1], loopStart: 1 });
+  const file = traceFile({ model: 'retry-loop', variant: 'default', params: {} }, { property: 'served', kind: 'eventually', trace: lasso }, model.nodes);
+
+  it('read back exactly as written', () => {
+    expect(lasso.steps.map((s) => s.action)).toEqual(['init', 'client starts', 'client timer: send Ping', 'drop Ping client→server']);
+    expect(parseTraceFile(serializeTraceFile(file), 'x.json')).toEqual(file);
+    expect(file).toMatchObject({ schema: 1, length: 3, loopStart: 1, nodes: ['client', 'server'] });
+  });
+
+  it('a lasso reproduces when its last state returns to the loop start and the goal never holds', () => {
+    expect(replay(model, file)).toEqual({ status: 'reproduces' });
+  });
+
+  it('a lasso whose loop start is moved no longer closes, and does not reproduce', () => {
+    const moved = { ...file, loopStart: 0 };
+    expect(replay(model, moved)).toMatchObject({ status: 'not-reproduced' });
+  });
+
+  it('a behaviour that reaches the goal is no counterexample to eventually', () => {
+    const served = buildTrace(model, { initIndex: 0, actions: [0, 1, 2], loopStart: null });
+    expect(served.steps.at(-1)!.action).toBe('deliver Ping client→server');
+    const f = traceFile({ model: 'retry-loop', variant: 'default', params: {} }, { property: 'served', kind: 'eventually', trace: served });
+    expect(replay(model, f)).toMatchObject({ status: 'not-reproduced' });
+  });
+
+  it('reading a trace file from disk names the file in errors', () => {
+    const dir = tmp();
+    const path = join(dir, 't.json');
+    writeFileSync(path, serializeTraceFile(file).replace('"schema": 1', '"schema": "one"'));
+    expect(() => readTraceFile(path)).toThrow(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: "schema" is "one"`));
+    expect(readFileSync(path, 'utf8')).toContain('"schema": "one"');
+  });
+});
