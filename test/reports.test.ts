@@ -208,7 +208,9 @@ describe('faultline report', { timeout: 60_000 }, () => {
   it('renders text with numbered steps and only what changed', () => {
     const r = faultline('report', path);
     expect(r.code).toBe(0);
-    for (const s of file.steps.slice(1)) expect(r.stdout).toContain(`${s.index}. ${s.kind === 'action' ? '' : `[${s.kind}] `}${s.action}`);
+    // The step kind is shown unless the label already starts with it.
+    const tag = (s: { kind: string; action: string }) => (s.kind === 'action' || s.action.startsWith(`${s.kind} `) ? '' : `[${s.kind}] `);
+    for (const s of file.steps.slice(1)) expect(r.stdout).toContain(`${s.index}. ${tag(s)}${s.action}`);
     expect(r.stdout).toContain('✗ acked-write-survives failed after');
     expect(r.stdout).toContain('acked: false → true');
   });

@@ -98,21 +98,25 @@ export function bfs<S, A>(
   }
   if (frontier.length > 0) depth = 1;
 
+  /** States of the current level expanded so far, and the next level: the queue for progress reports. */
+  let expanded = 0;
+  let nextFrontier: S[] = [];
   let pollCountdown = POLL_EVERY;
   const progress = () => ({
     distinctStates: store.size,
     generatedStates: generated,
     depth,
-    queue: frontier.length,
+    queue: frontier.length - expanded + nextFrontier.length,
     elapsedMs: clock.elapsed(),
   });
 
   // `steps` is the distance of the frontier from init.
   search: for (let steps = 0; frontier.length > 0 && !monitor.done && cutBy === null; steps++) {
     const lastLevel = steps >= maxDepth;
-    const nextFrontier: S[] = [];
+    nextFrontier = [];
+    expanded = 0;
     const nextStart = store.size;
-    for (let k = 0; k < frontier.length; k++) {
+    for (let k = 0; k < frontier.length; k++, expanded = k) {
       const s = frontier[k];
       const id = levelStart + k;
       if (within && !within(s)) {

@@ -25,11 +25,17 @@ export function formatTrace(trace: Trace, c: Colors): string {
       for (const [path, value] of flatten(step.state)) lines.push(`${' '.repeat(width)}     ${path} = ${value}`);
       return;
     }
-    const kind = step.kind === 'action' ? '' : c.dim(`[${step.kind}] `);
+    // The kind is shown unless the label already says it (`deliver Prepared rm1→tm`).
+    const kind = step.kind === 'action' || step.action.startsWith(`${step.kind} `) ? '' : c.dim(`[${step.kind}] `);
     lines.push(`${num}. ${kind}${c.bold(step.action)}`);
     for (const ch of diff(trace.steps[i - 1].state, step.state)) {
+      const pad = `${' '.repeat(width)}     ${ch.path}: `;
+      if (ch.added && ch.removed) {
+        lines.push(pad + [...ch.added.map((x) => c.green(`+${x}`)), ...ch.removed.map((x) => c.red(`−${x}`))].join(' '));
+        continue;
+      }
       const before = ch.before === undefined ? '' : c.red(ch.before) + ' → ';
-      lines.push(`${' '.repeat(width)}     ${ch.path}: ${before}${ch.after === undefined ? c.red('(gone)') : c.green(ch.after)}`);
+      lines.push(`${pad}${before}${ch.after === undefined ? c.red('(gone)') : c.green(ch.after)}`);
     }
   });
   if (trace.loopStart !== null) lines.push(c.magenta(`${' '.repeat(width)}  ↻ back to step ${trace.loopStart}`));
