@@ -3,7 +3,7 @@ import { check } from '../src/explore/check.ts';
 import { stepInfo } from '../src/model/model.ts';
 import { always, sometimes, transition } from '../src/model/property.ts';
 import { compile, type ProtocolModel } from '../src/protocol/compile.ts';
-import { NO_FAULTS, type FaultConfig } from '../src/protocol/faults.ts';
+import { NO_FAULTS, validateFaults, type FaultConfig } from '../src/protocol/faults.ts';
 import type { NodeState, Payload, Protocol, Step } from '../src/protocol/types.ts';
 import type { World } from '../src/protocol/world.ts';
 import { paths, reachable } from './support/paths.ts';
@@ -291,6 +291,70 @@ describe('protocol layer: clocks and timers', () => {
     expect(firstFiring({ skew: 1, drift: 1 })).toBe(1);
     // Without clocks a timeout may happen at any moment.
     expect(fired({})).toEqual(new Set([null, 0]));
+  });
+});
+
+describe('protocol layer: bounded timing', () => {
+  type Log = Plain<{ sent: number | null; got: number | null; answered: number | null }>;
+  /** p sends one Ping when it likes; q arms an immediate timer on receipt and answers when it fires. */
+  const echo: Protocol = {
+    nodes: [
+      { id: 'p', role: 'p' },
+      { id: 'q', role: 'q' },
+    ],
+    roles: {
+      p: {
+        init: (): Log => plain({ sent: null, got: null, answered: null }),
+        actions: {
+          ping: {
+            when: (s: Log) => s.durable.sent === null,
+            run: (s: Log, ctx) => {
+              ctx.send('q', { type: 'Ping' });
+              return plain({ ...s.durable, sent: ctx.now });
+            },
+          },
+        },
+      },
+      q: {
+        init: (): Log => plain({ sent: null, got: null, answered: null }),
+        receive: (s: Log, _m, _from, ctx) => {
+          ctx.setTimer('answer', 0);
+          return plain({ ...s.durable, got: ctx.now });
+        },
+        timer: (s: Log, _name, ctx) => plain({ ...s.durable, answered: ctx.now }),
+      },
+    },
+    properties: [],
+  };
+  const at = (w: World) => ({ sent: w.node<Log>('p').durable.sent, got: w.node<Log>('q').durable.got, answered: w.node<Log>('q').durable.answered });
+
+  it('time never advances while a message can be delivered or a timer is due', () => {
+    const m = build(echo, { timing: 'bounded', maxTime: 3 });
+    for (const w of reachable(m).states) {
+      const kinds = m.actions(w).map((a) => a.kind);
+      if (kinds.includes('deliver') || kinds.includes('timer')) expect(kinds).not.toContain('tick');
+    }
+    // Each reaction happens in the tick of its cause; under async it may come up to maxTime later.
+    const delays = (timing: 'async' | 'bounded') =>
+      new Set(
+        reachable(build(echo, { timing, maxTime: 3 }))
+          .states.map(at)
+          .filter((x) => x.answered !== null)
+          .map((x) => `${x.got! - x.sent!}/${x.answered! - x.got!}`),
+      );
+    expect(delays('bounded')).toEqual(new Set(['0/0']));
+    expect(delays('async')).toEqual(new Set(['0/0', '0/1', '0/2', '0/3', '1/0', '1/1', '1/2', '2/0', '2/1', '3/0']));
+  });
+
+  it('a paused receiver lets time pass with its message in flight, and hears it late', () => {
+    const m = build(echo, { timing: 'bounded', maxTime: 3, pause: 1, pauseNodes: ['q'] });
+    const late = reachable(m).states.map(at).filter((x) => x.got !== null && x.got > x.sent!);
+    expect(late.length).toBeGreaterThan(0);
+  });
+
+  it('needs clocks and a consuming network', () => {
+    expect(() => validateFaults({ ...NO_FAULTS, timing: 'bounded' }, [])).toThrow(/needs clocks/);
+    expect(() => validateFaults({ ...NO_FAULTS, timing: 'bounded', maxTime: 1, network: 'set' }, [])).toThrow(/never empties/);
   });
 });
 

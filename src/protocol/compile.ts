@@ -86,6 +86,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
   const topology: Topology = { decls, ids, index, roles, messages, network: net };
   const clocks = config.maxTime > 0;
   const rounds = config.timing === 'rounds';
+  const bounded = config.timing === 'bounded';
   const signed = config.byzantine > 0 && config.byzantineMode === 'signed';
   const effects = new Effects(decls, ids, clocks);
   const nodesOf = (names: readonly string[]) => (names.length === 0 ? ids.map((_, i) => i) : names.map((x) => index.get(x)!));
@@ -319,6 +320,8 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
 
   const actions = (w: World): Step[] => {
     const steps: Step[] = [];
+    /** Timing `bounded`: a delivery or a due timer is pending, so time must wait for it. */
+    let pending = false;
     if (rounds) {
       if (w.round > protocol.rounds!) return steps;
       const pairs = choicePairs(w);
@@ -341,6 +344,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
           if (!accepts(w.states[to], e.payload, e.from)) continue;
         }
         steps.push(messageStep('deliver', msg));
+        pending = true;
       }
       for (let i = 0; i < n; i++) {
         if (!active(w, i)) continue;
@@ -356,7 +360,10 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
           }
         }
         for (const t of w.timers[i]) {
-          if (t.deadline === null || w.time + w.offsets[i] >= t.deadline) steps.push({ kind: 'timer', node: i, timer: t.name });
+          if (t.deadline === null || w.time + w.offsets[i] >= t.deadline) {
+            steps.push({ kind: 'timer', node: i, timer: t.name });
+            pending = true;
+          }
         }
       }
     }
@@ -389,7 +396,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
         }
       }
     }
-    if (clocks && w.time < config.maxTime) {
+    if (clocks && w.time < config.maxTime && !(bounded && pending)) {
       if (config.drift === 0) steps.push(TICK);
       else {
         const lo = (i: number) => Math.max(-config.skew, w.offsets[i] - config.drift);

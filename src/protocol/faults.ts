@@ -6,7 +6,14 @@
 import { InputError } from '../model/errors.ts';
 
 export type NetworkSemantics = 'unordered' | 'fifo' | 'set';
-export type Timing = 'async' | 'rounds';
+/**
+ * How steps relate to time: `async` — any interleaving, a message or due timer may wait while
+ * time passes; `bounded` — the same interleaving, but time does not advance while a message can
+ * be delivered or a timer is due (delays are shorter than a clock tick: a synchronous system in
+ * which only a fault — pause, crash, loss, partition — makes a node miss a tick; needs clocks);
+ * `rounds` — lockstep synchronous rounds.
+ */
+export type Timing = 'async' | 'bounded' | 'rounds';
 export type ByzantineMode = 'oral' | 'signed';
 
 export interface FaultConfig {
@@ -34,7 +41,7 @@ export interface FaultConfig {
   /** Number of Byzantine nodes; every placement among `byzantineNodes` is explored. */
   readonly byzantine: number;
   readonly byzantineMode: ByzantineMode;
-  /** Budget of Byzantine sends in `async` timing (in `rounds` a traitor picks one message per recipient per round). */
+  /** Budget of Byzantine sends in `async` or `bounded` timing (in `rounds` a traitor picks one message per recipient per round). */
   readonly lies: number;
   /** Nodes that may crash / pause / be Byzantine (empty = every node). */
   readonly crashNodes: readonly string[];
@@ -92,7 +99,7 @@ const KNOBS: Readonly<Record<string, keyof FaultConfig>> = {
 
 const CHOICES: Partial<Record<keyof FaultConfig, readonly string[]>> = {
   network: ['unordered', 'fifo', 'set'],
-  timing: ['async', 'rounds'],
+  timing: ['async', 'bounded', 'rounds'],
   byzantineMode: ['oral', 'signed'],
 };
 
@@ -133,6 +140,10 @@ export function applyFaultOverrides(
 export function validateFaults(f: FaultConfig, nodes: readonly string[]): FaultConfig {
   if (f.skew > 0 && f.maxTime === 0) throw new InputError('fault skew needs clocks: set max-time > 0');
   if (f.drift > 0 && f.maxTime === 0) throw new InputError('fault drift needs clocks: set max-time > 0');
+  if (f.timing === 'bounded' && f.maxTime === 0) throw new InputError('timing bounded needs clocks: set max-time > 0');
+  if (f.timing === 'bounded' && f.network === 'set') {
+    throw new InputError('timing bounded needs a network that consumes messages (unordered or fifo): a set network never empties');
+  }
   if (f.recover > 0 && f.crash === 0) throw new InputError('fault recover needs crash > 0');
   const eligible = f.byzantineNodes.length > 0 ? f.byzantineNodes.length : nodes.length;
   if (f.byzantine > eligible) throw new InputError(`fault byzantine=${f.byzantine} exceeds the ${eligible} eligible nodes`);
@@ -158,7 +169,7 @@ export function describeFaults(f: FaultConfig): Record<string, number | string> 
   }
   if (f.byzantine > 0) {
     out['byzantine-mode'] = f.byzantineMode;
-    if (f.timing === 'async') out.lies = f.lies;
+    if (f.timing !== 'rounds') out.lies = f.lies;
   }
   return out;
 }

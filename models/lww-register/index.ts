@@ -1,0 +1,204 @@
+/**
+ * A last-write-wins register (DDIA ch. 8, "Timestamps for ordering events"; Figure 8-3): replicas
+ * `r1…rN` each take read-modify-write increments from clients, stamp the new version with their
+ * own clock and replicate it asynchronously (messages may be reordered and delayed while time
+ * passes). Every replica keeps the version with the highest stamp.
+ *
+ * How the stamp is made is the variant:
+ * - `wall-clock`: `[clock, replica, seq]` — the replica's local clock (`ctx.now`, skewed), ties
+ *   broken by replica id and then by the replica's own write counter.
+ * - `lamport`: `[counter, replica]` — one more than the largest counter seen (Lamport 1978).
+ * - `hlc`: `[l, c, replica]` — a hybrid logical clock (Kulkarni et al., 2014): `l` follows the
+ *   largest physical clock reading seen, `c` counts events within one `l`.
+ *
+ * Causality is a ghost: every version records the writes it causally follows (what it read, and
+ * what that read), and every replica the writes superseded by those it has seen. Wall-clock
+ * stamps lose a causally later write whenever it is stamped no later than the write it read:
+ * at skew 0 only within one clock tick (a tie broken by replica id), at skew s up to 2s ticks later.
+ */
+import type { Params } from '../../src/model/definition.ts';
+import { sometimes } from '../../src/model/property.ts';
+import { protocolDefinition } from '../../src/protocol/definition.ts';
+import type { NodeState, Payload, Protocol } from '../../src/protocol/types.ts';
+import type { World } from '../../src/protocol/world.ts';
+import { noCausallyLaterWriteLost } from '../../invariants/causality.ts';
+import { convergesWhenQuiet } from '../../invariants/convergence.ts';
+
+export type Variant = 'lamport' | 'hlc' | 'wall-clock';
+
+/** A timestamp, compared element by element; the replica id in it makes stamps unique. */
+export type Stamp = readonly (number | string)[];
+
+/** One write: its id (`r1.1` = r1's first write), the value it wrote, its stamp and causal past. */
+export interface Version {
+  readonly id: string;
+  readonly value: number;
+  readonly stamp: Stamp;
+  /** Every write this one causally follows, sorted. */
+  readonly deps: readonly string[];
+}
+
+/** A replica sends each write it takes to every other replica. */
+export interface Msg extends Payload, Version {
+  readonly type: 'Replicate';
+}
+
+export interface ReplicaState {
+  /** The register's content: the version with the highest stamp seen. */
+  readonly holds: Version | null;
+  /** Writes this replica has issued. */
+  readonly writes: number;
+  /** The hybrid logical clock `[l, c]` (variant `hlc` only). */
+  readonly hlc?: readonly [number, number];
+  /** Ghost: every write causally before a version this replica has seen, sorted. */
+  readonly superseded: readonly string[];
+}
+
+type Replica = NodeState<ReplicaState, null>;
+
+export const replicaIds = (n: number): string[] => Array.from({ length: n }, (_, i) => `r${i + 1}`);
+
+/** Lexicographic order of stamps: negative when `a` is older than `b`. */
+export function compareStamps(a: Stamp, b: Stamp): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+const union = (a: readonly string[], b: readonly string[]): readonly string[] => {
+  if (b.every((x) => a.includes(x))) return a;
+  return [...new Set([...a, ...b])].sort();
+};
+
+/** The HLC after a local event at physical time `pt` (Kulkarni et al., Fig. 5, send rule). */
+export function hlcLocal([l, c]: readonly [number, number], pt: number): [number, number] {
+  const next = Math.max(l, pt);
+  return [next, next === l ? c + 1 : 0];
+}
+
+/** The HLC after receiving stamp `[lm, cm]` at physical time `pt` (receive rule). */
+export function hlcReceive([l, c]: readonly [number, number], [lm, cm]: readonly [number, number], pt: number): [number, number] {
+  const next = Math.max(l, lm, pt);
+  if (next === l && next === lm) return [next, Math.max(c, cm) + 1];
+  if (next === l) return [next, c + 1];
+  if (next === lm) return [next, cm + 1];
+  return [next, 0];
+}
+
+export function lwwProtocol(replicas: number, writes: number, variant: Variant): Protocol<Msg> {
+  const ids = replicaIds(replicas);
+  const state = (durable: ReplicaState): Replica => ({ durable, volatile: null });
+
+  /** Last-write-wins: keep whichever of the held and the incoming version has the higher stamp. */
+  const merge = (s: ReplicaState, v: Version): ReplicaState => {
+    const newer = s.holds === null || compareStamps(v.stamp, s.holds.stamp) > 0;
+    return { ...s, holds: newer ? v : s.holds, superseded: union(s.superseded, v.deps) };
+  };
+
+  return {
+    nodes: ids.map((id) => ({ id, role: 'replica' })),
+    roles: {
+      replica: {
+        init: (): Replica => state({ holds: null, writes: 0, ...(variant === 'hlc' ? { hlc: [0, 0] as const } : {}), superseded: [] }),
+        receive: (s: Replica, msg, _from, ctx): Replica => {
+          const { type: _, ...v } = msg;
+          let d = s.durable;
+          if (variant === 'hlc') d = { ...d, hlc: hlcReceive(d.hlc!, [v.stamp[0] as number, v.stamp[1] as number], ctx.now) };
+          return state(merge(d, v));
+        },
+        actions: {
+          // A client reads the register at this replica and writes back its value plus one.
+          increment: {
+            when: (s: Replica) => s.durable.writes < writes,
+            run: (s: Replica, ctx): Replica => {
+              const d = s.durable;
+              const read = d.holds;
+              const seq = d.writes + 1;
+              let hlc = d.hlc;
+              let stamp: Stamp;
+              if (variant === 'wall-clock') stamp = [ctx.now, ctx.self, seq];
+              else if (variant === 'lamport') stamp = [((read?.stamp[0] as number | undefined) ?? 0) + 1, ctx.self];
+              else {
+                hlc = hlcLocal(d.hlc!, ctx.now);
+                stamp = [hlc[0], hlc[1], ctx.self];
+              }
+              const version: Version = {
+                id: `${ctx.self}.${seq}`,
+                value: (read?.value ?? 0) + 1,
+                stamp,
+                deps: read ? union(read.deps, [read.id]) : [],
+              };
+              ctx.broadcast({ type: 'Replicate', ...version });
+              return state(merge({ ...d, writes: seq, ...(hlc ? { hlc } : {}) }, version));
+            },
+          },
+        },
+      },
+    },
+    properties: [
+      noCausallyLaterWriteLost((w) =>
+        ids.map((id) => ({ id, holds: held(w, id)?.id ?? null, superseded: w.node<Replica>(id).durable.superseded })),
+      ),
+      convergesWhenQuiet('replica', (w, id) => held(w, id)?.id ?? null),
+      sometimes(
+        'a-write-reads-a-replicated-write',
+        (w) =>
+          ids.some((id) => {
+            const h = held(w, id);
+            return h !== null && h.deps.some((dep) => writer(dep) !== writer(h.id));
+          }),
+        'some replica holds an increment of a value written at another replica (a causal chain across replicas)',
+      ),
+      sometimes(
+        'concurrent-writes-resolved',
+        (w) => {
+          if (w.inFlight().length > 0) return false;
+          const h = held(w, ids[0]);
+          const all = ids.flatMap((id) => Array.from({ length: w.node<Replica>(id).durable.writes }, (_, k) => `${id}.${k + 1}`));
+          return h !== null && all.some((x) => x !== h.id && !h.deps.includes(x));
+        },
+        'replicas agree after last-write-wins discarded a write concurrent with the survivor',
+      ),
+    ],
+  };
+}
+
+/** The replica that issued a write (`r2` for `r2.1`). */
+const writer = (id: string) => id.slice(0, id.indexOf('.'));
+
+/** The version a replica holds. */
+export const held = (w: World, id: string): Version | null => w.node<Replica>(id).durable.holds;
+
+export const definition = protocolDefinition<Msg>({
+  name: 'lww-register',
+  description: 'A last-write-wins register replicated asynchronously: wall-clock stamps lose causally later writes; Lamport and hybrid logical clocks do not',
+  params: [
+    { name: 'replicas', default: 2, min: 2, max: 3, description: 'number of replicas' },
+    { name: 'writes', default: 1, min: 1, max: 2, description: 'read-modify-write increments each replica takes' },
+  ],
+  variants: [
+    { name: 'lamport', expect: 'holds', system: 'skewed-clocks', description: 'Lamport timestamps: a write is stamped above everything its replica has seen' },
+    { name: 'hlc', expect: 'holds', system: 'skewed-clocks', description: 'hybrid logical clocks (Kulkarni et al.): close to physical time, yet above everything seen' },
+    {
+      name: 'wall-clock',
+      expect: 'violated',
+      system: 'skewed-clocks',
+      description:
+        'local wall-clock stamps: a write stamped no later than the write it read loses to it (skew s: up to 2s ticks later; skew 0: within one tick)',
+    },
+  ],
+  systems: [
+    {
+      name: 'skewed-clocks',
+      description: 'reordering network; clocks up to 1 tick off true time; time runs to 2',
+      faults: { network: 'unordered', maxTime: 2, skew: 1 },
+    },
+    {
+      name: 'synchronized-clocks',
+      description: 'reordering network; perfect clocks (still one reading per tick); time runs to 2',
+      faults: { network: 'unordered', maxTime: 2 },
+    },
+  ],
+  protocol: (params: Params, variant: string) => lwwProtocol(params.replicas as number, params.writes as number, variant as Variant),
+});
