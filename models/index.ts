@@ -1,6 +1,7 @@
 /** The shipped models, by name. */
 import type { ModelDefinition } from '../src/model/definition.ts';
+import { definition as idempotentRetry } from './idempotent-retry/index.ts';
 import { definition as twoGenerals } from './two-generals/index.ts';
 import { definition as twoPhaseCommit } from './two-phase-commit/index.ts';
 
-export const models: readonly ModelDefinition<any>[] = [twoGenerals, twoPhaseCommit];
+export const models: readonly ModelDefinition<any>[] = [idempotentRetry, twoGenerals, twoPhaseCommit];
