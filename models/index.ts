@@ -1,8 +1,9 @@
 /** The shipped models, by name. */
 import type { ModelDefinition } from '../src/model/definition.ts';
 import { definition as idempotentRetry } from './idempotent-retry/index.ts';
+import { definition as paxos } from './paxos/index.ts';
 import { definition as quorumReplication } from './quorum-replication/index.ts';
 import { definition as twoGenerals } from './two-generals/index.ts';
 import { definition as twoPhaseCommit } from './two-phase-commit/index.ts';
 
-export const models: readonly ModelDefinition<any>[] = [idempotentRetry, quorumReplication, twoGenerals, twoPhaseCommit];
+export const models: readonly ModelDefinition<any>[] = [idempotentRetry, paxos, quorumReplication, twoGenerals, twoPhaseCommit];
