@@ -15,6 +15,7 @@
  * (`minority-quorum`: ⌊N/2⌋ acceptors).
  */
 import type { Params } from '../../src/model/definition.ts';
+import { InputError } from '../../src/model/errors.ts';
 import { sometimes } from '../../src/model/property.ts';
 import { protocolDefinition } from '../../src/protocol/definition.ts';
 import type { NodeState, Protocol } from '../../src/protocol/types.ts';
@@ -93,6 +94,7 @@ export function paxosProtocol({ proposers, acceptors, ballots, variant }: PaxosC
   const pids = proposerIds(proposers);
   const aids = acceptorIds(acceptors);
   const quorum = variant === 'minority-quorum' ? Math.floor(acceptors / 2) : Math.floor(acceptors / 2) + 1;
+  if (quorum === 0) throw new InputError('minority-quorum needs at least 2 acceptors (⌊1/2⌋ = 0 is no quorum)');
   const durablePromise = variant !== 'volatile-promise';
   const values = pids.map(ownValue);
   const idle: NonNullable<Proposer['volatile']> = { phase: 'idle', heard: [], prior: null, value: null };
@@ -170,8 +172,8 @@ export function paxosProtocol({ proposers, acceptors, ballots, variant }: PaxosC
       validity('validity', (w: World) => [...chosen(w, aids), ...learned(w, pids)], () => values, 'only a proposed value is chosen'),
       sometimes('value-chosen', (w: World) => chosen(w, aids).length > 0, 'some value is chosen'),
       sometimes('value-learned', (w: World) => learned(w, pids).length > 0, 'a proposer learns the chosen value'),
-      // With one proposer every ballot carries its own value: there is nothing else to adopt.
-      ...(proposers > 1
+      // With one proposer (or one ballot) every ballot carries its own value: nothing else to adopt.
+      ...(proposers > 1 && ballots > 1
         ? [
             sometimes(
               'earlier-value-adopted',

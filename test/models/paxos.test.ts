@@ -3,6 +3,7 @@ import { chosen, definition, learned } from '../../models/paxos/index.ts';
 import { defaultParams } from '../../src/cli/list.ts';
 import { check } from '../../src/explore/check.ts';
 import { instantiate } from '../../src/model/definition.ts';
+import { InputError } from '../../src/model/errors.ts';
 import type { World } from '../../src/protocol/world.ts';
 import { firstFailure, replay } from '../support/scenario.ts';
 
@@ -136,5 +137,9 @@ describe('paxos (single decree)', () => {
     const r = check(build('default', 'crash-recovery', { proposers: 1 }));
     expect(r.verdict).toBe('holds');
     expect(r.properties.some((p) => p.name === 'earlier-value-adopted')).toBe(false);
+  });
+
+  it('a quorum of zero acceptors is bad input', () => {
+    expect(() => build('minority-quorum', undefined, { acceptors: 1 })).toThrow(InputError);
   });
 });
