@@ -6,6 +6,7 @@ import { instantiate } from '../../src/model/definition.ts';
 import { InputError } from '../../src/model/errors.ts';
 import { compile } from '../../src/protocol/compile.ts';
 import { NO_FAULTS } from '../../src/protocol/faults.ts';
+import { faultline } from '../support/cli.ts';
 import { firstFailure, replay } from '../support/scenario.ts';
 
 const asynchronous = (n: number, r: number, w: number, writes = 1) => compile(quorumReplicationProtocol(n, r, w, writes), NO_FAULTS);
@@ -77,5 +78,12 @@ describe('quorum-replication', () => {
     expect(bad('partial-quorum', 2, 2)).toThrow(InputError);
     expect(bad('partial-quorum', 4, 1)).toThrow(/at most n=3/);
     expect(() => bad('strict-quorum', 2, 2)()).not.toThrow();
+  });
+
+  it('from the command line a mismatched quorum is one line on stderr and exit 2', () => {
+    const run = faultline('check', 'quorum-replication', '--param', 'r=1', '--param', 'w=1');
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/strict-quorum needs r \+ w > n/);
   });
 });
