@@ -45,3 +45,20 @@ export function firstFailure<S, A>(model: Model<S, A>, run: Run<S, A>): { step: 
   }
   return null;
 }
+
+/** The states along `labels` from the first initial state: `labels.length + 1` states. */
+export function replayStates<S, A>(model: Model<S, A>, labels: readonly string[]): S[] {
+  return replay(model, labels).states;
+}
+
+/** Whether the `always` property `name` holds in `s`. */
+export function holds<S, A>(model: Model<S, A>, name: string, s: S): boolean {
+  const p = model.properties.find((x) => x.name === name);
+  if (!p || p.kind !== 'always') throw new Error(`no always-property "${name}"`);
+  return p.holds(s);
+}
+
+/** The index of the first state along `states` where the `always` property `name` fails, or -1. */
+export function firstFailing<S, A>(model: Model<S, A>, name: string, states: readonly S[]): number {
+  return states.findIndex((s) => !holds(model, name, s));
+}

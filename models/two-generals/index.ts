@@ -1,0 +1,108 @@
+/**
+ * The two generals (Akkoyunlu, Ekanadham & Huber 1975; Gray 1978): generals `a` and `b` must attack together or not at all,
+ * and can only talk through messengers that the enemy may capture. General `a` sends the order
+ * "attack at dawn"; then the generals acknowledge in turn, `k` times: Ack(n=1) b→a, Ack(n=2) a→b,
+ * … Each general attacks exactly when it has taken part in the whole exchange, i.e. when it has
+ * sent or received the last messenger — the natural rule for a protocol of fixed length.
+ *
+ * Dawn is any moment at which no messenger is on the road: from then on nothing either general
+ * knows can change. Coordinated attack must hold there. With a reliable road it does (and both
+ * attack); once one messenger may be lost it fails for every `k`: the sender of the last
+ * messenger cannot tell whether it arrived, and no bounded `k` removes a last messenger. That is
+ * the classic induction (drop the last message of a shortest successful run), shown here as a
+ * shortest counterexample for each `k`.
+ */
+import type { Params } from '../../src/model/definition.ts';
+import { sometimes } from '../../src/model/property.ts';
+import { protocolDefinition } from '../../src/protocol/definition.ts';
+import type { Context, NodeState, Protocol, Role } from '../../src/protocol/types.ts';
+import type { World } from '../../src/protocol/world.ts';
+import { agreement } from '../../invariants/agreement.ts';
+
+/** The order "attack at dawn" (messenger 0), then the acknowledgements, numbered from 1. */
+export type Msg = { readonly type: 'Order' } | { readonly type: 'Ack'; readonly n: number };
+
+/** How far a general has got in the exchange (the last messenger it sent or received), and its plan. */
+export type General = NodeState<{ readonly seen: number; readonly plan: 'attack' | 'wait' }, null>;
+
+export type Variant = 'default' | 'reliable';
+
+/** The sender of messenger `n`: `a` sends the order and the even acknowledgements. */
+export const senderOf = (n: number): 'a' | 'b' => (n % 2 === 0 ? 'a' : 'b');
+
+const plan = (w: World, id: string) => w.node<General>(id).durable.plan;
+
+/** No messenger is on the road: what each general knows is final. */
+export const dawn = (w: World) => w.inFlight().length === 0;
+
+export function twoGeneralsProtocol(k: number): Protocol<Msg> {
+  /** A general that has seen messenger `n`; it attacks once it has seen the last one, number `k`. */
+  const at = (n: number): General => ({ durable: { seen: n, plan: n === k ? 'attack' : 'wait' }, volatile: null });
+  const messenger = (n: number): Msg => (n === 0 ? { type: 'Order' } : { type: 'Ack', n });
+  /** On messenger `n`: answer with messenger n + 1 unless `n` was the last. */
+  const receive = (_s: General, msg: Msg, from: string, ctx: Context<Msg>): General => {
+    const n = msg.type === 'Order' ? 0 : msg.n;
+    if (n === k) return at(k);
+    ctx.send(from, messenger(n + 1));
+    return at(n + 1);
+  };
+  const general: Role<General, Msg> = { init: () => at(-1), receive };
+  return {
+    nodes: [
+      { id: 'a', role: 'a' },
+      { id: 'b', role: 'b' },
+    ],
+    roles: {
+      a: {
+        ...general,
+        start: (_s, ctx) => {
+          ctx.send('b', messenger(0));
+          return at(0);
+        },
+      },
+      b: general,
+    },
+    properties: [
+      agreement(
+        'coordinated-attack',
+        (w: World) => (dawn(w) ? [plan(w, 'a'), plan(w, 'b')] : []),
+        'at dawn (no messenger on the road) both generals attack or neither does',
+      ),
+      sometimes('both-attack', (w: World) => plan(w, 'a') === 'attack' && plan(w, 'b') === 'attack', 'the attack happens at all'),
+    ],
+  };
+}
+
+export const definition = protocolDefinition<Msg>({
+  name: 'two-generals',
+  description: 'the two generals: no protocol of bounded length coordinates an attack over a lossy channel',
+  params: [
+    {
+      name: 'k',
+      default: 2,
+      min: 0,
+      max: 20,
+      description: 'rounds of acknowledgement after the order (k + 1 messengers in all)',
+    },
+  ],
+  variants: [
+    {
+      name: 'default',
+      expect: 'violated',
+      system: 'lossy',
+      description: 'one messenger may be captured: whatever k, the generals can act differently',
+    },
+    {
+      name: 'reliable',
+      expect: 'holds',
+      system: 'reliable',
+      description: 'no messenger is ever captured: every exchange completes and both attack',
+    },
+  ],
+  systems: [
+    { name: 'lossy', description: 'the enemy may capture one messenger', faults: { drop: 1 } },
+    { name: 'reliable', description: 'every messenger arrives, after any delay', faults: {} },
+  ],
+  // Variants differ only in their system model; the protocol is the same.
+  protocol: (params: Params) => twoGeneralsProtocol(params.k as number),
+});

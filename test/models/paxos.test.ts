@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { chosen, definition, learned } from '../../models/paxos/index.ts';
+import { defaultParams } from '../../src/cli/list.ts';
+import { check } from '../../src/explore/check.ts';
+import { instantiate } from '../../src/model/definition.ts';
+import { InputError } from '../../src/model/errors.ts';
+import type { World } from '../../src/protocol/world.ts';
+import { firstFailing, replayStates } from '../support/scenario.ts';
+
+const build = (variant: string, system?: string, params: Record<string, number> = {}) =>
+  instantiate(definition, { params: { ...defaultParams(definition), ...params }, variant, system });
+
+/** Phase 1 of ballot `b` by proposer `p` with promises from `acceptors` (each reporting `reported`). */
+const phase1 = (p: string, b: number, acceptors: readonly [string, string | null][]) => [
+  `${p}: prepare`,
+  ...acceptors.flatMap(([a, reported]) => [
+    `deliver Prepare(ballot=${b}) ${p}→${a}`,
+    `deliver Promise(ballot=${b}, accepted=${reported ?? 'null'}) ${a}→${p}`,
+  ]),
+];
+const accept = (p: string, b: number, value: string, acceptors: readonly string[]) =>
+  acceptors.map((a) => `deliver Accept(ballot=${b}, value=${value}) ${p}→${a}`);
+
+/*
+ * Lower bounds (N = 3 acceptors, majority 2). A violation needs two values, each chosen or
+ * learned; a ballot carries one value, so two ballots are involved. For one ballot's value to be
+ * chosen or learned its proposer must start it (1 step), hear q promises (q Prepare + q Promise
+ * deliveries), and then either a majority accepts it (2 Accept deliveries) or q acceptors accept
+ * it and the proposer hears them (2q deliveries): at least 1 + 2q + min(2, 2q) steps per ballot.
+ */
+
+/**
+ * ignore-accepted: v1 is chosen in ballot 1 by a1, a2; ballot 2 hears of it from a2 and proposes
+ * v2 anyway, chosen by a2, a3. 7 + 7 = 14 steps, the lower bound with q = 2.
+ */
+const ignoredReport = (value2: string) => [
+  ...phase1('p1', 1, [
+    ['a1', null],
+    ['a2', null],
+  ]),
+  ...accept('p1', 1, 'v1', ['a1', 'a2']),
+  ...phase1('p2', 2, [
+    ['a2', '[1,v1]'],
+    ['a3', null],
+  ]),
+  ...accept('p2', 2, value2, ['a2', 'a3']),
+];
+
+/**
+ * volatile-promise: both ballots finish phase 1 (a1 promises 1, then 2), v2 is chosen by a1, a3;
+ * a1 restarts and forgets its promise of 2, so it accepts ballot 1, and with a2 chooses v1.
+ * 14 steps as above plus a crash and a recovery: without a crash this variant is Paxos itself,
+ * and a crashed acceptor takes no step until it recovers — so 16 is the lower bound.
+ */
+const forgottenPromise = [
+  ...phase1('p1', 1, [
+    ['a1', null],
+    ['a2', null],
+  ]),
+  ...phase1('p2', 2, [
+    ['a1', null],
+    ['a3', null],
+  ]),
+  ...accept('p2', 2, 'v2', ['a1', 'a3']),
+  'crash a1',
+  'recover a1',
+  ...accept('p1', 1, 'v1', ['a1', 'a2']),
+];
+
+/**
+ * minority-quorum (q = 1): p1 learns v1 from a1 alone, p2 learns v2 from a2 alone. 5 + 5 = 10
+ * steps, the lower bound with q = 1.
+ */
+const disjointQuorums = [
+  ...phase1('p1', 1, [['a1', null]]),
+  ...accept('p1', 1, 'v1', ['a1']),
+  'deliver Accepted(ballot=1) a1→p1',
+  ...phase1('p2', 2, [['a2', null]]),
+  ...accept('p2', 2, 'v2', ['a2']),
+  'deliver Accepted(ballot=2) a2→p2',
+];
+
+describe('paxos (single decree)', () => {
+  it('each variant shows what it expects at its defaults; default holds with every witness reached', () => {
+    for (const v of definition.variants) {
+      const r = check(build(v.name));
+      expect(r.verdict, v.name).toBe(v.expect);
+      if (v.expect === 'violated') expect(r.violations[0].property, v.name).toBe('agreement');
+      else {
+        expect(r.properties.map((p) => [p.name, p.status])).toEqual([
+          ['agreement', 'holds'],
+          ['validity', 'holds'],
+          ['value-chosen', 'holds'],
+          ['value-learned', 'holds'],
+          ['earlier-value-adopted', 'holds'],
+        ]);
+      }
+    }
+  });
+
+  for (const [variant, scenario] of [
+    ['ignore-accepted', ignoredReport('v2')],
+    ['volatile-promise', forgottenPromise],
+    ['minority-quorum', disjointQuorums],
+  ] as const) {
+    it(`${variant}: the hand-derived scenario (${scenario.length} steps) decides two values at its last step; BFS finds none shorter`, () => {
+      const model = build(variant);
+      const states = replayStates(model, scenario) as World[];
+      expect(firstFailing(model, 'agreement', states)).toBe(scenario.length);
+      const end = states[states.length - 1];
+      expect([...new Set([...chosen(end), ...learned(end)])].sort()).toEqual(['v1', 'v2']);
+
+      const r = check(model);
+      expect(r.violations[0].property).toBe('agreement');
+      expect(r.violations[0].trace!.steps.length - 1).toBe(scenario.length);
+    });
+  }
+
+  it('correct Paxos: the same schedules decide one value — ballot 2 adopts v1, the restarted acceptor keeps its promise', () => {
+    const model = build('default');
+    const adopted = replayStates(model, ignoredReport('v1')) as World[];
+    expect(firstFailing(model, 'agreement', adopted)).toBe(-1);
+    expect(chosen(adopted[adopted.length - 1])).toEqual(['v1']);
+
+    const restarted = replayStates(model, forgottenPromise) as World[];
+    expect(firstFailing(model, 'agreement', restarted)).toBe(-1);
+    expect(chosen(restarted[restarted.length - 1])).toEqual(['v2']);
+  });
+
+  it('volatile-promise is safe without crashes: the restart is what breaks it', () => {
+    expect(check(build('volatile-promise', 'no-crash')).verdict).toBe('holds');
+  });
+
+  it('a single proposer with two ballots is safe, and needs no adoption witness', () => {
+    const r = check(build('default', 'crash-recovery', { proposers: 1 }));
+    expect(r.verdict).toBe('holds');
+    expect(r.properties.some((p) => p.name === 'earlier-value-adopted')).toBe(false);
+  });
+
+  it('a quorum of zero acceptors is bad input', () => {
+    expect(() => build('minority-quorum', undefined, { acceptors: 1 })).toThrow(InputError);
+  });
+});

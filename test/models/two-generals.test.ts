@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { definition, senderOf } from '../../models/two-generals/index.ts';
+import { check } from '../../src/explore/check.ts';
+import { defaultParams } from '../../src/cli/list.ts';
+import { instantiate } from '../../src/model/definition.ts';
+import { paths } from '../support/paths.ts';
+import { firstFailing, holds, replayStates } from '../support/scenario.ts';
+
+const build = (k: number, variant = 'default') => instantiate(definition, { params: { k }, variant });
+
+/** Messenger n in a label: the order is messenger 0, then Ack(n=1), Ack(n=2), … */
+const messenger = (n: number) => `${n === 0 ? 'Order' : `Ack(n=${n})`} ${senderOf(n)}→${senderOf(n + 1)}`;
+
+/**
+ * The classic scenario: every messenger but the last arrives, the last is captured. The sender of
+ * messenger k has seen it and attacks; the receiver never will. k deliveries and one drop.
+ */
+const lastMessengerLost = (k: number) => [...Array.from({ length: k }, (_, n) => `deliver ${messenger(n)}`), `drop ${messenger(k)}`];
+
+describe('two-generals', () => {
+  it('each variant shows what it expects at its defaults', () => {
+    for (const v of definition.variants) {
+      const r = check(instantiate(definition, { params: defaultParams(definition), variant: v.name }));
+      expect(r.verdict, v.name).toBe(v.expect);
+    }
+  });
+
+  for (const k of [0, 1, 2, 3, 4]) {
+    it(`k=${k}, reliable: every exchange completes, both attack; k + 2 states (one messenger on the road at a time)`, () => {
+      const r = check(build(k, 'reliable'));
+      expect(r.verdict).toBe('holds');
+      // Init (the order on the road) and one state after each of the k + 1 deliveries.
+      expect(r.stats.distinctStates).toBe(k + 2);
+      // First reached after the k + 1 deliveries: a path of k + 2 states.
+      expect(r.properties.find((p) => p.name === 'both-attack')).toMatchObject({ status: 'holds', witnessDepth: k + 2 });
+    });
+  }
+
+  for (const k of [0, 1, 2, 3]) {
+    it(`k=${k}, one messenger may be lost: capturing the last one is a shortest counterexample, k + 1 steps`, () => {
+      const model = build(k);
+      const states = replayStates(model, lastMessengerLost(k));
+      expect(firstFailing(model, 'coordinated-attack', states)).toBe(k + 1);
+
+      const r = check(model);
+      expect(r.verdict).toBe('violated');
+      expect(r.violations[0].property).toBe('coordinated-attack');
+      expect(r.violations[0].trace!.steps.map((s) => s.action).slice(1)).toEqual(lastMessengerLost(k));
+
+      // Minimality by brute force: no path of at most k steps reaches a violating state.
+      for (const p of paths(model, k)) expect(holds(model, 'coordinated-attack', p.states[p.states.length - 1])).toBe(true);
+    });
+  }
+
+  it('k=3 with one loss: the whole space is the chain plus one dead end per captured messenger, 2k + 3 states', () => {
+    const k = 3;
+    const r = check(build(k), { all: true });
+    expect(r.stats.distinctStates).toBe(2 * k + 3);
+    // Losing an earlier messenger leaves both waiting; only the last one splits the generals.
+    expect(r.properties.find((p) => p.name === 'both-attack')?.status).toBe('holds');
+  });
+
+  it('more losses do not help the generals: with drop=2 the shortest counterexample is still k + 1 steps', () => {
+    for (const k of [1, 2, 3]) {
+      const r = check(instantiate(definition, { params: { k }, variant: 'default', faults: { drop: '2' } }));
+      expect(r.violations[0].trace!.steps.length - 1).toBe(k + 1);
+    }
+  });
+});
