@@ -341,6 +341,12 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
           if (t.deadline === null || w.time + w.offsets[i] >= t.deadline) steps.push({ kind: 'timer', node: i, timer: t.name });
         }
       }
+      if (protocol.assume) {
+        // Only the protocol's own steps so far: the environment assumption does not restrict faults.
+        let kept = 0;
+        for (const a of steps) if (protocol.assume(w, step(a))) steps[kept++] = a;
+        steps.length = kept;
+      }
     }
     const used = w.used;
     if (used[USED.drop] < config.drop) for (const msg of net.droppable(w.net)) steps.push({ kind: 'drop', msg });
