@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../src/explore/check.ts';
-import { stepInfo } from '../src/model/model.ts';
+import { stepInfo, type StepInfo } from '../src/model/model.ts';
 import { always, sometimes, transition } from '../src/model/property.ts';
 import { compile, type ProtocolModel } from '../src/protocol/compile.ts';
 import { NO_FAULTS, validateFaults, type FaultConfig } from '../src/protocol/faults.ts';
@@ -464,5 +464,40 @@ describe('protocol layer: synchronous rounds', () => {
     const totals = new Set(reachable(m).deadEnds.map((w) => w.node<Count>('b').durable.seen.join('/')));
     // b hears c every round, and a (the traitor) in some rounds but not others.
     expect(totals).toEqual(new Set(['1/2', '1/3', '2/3', '2/4']));
+  });
+});
+
+describe('protocol layer: environment assumptions', () => {
+  /** Two nodes, each with one timer that may fire at any time; firing it marks the node as started. */
+  const race: Protocol = {
+    nodes: [
+      { id: 'a', role: 'racer' },
+      { id: 'b', role: 'racer' },
+    ],
+    roles: {
+      racer: {
+        init: () => plain({ started: false }),
+        start: (s, ctx) => ctx.setTimer('go'),
+        timer: () => plain({ started: true }),
+      },
+    },
+    properties: [],
+  };
+  const started = (w: World) => w.ids.filter((id) => w.node<Plain<{ started: boolean }>>(id).durable.started).join('+');
+  /** "Only one goes first": a node's timer fires only while no other node has started. */
+  const solo = (w: World, step: StepInfo) => step.kind !== 'timer' || started(w) === '';
+
+  it('a step is enabled only where the assumption holds', () => {
+    expect(new Set(reachable(build(race)).states.map(started))).toEqual(new Set(['', 'a', 'b', 'a+b']));
+    expect(new Set(reachable(build({ ...race, assume: solo })).states.map(started))).toEqual(new Set(['', 'a', 'b']));
+  });
+
+  it('the assumption sees the step it judges, and never restricts faults', () => {
+    const seen: StepInfo[] = [];
+    const m = build({ ...race, assume: (w, step) => (seen.push(step), solo(w, step)) }, { crash: 1 });
+    const [w0] = m.init();
+    const after = m.next(w0, m.actions(w0).find((a) => m.label(a) === 'a: timer go')!);
+    expect(seen).toContainEqual({ kind: 'timer', node: 'b', name: 'go' });
+    expect(m.actions(after).map((a) => m.label(a))).toEqual(['crash a', 'crash b']);
   });
 });

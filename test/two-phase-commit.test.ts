@@ -56,7 +56,10 @@ describe('two-phase-commit (Gray & Lamport TwoPhase)', () => {
     for (let n = 1; n <= 4; n++) expect(reference(n, 'default').states).toBe(6 ** n + 4 ** n + 2 ** n);
   });
 
-  for (const variant of definition.variants.filter((v) => v.expect === 'violated')) {
+  // TwoPhase's own buggy variants, the ones the reference knows; the fault variants (timers,
+  // presumed commit) are checked in test/models/two-phase-commit-faults.test.ts.
+  const twoPhaseBugs = ['commit-on-some-prepared', 'prepared-rm-aborts'];
+  for (const variant of definition.variants.filter((v) => v.expect === 'violated' && twoPhaseBugs.includes(v.name))) {
     for (const n of [2, 3, 4]) {
       it(`${variant.name} (rms=${n}) violates consistency with a shortest trace`, () => {
         const r = check(build(n, variant.name));

@@ -366,6 +366,12 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
           }
         }
       }
+      if (protocol.assume) {
+        // Only the protocol's own steps so far: the environment assumption does not restrict faults.
+        let kept = 0;
+        for (const a of steps) if (protocol.assume(w, step(a))) steps[kept++] = a;
+        steps.length = kept;
+      }
     }
     const used = w.used;
     if (used[USED.drop] < config.drop) for (const msg of net.droppable(w.net)) steps.push(messageStep('drop', msg));

@@ -5,7 +5,7 @@
  * code: loss, duplication, partitions, crashes, pauses, clocks and lies are configuration
  * (see `faults.ts`).
  */
-import type { Fairness } from '../model/model.ts';
+import type { Fairness, StepInfo } from '../model/model.ts';
 import type { Property } from '../model/property.ts';
 import type { World } from './world.ts';
 
@@ -107,6 +107,12 @@ export interface Protocol<M extends Payload = Payload> {
   readonly fairness?: readonly Fairness[];
   /** State constraint: states outside are checked but not expanded. */
   readonly within?: (w: World) => boolean;
+  /**
+   * An assumption about the environment that no single node can observe, such as a timing
+   * assumption ("election timeouts never overlap"): in `async` timing a protocol step (deliver,
+   * local action, timer) is enabled only where it holds. Faults are not restricted by it.
+   */
+  readonly assume?: (w: World, step: StepInfo) => boolean;
   readonly roles: Readonly<Record<string, Role<any, M>>>;
   /**
    * The message universe a Byzantine node chooses from when it sends to `to` (in `rounds`
