@@ -85,7 +85,8 @@ export function sweepCellJson(cell: SweepCell<RunInfo>): unknown {
     ...(cell.run.faults ? { faults: cell.run.faults } : {}),
     verdict,
   };
-  if (!cell.result) return { ...base, reason: cell.invalid ?? cell.error, seconds: cell.seconds };
+  const seconds = Math.round(cell.seconds * 1000) / 1000;
+  if (!cell.result) return { ...base, reason: cell.invalid ?? cell.error, seconds };
   const full = checkJson(cell.run, cell.result) as { properties: unknown; violations: unknown };
   const r = cell.result;
   return {
@@ -94,7 +95,7 @@ export function sweepCellJson(cell: SweepCell<RunInfo>): unknown {
     distinctStates: r.stats.distinctStates,
     generatedStates: r.stats.generatedStates,
     depth: r.stats.depth,
-    seconds: cell.seconds,
+    seconds,
     counterexampleLength: counterexampleLength(r),
     properties: full.properties,
     violations: full.violations,
