@@ -44,7 +44,7 @@ const isOrder = (v: unknown): v is Order => v === 'ATTACK' || v === 'RETREAT';
 const distinct = (xs: readonly string[]) => new Set(xs).size === xs.length;
 
 /** Every path `c → x1 → … ` of `length` generals (distinct lieutenants after `c`) avoiding `avoid`. */
-export function pathsOf(lieutenants: readonly string[], length: number, avoid: readonly string[]): string[][] {
+function pathsOf(lieutenants: readonly string[], length: number, avoid: readonly string[]): string[][] {
   if (length < 1) return [];
   let out: string[][] = [['c']];
   for (let k = 1; k < length; k++) {
@@ -53,7 +53,7 @@ export function pathsOf(lieutenants: readonly string[], length: number, avoid: r
   return out;
 }
 
-export const pathKey = (p: readonly string[]) => p.join('>');
+const pathKey = (p: readonly string[]) => p.join('>');
 
 /** Every non-empty subset of `items`, in binary counting order. */
 function subsets<T>(items: readonly T[]): T[][] {

@@ -28,8 +28,8 @@
  * 7. **Decided states are identified by their decisions**: they have no successors, and the
  *    properties read only the decisions and whether the commander is loyal.
  *
- * Earlier rounds are enumerated in full: every traitor value on every path to every loyal
- * lieutenant (2 choices each), all chosen in the round's one step.
+ * Earlier rounds are enumerated in full, up to 6: every traitor value on every path to every
+ * loyal lieutenant (2 choices each), all chosen in the round's one step.
  */
 import { ic1, ic2 } from '../../invariants/interactive-consistency.ts';
 import type { Model, StepInfo } from '../../src/model/model.ts';
@@ -68,7 +68,7 @@ export interface OralRound {
   readonly decisions: readonly number[] | null;
 }
 
-/** The most orderings of lieutenants with equal signatures tried per state (8!: exact for n ≤ 9). */
+/** The most renamings tried per state (8!); beyond, the fingerprint is still sound but merges fewer states. */
 const CANDIDATE_LIMIT = 40320;
 /** The most values traitors tell one lieutenant in a round (2^MAX options for it). */
 const MAX_CHOICES = 20;
@@ -191,7 +191,7 @@ export function reducedOral(g: Generals): OralModel {
    */
   const interchangeable = (s: OralState): number[][] => {
     const loyal = loyalLieutenants(s);
-    if (s.done === 0) return [loyal];
+    if (s.done === 0) return loyal.length > 0 ? [loyal] : [];
     if (m > 2) return loyal.map((k) => [k]);
     const traitors = traitorLieutenants(s);
     return classesBy(loyal, (k) => ownRow(s, k, traitors).join(','));

@@ -91,6 +91,8 @@ export function sweepCellJson(cell: SweepCell<RunInfo>): unknown {
   const r = cell.result;
   return {
     ...base,
+    strategy: r.strategy,
+    ...(r.seed === undefined ? {} : { seed: r.seed }),
     cutBy: r.cutBy,
     distinctStates: r.stats.distinctStates,
     generatedStates: r.stats.generatedStates,
