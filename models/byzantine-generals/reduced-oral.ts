@@ -347,7 +347,8 @@ export function reducedOral(g: Generals): OralModel {
         s.heard[i]!.forEach((v, p) => {
           if (v !== 0) heard[pathText(p)] = orderOf(v)!;
         });
-        out[id] = { heard, decision: orderOf(s.decision[i]) };
+        // Empty parts are left out, so a trace shows what a lieutenant hears as it hears it.
+        out[id] = { ...(Object.keys(heard).length > 0 ? { heard } : {}), decision: orderOf(s.decision[i]) };
       }
     });
     return out;

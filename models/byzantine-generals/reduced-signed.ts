@@ -168,7 +168,14 @@ export function reducedSigned(g: Generals): Model<SignedState, SignedRound> {
     ids.forEach((id, i) => {
       if (traitor(s, i)) out[id] = 'traitor';
       else if (i === 0) out[id] = `orders ${g.order}`;
-      else out[id] = { orders: ordersIn(s.held[i]), relaying: ordersIn(s.relaying[i]), decision: s.decision[i] === 0 ? null : s.decision[i] === A ? ATTACK : RETREAT };
+      else {
+        // Empty sets are left out, so a trace shows orders as they arrive.
+        out[id] = {
+          ...(s.held[i] ? { orders: ordersIn(s.held[i]) } : {}),
+          ...(s.relaying[i] ? { relaying: ordersIn(s.relaying[i]) } : {}),
+          decision: s.decision[i] === 0 ? null : s.decision[i] === A ? ATTACK : RETREAT,
+        };
+      }
     });
     return out;
   };
