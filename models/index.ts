@@ -1,5 +1,6 @@
 /** The shipped models, by name. */
 import type { ModelDefinition } from '../src/model/definition.ts';
+import { definition as byzantineGenerals } from './byzantine-generals/index.ts';
 import { definition as idempotentRetry } from './idempotent-retry/index.ts';
 import { definition as leaseFencing } from './lease-fencing/index.ts';
 import { definition as lwwRegister } from './lww-register/index.ts';
@@ -10,6 +11,7 @@ import { definition as twoGenerals } from './two-generals/index.ts';
 import { definition as twoPhaseCommit } from './two-phase-commit/index.ts';
 
 export const models: readonly ModelDefinition<any>[] = [
+  byzantineGenerals,
   idempotentRetry,
   leaseFencing,
   lwwRegister,

@@ -421,6 +421,46 @@ describe('protocol layer: Byzantine nodes', () => {
     expect(oral.some((s) => s.l2.includes('retreat:gl1'))).toBe(true);
   });
 
+  it('a signed bundle is learned item by item, and is forged if any of its items is', () => {
+    const order = (value: string, chain: string[]) => ({ type: 'Order', value, chain });
+    const bundled: Protocol = {
+      nodes: [
+        { id: 'g', role: 'general' },
+        { id: 'l1', role: 'lieutenant' },
+        { id: 'l2', role: 'lieutenant' },
+      ],
+      roles: {
+        general: {
+          init: () => plain({}),
+          // One payload carrying two signed orders, to the traitor only.
+          start: (s, ctx) => {
+            ctx.send('l1', { type: 'Orders', bundle: [order('attack', ['g']), order('hold', ['g'])] });
+            return s;
+          },
+        },
+        lieutenant: {
+          init: (): Heard => plain({ heard: [] }),
+          receive: (s: Heard, m: Payload) => {
+            const items = (m.bundle as { value: string; chain: string[] }[]).map((x) => `${x.value}:${x.chain.join('')}`);
+            return plain({ heard: [...s.durable.heard, ...items].sort() });
+          },
+        },
+      },
+      universe: (_from, to) =>
+        to === 'l2'
+          ? [
+              { type: 'Orders', bundle: [order('attack', ['g', 'l1']), order('retreat', ['g', 'l1'])] },
+              { type: 'Orders', bundle: [order('attack', ['g', 'l1']), order('hold', ['g', 'l1'])] },
+            ]
+          : [],
+      properties: [],
+    };
+    const states = heard(bundled, { byzantine: 1, byzantineNodes: ['l1'], byzantineMode: 'signed', lies: 1 });
+    // Both orders g signed in its one bundle can be relayed; the bundle with a forged item cannot.
+    expect(states.some((s) => s.l2.join() === 'attack:gl1,hold:gl1')).toBe(true);
+    expect(states.some((s) => s.l2.includes('retreat:gl1') || s.l2.includes('attack:gl1,retreat:gl1'))).toBe(false);
+  });
+
   it('never lets a traitor send more than its budget of lies', () => {
     const m = build(orders(false), { byzantine: 1, lies: 2 });
     for (const p of paths(m, 6)) expect(p.actions.filter((a) => a.kind === 'byzantine').length).toBeLessThanOrEqual(2);

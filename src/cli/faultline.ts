@@ -12,6 +12,7 @@ import { listCommand } from './list.ts';
 import { replayCommand } from './replay.ts';
 import { REPORT_FORMATS, reportCommand } from './report.ts';
 import { reportsCommand } from './reports.ts';
+import { sweepCommand } from './sweep.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -85,6 +86,27 @@ function program(): Command {
     .argument('[dir]', 'output directory', 'reports')
     .action((dir) => {
       process.exitCode = reportsCommand(dir);
+    });
+
+  cli
+    .command('sweep')
+    .description('check a model at every cell of a grid of params (n=3..7, order=ATTACK,RETREAT) and print a table')
+    .argument('<model>', 'a shipped model name, or a path to a .ts/.js module')
+    .option('--variant <name>', 'model variant (default: the first listed)')
+    .option('--param <name=a..b|v1,v2|v>', 'a param to sweep over (an integer range or a list) or to fix (repeatable)', collect, [])
+    .option('--system <name>', "a named system model of the model (see 'faultline list')")
+    .option('--faults <k=v,...>', 'fault budgets and system knobs, e.g. drop=1,crash=1,network=fifo')
+    .addOption(new Option('--strategy <kind>', 'search strategy').choices(['bfs', 'dfs', 'random']).default('bfs'))
+    .option('--max-depth <n>', 'explore paths of at most n steps')
+    .option('--max-states <n>', 'stop each cell after n distinct states')
+    .option('--time-limit <seconds>', 'stop each cell after this many seconds')
+    .option('--seed <n>', 'seed of the random simulation')
+    .option('--walks <n>', 'number of random walks (default 1000)')
+    .option('--all', 'keep searching after the first violation and report one per property')
+    .option('--json', 'print a JSON array, one object per cell')
+    .option('--no-progress', 'no progress lines on stderr')
+    .action(async (model, opts) => {
+      process.exitCode = await sweepCommand(model, opts);
     });
 
   cli

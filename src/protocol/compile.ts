@@ -16,7 +16,7 @@ import { FingerprintSet } from '../state/fingerprint-set.ts';
 import { Effects } from './context.ts';
 import type { FaultConfig } from './faults.ts';
 import { MessageTable, network } from './network.ts';
-import type { NodeState, Payload, Protocol, Role, SignedPayload, Step } from './types.ts';
+import type { NodeState, Payload, Protocol, Role, SignedBundle, SignedPayload, Step } from './types.ts';
 import { CRASHED, PAUSED, UP, USED, World, type Timer, type Topology } from './world.ts';
 
 const NO_TIMERS: readonly Timer[] = Object.freeze([]);
@@ -109,10 +109,15 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     return fragments.get(fp[0], fp[1]) >= 0;
   };
 
+  /** The signed messages a payload carries: the items of a bundle, else the payload itself. */
+  const signedParts = (p: Payload): readonly SignedPayload[] =>
+    Array.isArray((p as SignedBundle).bundle) ? (p as SignedBundle).bundle : [p as SignedPayload];
+
   /** Whether the adversary can produce `p`: it never forges a loyal signature it has not seen. */
-  const unforged = (w: World, p: Payload): boolean => {
-    if (!signed) return true;
-    const chain = (p as SignedPayload).chain;
+  const unforged = (w: World, p: Payload): boolean => !signed || signedParts(p).every((part) => unforgedPart(w, part));
+
+  const unforgedPart = (w: World, p: SignedPayload): boolean => {
+    const chain = p.chain;
     if (!Array.isArray(chain)) throw new Error(`signed mode: message ${p.type} has no signature chain`);
     let last = -1;
     chain.forEach((signer, k) => {
@@ -121,8 +126,8 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       if ((w.traitors & (1 << i)) === 0) last = k;
     });
     if (last < 0) return true;
-    if (!knownFragment(p as SignedPayload, last + 1)) return false;
-    const id = fragmentId(p as SignedPayload, last + 1);
+    if (!knownFragment(p, last + 1)) return false;
+    const id = fragmentId(p, last + 1);
     return w.knowledge.includes(id);
   };
 
@@ -240,7 +245,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       if (f.partition !== 0 && ((f.partition >> from) & 1) !== ((f.partition >> j) & 1)) continue;
       if ((f.traitors & (1 << j)) !== 0) {
         // The adversary needs no copy of what it is told, only (signed) the signatures it saw.
-        if (signed) f.knowledge = learn(f.knowledge, payload as SignedPayload);
+        if (signed) for (const part of signedParts(payload)) f.knowledge = learn(f.knowledge, part);
         continue;
       }
       f.net = net.send(f.net, messages.intern({ from: ids[from], to, payload }, from, j));

@@ -25,6 +25,15 @@ export interface SignedPayload extends Payload {
   readonly chain: readonly NodeId[];
 }
 
+/**
+ * Several signed messages sent as one payload (Byzantine `signed` mode): each item of `bundle`
+ * is checked and learned on its own. In `rounds` timing a traitor sends one payload per
+ * recipient per round, so a bundle is how it sends several signed messages in one round.
+ */
+export interface SignedBundle extends Payload {
+  readonly bundle: readonly SignedPayload[];
+}
+
 export interface Envelope<M extends Payload = Payload> {
   readonly from: NodeId;
   readonly to: NodeId;

@@ -10,10 +10,16 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { markdownTable } from 'markdown-table';
 import { definition as twoPhaseCommit, rmStates } from '../../models/two-phase-commit/index.ts';
+import { definition as byzantineGenerals } from '../../models/byzantine-generals/index.ts';
+import { buildRun, runInfo } from '../../src/cli/check.ts';
 import { check } from '../../src/explore/check.ts';
+import type { CheckResult } from '../../src/explore/result.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import { eventually } from '../../src/model/property.ts';
 import type { World } from '../../src/protocol/world.ts';
+import type { RunInfo } from '../../src/report/json.ts';
+import { parseAxes } from '../../src/sweep/axes.ts';
+import { runSweep, type CellBuilder } from '../../src/sweep/sweep.ts';
 
 interface Case {
   readonly name: string;
@@ -57,7 +63,51 @@ function tpcLiveness(rms: number): Case {
   };
 }
 
-export const cases: Case[] = [tpc(6, 3.0, 0.16), tpcLiveness(6), tpc(7, 16.9, 0.7), tpc(8, 65.3, 5.5)];
+/**
+ * The resilience sweep of the Byzantine generals, n = 3…7 × f = 1…2 with m = f, as
+ * `faultline sweep byzantine-generals --param n=3..7 --param f=1..2 [--variant signed]` runs it
+ * (the process start is not included). Distinct and generated states are summed over the cells;
+ * the notes give the CPU time, which is what matters on a shared machine.
+ */
+function byzantineSweep(variant: 'oral' | 'signed'): Case {
+  return {
+    name: `byz-sweep-${variant}`,
+    what: `byzantine-generals sweep n=3..7 f=1..2, ${variant}`,
+    run() {
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      const builder: CellBuilder<RunInfo> = {
+        describe: (a) => runInfo(byzantineGenerals, { variant, strategy: 'bfs', param: Object.entries(a).map(([k, v]) => `${k}=${v}`) }),
+        build: (run) => buildRun(byzantineGenerals, run),
+      };
+      const rows = runSweep(parseAxes(['n=3..7', 'f=1..2']), builder);
+      const seconds = (performance.now() - start) / 1000;
+      const used = process.cpuUsage(cpu);
+      for (const row of rows) {
+        const [n, f] = [Number(row.assignment.n), Number(row.assignment.f)];
+        // OM(f) holds iff n ≥ 3f + 1 (and vacuously at n = f + 1); SM(f) holds for every n.
+        const want = variant === 'signed' || n === f + 1 || n >= 3 * f + 1 ? 'holds' : 'violated';
+        if (row.result?.verdict !== want) throw new Error(`byz-sweep-${variant}: n=${n} f=${f} is ${row.result?.verdict}, expected ${want}`);
+      }
+      const sum = (get: (r: CheckResult) => number) => rows.reduce((acc, r) => acc + get(r.result!), 0);
+      return {
+        distinct: sum((r) => r.stats.distinctStates),
+        generated: sum((r) => r.stats.generatedStates),
+        seconds,
+        extra: `${rows.length} cells, CPU ${((used.user + used.system) / 1e6).toFixed(2)} s`,
+      };
+    },
+  };
+}
+
+export const cases: Case[] = [
+  tpc(6, 3.0, 0.16),
+  tpcLiveness(6),
+  tpc(7, 16.9, 0.7),
+  tpc(8, 65.3, 5.5),
+  byzantineSweep('oral'),
+  byzantineSweep('signed'),
+];
 
 interface Figures {
   distinct: number;

@@ -1,0 +1,70 @@
+/**
+ * What both implementations of the Byzantine generals share: the parameters, the generals'
+ * names, the order values, and the two decision rules of Lamport, Shostak & Pease (1982) —
+ * `majority` for oral messages and `choice` for signed ones.
+ */
+import type { Params } from '../../src/model/definition.ts';
+import { InputError } from '../../src/model/errors.ts';
+
+export type Order = 'ATTACK' | 'RETREAT';
+export const ATTACK: Order = 'ATTACK';
+/** The default order: what a missing message reads as, and what ties and conflicts decide. */
+export const RETREAT: Order = 'RETREAT';
+export const ORDERS: readonly Order[] = [ATTACK, RETREAT];
+
+export type Mode = 'oral' | 'signed';
+
+/** One instance of the problem, validated. */
+export interface Generals {
+  /** Generals: the commander `c` and the lieutenants `l1 … l(n−1)`. */
+  readonly n: number;
+  /** Traitors; every placement among all n generals is explored. */
+  readonly f: number;
+  /** The algorithm's parameter: OM(m) / SM(m) run m + 1 rounds. */
+  readonly m: number;
+  /** The order a loyal commander sends. */
+  readonly order: Order;
+  readonly mode: Mode;
+}
+
+/** Read and check the params of one instance; an `InputError` names a combination that makes no sense. */
+export function generals(params: Params, variant: string): Generals {
+  const n = params.n as number;
+  const f = params.f as number;
+  if (f >= n) throw new InputError(`f must be less than n (f=${f}, n=${n})`);
+  const rawM = String(params.m).trim();
+  if (rawM !== 'f' && !/^\d+$/.test(rawM)) throw new InputError(`param m must be an integer ≥ 0 or "f", got "${params.m}"`);
+  const m = rawM === 'f' ? f : Number(rawM);
+  return { n, f, m, order: params.order as Order, mode: variant === 'signed' ? 'signed' : 'oral' };
+}
+
+/** General names by index: 0 is the commander `c`, i ≥ 1 is lieutenant `li`. */
+export function generalIds(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => (i === 0 ? 'c' : `l${i}`));
+}
+
+/** OM's rule: ATTACK if a strict majority of the values says so, else RETREAT (ties included). */
+export function majority(values: readonly Order[]): Order {
+  let attack = 0;
+  for (const v of values) if (v === ATTACK) attack++;
+  return 2 * attack > values.length ? ATTACK : RETREAT;
+}
+
+/** SM's rule: the single order received, else (none or both) RETREAT. */
+export function choice(received: readonly Order[]): Order {
+  return received.length === 1 ? received[0] : RETREAT;
+}
+
+/** Every placement of `f` traitors among `n` generals, as bit masks (bit 0 = the commander), in lexicographic order. */
+export function placements(n: number, f: number): number[] {
+  const out: number[] = [];
+  const pick = (start: number, left: number, mask: number) => {
+    if (left === 0) {
+      out.push(mask);
+      return;
+    }
+    for (let i = start; i <= n - left; i++) pick(i + 1, left - 1, mask | (1 << i));
+  };
+  pick(0, f, 0);
+  return out;
+}
