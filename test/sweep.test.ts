@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { models } from '../models/index.ts';
 import { buildRun, runInfo, type CheckCommandOptions } from '../src/cli/check.ts';
@@ -93,6 +96,17 @@ describe('sweep engine', () => {
 });
 
 describe('faultline sweep', () => {
+  it('--report writes one replayable report per violated cell, named after the cell', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-report-'));
+    const r = faultline('sweep', 'byzantine-generals', '--param', 'n=3..5', '--param', 'f=1', '--report', dir, '--json');
+    expect(r.code).toBe(0);
+    // OM(1) fails exactly below 3f + 1 = 4 generals: only the n = 3 cell has a counterexample.
+    const violated = JSON.parse(r.stdout).filter((c: { verdict: string }) => c.verdict === 'violated');
+    expect(violated).toHaveLength(1);
+    expect(readdirSync(dir).sort()).toEqual(['html', 'json', 'md'].map((ext) => `byzantine-generals-oral-n=3-f=1.${ext}`));
+    expect(faultline('replay', join(dir, 'byzantine-generals-oral-n=3-f=1.json')).code).toBe(0);
+  });
+
   it('--json: one object per cell, with the trace shaped as in check --json', () => {
     const r = faultline('sweep', 'byzantine-generals', '--param', 'n=3..4', '--param', 'f=1', '--json');
     expect(r.code).toBe(0);

@@ -104,6 +104,7 @@ function program(): Command {
     .option('--walks <n>', 'number of random walks (default 1000)')
     .option('--all', 'keep searching after the first violation and report one per property')
     .option('--json', 'print a JSON array, one object per cell')
+    .option('--report <dir>', "write HTML, Markdown and JSON reports of each cell's counterexample")
     .option('--no-progress', 'no progress lines on stderr')
     .action(async (model, opts) => {
       process.exitCode = await sweepCommand(model, opts);

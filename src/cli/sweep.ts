@@ -3,6 +3,8 @@
  * grid of params and print one table. Output is Markdown whether or not stdout is a terminal
  * (it pastes into an issue or a README as is); `--json` prints one array, one object per cell.
  *
+ * `--report DIR` writes the reports of every cell's counterexample, named after the cell.
+ *
  * Exit codes: 0 when every cell ran — its verdict, holds or violated, is the data, and cells
  * whose params make no sense together are reported as invalid; 2 on bad input (a malformed
  * range, an unknown param or value, a sweep with no valid cell) or when the model failed in a
@@ -11,6 +13,7 @@
 import { type RunInfo } from '../report/json.ts';
 import { boundTable, cellVerdict, sweepCellJson, sweepTable } from '../report/sweep.ts';
 import { colors } from '../report/text.ts';
+import { writeReports } from '../report/write.ts';
 import { parseAxes } from '../sweep/axes.ts';
 import { runSweep, type CellBuilder, type SweepCell } from '../sweep/sweep.ts';
 import { buildRun, runInfo, searchOptions, type CheckCommandOptions } from './check.ts';
@@ -60,6 +63,16 @@ export async function sweepCommand(modelName: string, o: CheckCommandOptions): P
     const total = cells.reduce((sum, cell) => sum + cell.seconds, 0);
     const summary = [...counts].map(([v, k]) => `${k} ${v}`).join(', ');
     process.stdout.write(`\n${cells.length} cells in ${total.toFixed(2)} s: ${summary}\n`);
+  }
+  if (o.report) {
+    let written = 0;
+    for (const cell of cells) {
+      if (!cell.result) continue;
+      const point = Object.entries(cell.assignment).map(([k, v]) => `${k}=${v}`).join('-');
+      const baseName = `${cell.run.model}-${cell.run.variant}-${point}`;
+      written += writeReports(o.report, cell.run, cell.result, { nodes: cell.nodes, baseName }).length;
+    }
+    process.stderr.write(`wrote ${written} report(s) to ${o.report}\n`);
   }
   const failed = cells.find((cell) => cell.error !== undefined);
   if (failed) {

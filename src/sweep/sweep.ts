@@ -48,6 +48,8 @@ export interface SweepCell<R extends SweepRun = SweepRun> {
   readonly error?: string;
   /** Wall-clock seconds to build and check the cell. */
   readonly seconds: number;
+  /** The participants of the cell's model (lanes of its reports). */
+  readonly nodes?: readonly string[];
 }
 
 /** The shortest counterexample of a result (in steps), or null. */
@@ -73,7 +75,7 @@ export function runSweep<R extends SweepRun>(
     let cell: SweepCell<R>;
     try {
       const built = builder.build(run);
-      cell = { assignment, run: built.run, result: check(built.model, options), seconds: seconds() };
+      cell = { assignment, run: built.run, result: check(built.model, options), seconds: seconds(), nodes: built.model.nodes };
     } catch (e) {
       cell =
         e instanceof InputError
