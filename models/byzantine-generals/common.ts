@@ -5,6 +5,8 @@
  */
 import type { Params } from '../../src/model/definition.ts';
 import { InputError } from '../../src/model/errors.ts';
+import { sometimes, type Property } from '../../src/model/property.ts';
+import { ic1, ic2 } from '../../invariants/interactive-consistency.ts';
 
 export type Order = 'ATTACK' | 'RETREAT';
 export const ATTACK: Order = 'ATTACK';
@@ -67,4 +69,41 @@ export function placements(n: number, f: number): number[] {
   };
   pick(0, f, 0);
   return out;
+}
+
+/** What both reduced models keep that their properties read: who is a traitor, how many rounds ran. */
+export interface RoundState {
+  /** Bit i set: general i is a traitor (bit 0: the commander). */
+  readonly traitors: number;
+  /** Rounds run so far (0 … m+1). */
+  readonly done: number;
+}
+
+export function isTraitor(s: RoundState, i: number): boolean {
+  return (s.traitors & (1 << i)) !== 0;
+}
+
+/** Indices of the loyal lieutenants among `n` generals. */
+export function loyalLieutenants(s: RoundState, n: number): number[] {
+  const out: number[] = [];
+  for (let k = 1; k < n; k++) if (!isTraitor(s, k)) out.push(k);
+  return out;
+}
+
+/**
+ * IC1, IC2 and the witnesses that keep them from holding vacuously, over a model whose lieutenant
+ * `k` has decided `decisionOf(s, k)` (null while undecided).
+ */
+export function generalsProperties<S extends RoundState, A>(g: Generals, decisionOf: (s: S, k: number) => Order | null): Property<S, A>[] {
+  const loyalDecisions = (s: S) => loyalLieutenants(s, g.n).map((k) => decisionOf(s, k));
+  return [
+    ic1(loyalDecisions),
+    ic2((s: S) => (isTraitor(s, 0) ? null : g.order), loyalDecisions),
+    sometimes(
+      'loyal-lieutenants-decide',
+      (s: S) => s.done === g.m + 1 && loyalLieutenants(s, g.n).length > 0,
+      'the rounds end with every loyal lieutenant decided',
+    ),
+    sometimes('order-obeyed', (s: S) => loyalDecisions(s).includes(g.order), "some loyal lieutenant decides the commander's order"),
+  ];
 }

@@ -31,11 +31,9 @@
  * Earlier rounds are enumerated in full, up to 6: every traitor value on every path to every
  * loyal lieutenant (2 choices each), all chosen in the round's one step.
  */
-import { ic1, ic2 } from '../../invariants/interactive-consistency.ts';
 import type { Model, StepInfo } from '../../src/model/model.ts';
-import { sometimes } from '../../src/model/property.ts';
 import { IntHasher } from '../../src/state/fingerprint.ts';
-import { ATTACK, RETREAT, generalIds, placements, type Generals, type Order } from './common.ts';
+import { ATTACK, RETREAT, generalIds, placements, generalsProperties, isTraitor, loyalLieutenants as loyalOf, type Generals, type Order } from './common.ts';
 import { classesBy, compareArrays, least, orderings, symmetricChoices } from './symmetry.ts';
 
 /** Values as numbers in states: 0 nothing (yet), 1 ATTACK, 2 RETREAT. */
@@ -112,12 +110,8 @@ export function reducedOral(g: Generals): OralModel {
   const lastOf = paths.map((p) => p[p.length - 1]);
   const P = paths.length;
 
-  const traitor = (s: OralState, i: number) => (s.traitors & (1 << i)) !== 0;
-  const loyalLieutenants = (s: OralState) => {
-    const out: number[] = [];
-    for (let k = 1; k < n; k++) if (!traitor(s, k)) out.push(k);
-    return out;
-  };
+  const traitor = isTraitor;
+  const loyalLieutenants = (s: OralState) => loyalOf(s, n);
 
   /** Lieutenant k's decision when every traitor tells it `x` on every path in the last round. */
   const decide = (s: OralState, k: number, x: number): number => {
@@ -354,7 +348,6 @@ export function reducedOral(g: Generals): OralModel {
     return out;
   };
 
-  const loyalDecisions = (s: OralState) => loyalLieutenants(s).map((k) => orderOf(s.decision[k]));
   return {
     init,
     actions,
@@ -365,16 +358,7 @@ export function reducedOral(g: Generals): OralModel {
     show,
     nodes: ids,
     terminal: (s) => s.done === m + 1,
-    properties: [
-      ic1(loyalDecisions),
-      ic2((s: OralState) => (traitor(s, 0) ? null : g.order), loyalDecisions),
-      sometimes(
-        'loyal-lieutenants-decide',
-        (s: OralState) => s.done === m + 1 && loyalLieutenants(s).length > 0,
-        'the rounds end with every loyal lieutenant decided',
-      ),
-      sometimes('order-obeyed', (s: OralState) => loyalDecisions(s).includes(g.order), "some loyal lieutenant decides the commander's order"),
-    ],
+    properties: generalsProperties(g, (s: OralState, k) => orderOf(s.decision[k])),
     pathOf: (id) => paths[id],
   };
 }

@@ -25,11 +25,9 @@
  *    successor per orbit, `symmetry.ts`). BFS keeps the concrete state it met first, so traces
  *    stay concrete and replayable.
  */
-import { ic1, ic2 } from '../../invariants/interactive-consistency.ts';
 import type { Model, StepInfo } from '../../src/model/model.ts';
-import { sometimes } from '../../src/model/property.ts';
 import { IntHasher } from '../../src/state/fingerprint.ts';
-import { ATTACK, RETREAT, generalIds, placements, type Generals, type Order } from './common.ts';
+import { ATTACK, RETREAT, generalIds, placements, generalsProperties, isTraitor, loyalLieutenants as loyalOf, type Generals, type Order } from './common.ts';
 import { classesBy, symmetricChoices } from './symmetry.ts';
 
 /** The most successors of one state. */
@@ -65,12 +63,8 @@ export function reducedSigned(g: Generals): Model<SignedState, SignedRound> {
   const { n, m } = g;
   const ids = generalIds(n);
   const order = g.order === ATTACK ? A : R;
-  const traitor = (s: SignedState, i: number) => (s.traitors & (1 << i)) !== 0;
-  const loyalLieutenants = (s: SignedState) => {
-    const out: number[] = [];
-    for (let k = 1; k < n; k++) if (!traitor(s, k)) out.push(k);
-    return out;
-  };
+  const traitor = isTraitor;
+  const loyalLieutenants = (s: SignedState) => loyalOf(s, n);
 
   /** Orders every loyal lieutenant receives from loyal generals in `round`. */
   const fromLoyal = (s: SignedState, round: number): number => {
@@ -180,7 +174,6 @@ export function reducedSigned(g: Generals): Model<SignedState, SignedRound> {
     return out;
   };
 
-  const loyalDecisions = (s: SignedState) => loyalLieutenants(s).map((k) => (s.decision[k] === 0 ? null : s.decision[k] === A ? ATTACK : RETREAT));
   return {
     init,
     actions,
@@ -191,15 +184,6 @@ export function reducedSigned(g: Generals): Model<SignedState, SignedRound> {
     show,
     nodes: ids,
     terminal: (s) => s.done === m + 1,
-    properties: [
-      ic1(loyalDecisions),
-      ic2((s: SignedState) => (traitor(s, 0) ? null : g.order), loyalDecisions),
-      sometimes(
-        'loyal-lieutenants-decide',
-        (s: SignedState) => s.done === m + 1 && loyalLieutenants(s).length > 0,
-        'the rounds end with every loyal lieutenant decided',
-      ),
-      sometimes('order-obeyed', (s: SignedState) => loyalDecisions(s).includes(g.order), "some loyal lieutenant decides the commander's order"),
-    ],
+    properties: generalsProperties(g, (s: SignedState, k) => (s.decision[k] === 0 ? null : s.decision[k] === A ? ATTACK : RETREAT)),
   };
 }
