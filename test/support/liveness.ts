@@ -25,15 +25,15 @@ export function fingerprintOf<S, A>(model: Model<S, A>, s: S): string {
 }
 
 /**
- * Replay `v` and check its shape. `goal` must fail in every state from the last state where
- * `trigger` holds at or before the loop start (eventually: from the start) to the end; for a
- * lasso that covers the whole loop.
+ * Replay `v` and check its shape. `goal` must fail in every state from the start (for
+ * `eventually`, without a `trigger`), or from the last state at or before the loop start where
+ * `trigger` holds (for `leadsTo`), to the end; for a lasso that covers the whole loop.
  */
 export function expectGenuineCounterexample<S, A>(
   model: Model<S, A>,
   v: Violation,
   goal: (s: S) => boolean,
-  trigger: (s: S) => boolean = () => true,
+  trigger?: (s: S) => boolean,
 ): Replayed<S, A> {
   const { states, actions } = statesAlong(model, v.path!);
   const loopStart = v.path!.loopStart ?? null;
@@ -48,8 +48,8 @@ export function expectGenuineCounterexample<S, A>(
     expect(fingerprintOf(model, states[last])).toBe(fingerprintOf(model, states[loopStart]));
   }
   const from = loopStart ?? last;
-  let fired = -1;
-  for (let i = from; i >= 0 && fired < 0; i--) if (trigger(states[i])) fired = i;
+  let fired = trigger ? -1 : 0;
+  for (let i = from; trigger && i >= 0 && fired < 0; i--) if (trigger(states[i])) fired = i;
   expect(fired).toBeGreaterThanOrEqual(0);
   for (let i = fired; i <= last; i++) expect(goal(states[i]), `goal holds at step ${i}`).toBe(false);
   return { states, actions, labels: actions.map((a) => model.label(a)), loopStart };
