@@ -17,6 +17,8 @@ import { definition } from '../../models/lease-fencing/index.ts';
 import { check } from '../../src/explore/check.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import { parseFairness } from '../../src/model/fairness.ts';
+import { statesAlong } from '../../src/trace/trace.ts';
+import { sameState } from '../../src/trace/violation.ts';
 import type { Model } from '../../src/model/model.ts';
 import type { World } from '../../src/protocol/world.ts';
 import { faultline } from '../support/cli.ts';
@@ -168,5 +170,13 @@ describe('lease-fencing: the loop really is a loop of the model', () => {
       expect(holding('c1')(s)).toBe(false);
     }
     expect(fingerprintOf(model, s)).toBe(start);
+  });
+
+  it('replay identifies a protocol state by its fingerprint, as the explorer does (a world is not plain data)', () => {
+    const model = build(STARVED);
+    const v = check(model).violations[0];
+    const { states } = statesAlong(model, v.path!);
+    expect(sameState(model, states[states.length - 1], states[v.path!.loopStart!])).toBe(true);
+    expect(sameState(model, states[0], states[1])).toBe(false);
   });
 });
