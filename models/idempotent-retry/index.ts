@@ -9,9 +9,14 @@
  * in a table of the ids it has applied — or not (`no-dedup`); kept on disk, written together with
  * the ledger entry (`default`: exactly-once even across a restart), or only in memory
  * (`volatile-dedup`: a restart forgets it, and a late copy is applied again).
+ *
+ * Liveness: every deposit is eventually acknowledged — as long as the losses cannot outnumber the
+ * copies of one request (drop budget ≤ retries). No fairness is assumed, and none is needed: every
+ * step consumes a message, a retry or a fault budget, so every behaviour is finite, and one only
+ * stops where nothing is enabled (no copy left on its way, no retry left, the server up).
  */
 import type { Params } from '../../src/model/definition.ts';
-import { sometimes } from '../../src/model/property.ts';
+import { eventually, sometimes } from '../../src/model/property.ts';
 import { protocolDefinition } from '../../src/protocol/definition.ts';
 import type { Context, NodeState, Protocol } from '../../src/protocol/types.ts';
 import type { World } from '../../src/protocol/world.ts';
@@ -92,6 +97,11 @@ export function idempotentRetryProtocol(requests: number, retries: number, varia
     properties: [
       atMostOnce('applied-at-most-once', ledger, 'no deposit is applied twice'),
       acknowledgedApplied('acknowledged-applied', acknowledged, ledger, 'every deposit the client saw acknowledged was applied'),
+      eventually(
+        'all-eventually-acknowledged',
+        (w: World) => acknowledged(w).length === requests,
+        'the client stops with a deposit never acknowledged: every copy of it, or its acknowledgement, was lost',
+      ),
       ...(retries > 0
         ? [sometimes('retry-happens', (w: World) => w.node<Client>('client').durable.sent >= 2, 'the client resends a request')]
         : []),

@@ -16,6 +16,11 @@
  * Lease exclusivity (at most one client between its lease check and its write) fails even with
  * fencing; it is checked only by the `lease-exclusivity` variant, so that the correct `fenced`
  * variant holds and the reason fencing is needed stays visible as its own counterexample.
+ *
+ * Whether a waiting client eventually gets the lease is checked by the `waiting-client-*`
+ * variants, on the lock service alone with clients that ask again and again (see `waiting.ts`):
+ * here every client asks once and time stops at `maxTime`, so every behaviour is finite and a
+ * client that asks near the horizon waits for ever — a bound, not starvation.
  */
 import type { Params } from '../../src/model/definition.ts';
 import { InputError } from '../../src/model/errors.ts';
@@ -25,6 +30,7 @@ import type { NodeState, Protocol, Step } from '../../src/protocol/types.ts';
 import type { World } from '../../src/protocol/world.ts';
 import { acceptedTokensNeverDecrease, oneClientPerToken, type AcceptedWrite } from '../../invariants/fencing.ts';
 import { mutualExclusion } from '../../invariants/mutual-exclusion.ts';
+import { waitingProtocol, type WaitingMsg } from './waiting.ts';
 
 export type Variant = 'fenced' | 'unfenced' | 'token-counter-not-durable' | 'drifting-clock-no-margin' | 'lease-exclusivity';
 
@@ -166,7 +172,7 @@ export function leaseProtocol(lease: number, margin: number, variant: Variant): 
 
 const bounded = { network: 'unordered', timing: 'bounded', maxTime: 2 } as const;
 
-export const definition = protocolDefinition<Msg>({
+export const definition = protocolDefinition<Msg | WaitingMsg>({
   name: 'lease-fencing',
   description: 'A lock service grants leases with fencing tokens; paused clients, drifting clocks and a forgetful lock service against storage that fences',
   params: [
@@ -194,6 +200,18 @@ export const definition = protocolDefinition<Msg>({
       system: 'pauses',
       description: 'the fenced protocol checked for lease exclusivity: it fails (storage stays safe), which is why storage must fence',
     },
+    {
+      name: 'waiting-client-served',
+      expect: 'holds',
+      system: 'asynchronous',
+      description: 'clients ask again and again; the lock serves each request it could serve infinitely often (strong fairness): every waiting client gets the lease',
+    },
+    {
+      name: 'waiting-client-starved',
+      expect: 'violated',
+      system: 'asynchronous',
+      description: 'the same, with weak fairness only: a request waits while the lease is taken, so the lock may serve the other client every time',
+    },
   ],
   systems: [
     {
@@ -216,11 +234,20 @@ export const definition = protocolDefinition<Msg>({
       description: 'bounded delays and perfect clocks; a client may pause and the lock service may restart from disk',
       faults: { ...bounded, pause: 1, pauseNodes: [...CLIENTS], crash: 1, recover: 1, crashNodes: ['lock'] },
     },
+    {
+      name: 'asynchronous',
+      description: 'no clocks: a lease runs out at some point after it is granted; a reliable network; no faults',
+      faults: {},
+    },
   ],
   protocol: (params: Params, variant: string) => {
     const lease = params.lease as number;
     const margin = params.margin as number;
     if (margin >= lease) throw new InputError(`param margin (${margin}) must be < lease (${lease}): the lease would never look valid`);
-    return leaseProtocol(lease, margin, variant as Variant);
+    // Two protocols under one definition; each only ever handles the messages it sends itself.
+    type Either = Protocol<Msg | WaitingMsg>;
+    if (variant === 'waiting-client-served') return waitingProtocol(lease, 'strong') as Either;
+    if (variant === 'waiting-client-starved') return waitingProtocol(lease, 'weak') as Either;
+    return leaseProtocol(lease, margin, variant as Variant) as Either;
   },
 });

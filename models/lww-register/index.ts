@@ -15,9 +15,14 @@
  * what that read), and every replica the writes superseded by those it has seen. Wall-clock
  * stamps lose a causally later write whenever it is stamped no later than the write it read:
  * at skew 0 only within one clock tick (a tie broken by replica id), at skew s up to 2s ticks later.
+ *
+ * Liveness: once every replica has taken its writes, the replicas eventually hold the same
+ * version (with any stamps: the highest one wins everywhere). No fairness is assumed, and none is
+ * needed: writes, messages and clock ticks all run out, so every behaviour is finite and stops
+ * only when nothing is in flight. A lost message is never sent again, so one loss breaks it.
  */
 import type { Params } from '../../src/model/definition.ts';
-import { sometimes } from '../../src/model/property.ts';
+import { eventually, sometimes } from '../../src/model/property.ts';
 import { protocolDefinition } from '../../src/protocol/definition.ts';
 import type { NodeState, Payload, Protocol } from '../../src/protocol/types.ts';
 import type { World } from '../../src/protocol/world.ts';
@@ -141,6 +146,13 @@ export function lwwProtocol(replicas: number, writes: number, variant: Variant):
         ids.map((id) => ({ id, holds: held(w, id)?.id ?? null, superseded: w.node<Replica>(id).durable.superseded })),
       ),
       convergesWhenQuiet('replica', (w, id) => held(w, id)?.id ?? null),
+      // Stable once reached: each writer holds a version at least as high as its own writes, so
+      // all holding one version means it is the highest of all, and nothing in flight beats it.
+      eventually(
+        'replicas-converge',
+        (w) => ids.every((id) => w.node<Replica>(id).durable.writes === writes) && new Set(ids.map((id) => held(w, id)?.id)).size === 1,
+        'the replicas stop holding different versions after every write was taken',
+      ),
       sometimes(
         'a-write-reads-a-replicated-write',
         (w) =>

@@ -13,10 +13,17 @@
  * Each bug removes one reason Paxos is safe: the promise on disk (`volatile-promise`: a restart
  * forgets it), the value rule of phase 2 (`ignore-accepted`), quorum intersection
  * (`minority-quorum`: ⌊N/2⌋ acceptors).
+ *
+ * Liveness: some value is eventually chosen, assuming every message that stays deliverable is
+ * delivered (weak fairness on delivery). Without it, a behaviour delivers one message again and
+ * again for ever (the set network never consumes it). Duelling proposers do not livelock here:
+ * ballots are bounded, so the highest ballot ever started is never preempted, and under fair
+ * delivery it completes. The FLP-style duel needs an unbounded supply of ballots, which a
+ * finite-state check cannot contain; within the bound it ends when the ballots run out.
  */
 import type { Params } from '../../src/model/definition.ts';
 import { InputError } from '../../src/model/errors.ts';
-import { sometimes } from '../../src/model/property.ts';
+import { eventually, sometimes } from '../../src/model/property.ts';
 import { protocolDefinition } from '../../src/protocol/definition.ts';
 import type { NodeState, Protocol } from '../../src/protocol/types.ts';
 import type { World } from '../../src/protocol/world.ts';
@@ -170,6 +177,7 @@ export function paxosProtocol({ proposers, acceptors, ballots, variant }: PaxosC
         'at most one value is chosen, and every learner learns that one',
       ),
       validity('validity', (w: World) => [...chosen(w, aids), ...learned(w, pids)], () => values, 'only a proposed value is chosen'),
+      eventually('value-eventually-chosen', (w: World) => chosen(w, aids).length > 0, 'no value is ever chosen'),
       sometimes('value-chosen', (w: World) => chosen(w, aids).length > 0, 'some value is chosen'),
       sometimes('value-learned', (w: World) => learned(w, pids).length > 0, 'a proposer learns the chosen value'),
       // With one proposer (or one ballot) every ballot carries its own value: nothing else to adopt.
@@ -184,6 +192,7 @@ export function paxosProtocol({ proposers, acceptors, ballots, variant }: PaxosC
           ]
         : []),
     ],
+    fairness: [{ strength: 'weak', kind: 'deliver' }],
   };
 }
 

@@ -11,9 +11,14 @@
  * messenger cannot tell whether it arrived, and no bounded `k` removes a last messenger. That is
  * the classic induction (drop the last message of a shortest successful run), shown here as a
  * shortest counterexample for each `k`.
+ *
+ * Liveness: both generals eventually attack. On the reliable road it holds with no fairness
+ * assumed: every delivery consumes a messenger and sends at most one, so every behaviour is
+ * finite, and a behaviour only stops when no messenger is left on the road — after the last one.
+ * One capture stops the exchange for good: without retransmission no fairness helps.
  */
 import type { Params } from '../../src/model/definition.ts';
-import { sometimes } from '../../src/model/property.ts';
+import { eventually, sometimes } from '../../src/model/property.ts';
 import { protocolDefinition } from '../../src/protocol/definition.ts';
 import type { Context, NodeState, Protocol, Role } from '../../src/protocol/types.ts';
 import type { World } from '../../src/protocol/world.ts';
@@ -31,6 +36,9 @@ export type Variant = 'default' | 'reliable';
 export const senderOf = (n: number): 'a' | 'b' => (n % 2 === 0 ? 'a' : 'b');
 
 const plan = (w: World, id: string) => w.node<General>(id).durable.plan;
+
+/** Both generals plan to attack. */
+const bothAttack = (w: World) => plan(w, 'a') === 'attack' && plan(w, 'b') === 'attack';
 
 /** No messenger is on the road: what each general knows is final. */
 export const dawn = (w: World) => w.inFlight().length === 0;
@@ -68,7 +76,8 @@ export function twoGeneralsProtocol(k: number): Protocol<Msg> {
         (w: World) => (dawn(w) ? [plan(w, 'a'), plan(w, 'b')] : []),
         'at dawn (no messenger on the road) both generals attack or neither does',
       ),
-      sometimes('both-attack', (w: World) => plan(w, 'a') === 'attack' && plan(w, 'b') === 'attack', 'the attack happens at all'),
+      eventually('both-eventually-attack', bothAttack, 'the exchange stops before both generals have decided to attack'),
+      sometimes('both-attack', bothAttack, 'the attack happens at all'),
     ],
   };
 }

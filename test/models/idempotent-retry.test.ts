@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { definition } from '../../models/idempotent-retry/index.ts';
+import { acknowledged, definition } from '../../models/idempotent-retry/index.ts';
 import { check } from '../../src/explore/check.ts';
 import { defaultParams } from '../../src/cli/list.ts';
 import { instantiate } from '../../src/model/definition.ts';
+import type { World } from '../../src/protocol/world.ts';
+import { expectGenuineCounterexample } from '../support/liveness.ts';
 import { paths } from '../support/paths.ts';
 import { firstFailing, holds, replayStates } from '../support/scenario.ts';
 
@@ -41,6 +43,7 @@ describe('idempotent-retry', () => {
     expect(r.properties.map((p) => [p.name, p.status])).toEqual([
       ['applied-at-most-once', 'holds'],
       ['acknowledged-applied', 'holds'],
+      ['all-eventually-acknowledged', 'holds'],
       ['retry-happens', 'holds'],
       ['copy-after-apply', 'holds'],
       ['all-acknowledged', 'holds'],
@@ -99,4 +102,44 @@ describe('idempotent-retry', () => {
     expect(r.properties.find((p) => p.name === 'copy-after-apply')?.status).toBe('violated');
     expect(r.verdict).toBe('violated');
   });
+});
+
+/*
+ * Liveness: every deposit is eventually acknowledged. A request has retries + 1 copies; each copy
+ * fails only if it or its Ack is lost, one drop each, and duplicates and premature retries only
+ * add copies. A crashed server holds messages for later, and its recovery is enabled until taken
+ * (the budgets match). So the client can be left waiting exactly when drop ≥ retries + 1. No
+ * fairness is declared: every step consumes a message, a retry or a fault budget, so every
+ * behaviour is finite, and the checker says that fairness plays no part.
+ */
+describe('idempotent-retry: every deposit is eventually acknowledged while retries cover the losses', () => {
+  const all = (requests: number) => (w: World) => acknowledged(w).length === requests;
+
+  it('holds at the defaults (2 retries against 1 loss, and a restart), with no fairness assumed', () => {
+    const r = check(build('default'), { fairness: [] });
+    expect(r.verdict).toBe('holds');
+    expect(r.fairness).toBe('none');
+    expect(r.warnings).toEqual([expect.stringContaining('every behaviour is finite')]);
+  });
+
+  for (const retries of [0, 1, 2]) {
+    for (const drop of [retries, retries + 1]) {
+      const stuck = drop >= retries + 1;
+      it(`retries=${retries}, drop=${drop}: ${stuck ? 'a request can be lost for good' : 'every deposit is acknowledged'}`, () => {
+        const model = build('default', { requests: 1, retries }, { drop: String(drop) }, 'lossy');
+        const r = check(model, { all: true });
+        const status = r.properties.find((p) => p.name === 'all-eventually-acknowledged')!.status;
+        expect(status).toBe(stuck ? 'violated' : 'holds');
+        if (!stuck) return;
+        // Shortest: the first request's copies all dropped as they are sent — retries + 1 drops
+        // and `retries` timer firings; then nothing is in flight and no retry is left.
+        const v = r.violations.find((x) => x.property === 'all-eventually-acknowledged')!;
+        const run = expectGenuineCounterexample(model, v, all(1));
+        expect(run.loopStart).toBeNull();
+        expect(run.actions).toHaveLength(2 * retries + 1);
+        expect(run.labels.filter((l) => l === 'drop Deposit(id=1) client→server')).toHaveLength(retries + 1);
+        expect(run.labels.filter((l) => l === 'client: timer retry')).toHaveLength(retries);
+      });
+    }
+  }
 });

@@ -8,6 +8,7 @@ import { compile } from '../../src/protocol/compile.ts';
 import { NO_FAULTS } from '../../src/protocol/faults.ts';
 import type { NodeState, Protocol } from '../../src/protocol/types.ts';
 import type { World } from '../../src/protocol/world.ts';
+import { expectGenuineCounterexample } from '../support/liveness.ts';
 import { firstFailure, replay } from '../support/scenario.ts';
 
 const build = (variant: string, opts: { params?: Record<string, number>; system?: string; faults?: Record<string, string> } = {}) =>
@@ -114,7 +115,40 @@ describe('lww-register: wall-clock stamps lose causally later writes', () => {
     const status = Object.fromEntries(r.properties.map((p) => [p.name, p.status]));
     expect(status[LOST]).toBe('violated');
     expect(status['converges-when-quiet']).toBe('holds');
+    expect(status['replicas-converge']).toBe('holds');
   });
+});
+
+/*
+ * Liveness: once every replica has taken its writes, the replicas hold one version. No fairness
+ * is declared: increments, messages and ticks all run out, so every behaviour is finite and stops
+ * only with nothing in flight (every write has reached every replica, and the highest stamp won
+ * everywhere). A lost message is never resent, which breaks it.
+ */
+describe('lww-register: replicas eventually converge once writes stop', () => {
+  const converged = (w: World) => ['r1', 'r2'].every((id) => w.node<NodeState<{ writes: number }, null>>(id).durable.writes === 1) && held(w, 'r1')?.id === held(w, 'r2')?.id;
+
+  for (const variant of ['lamport', 'hlc']) {
+    it(`${variant}: holds with no fairness assumed; the checker says every behaviour is finite`, () => {
+      const r = check(build(variant), { fairness: [] });
+      expect(r.verdict).toBe('holds');
+      expect(r.warnings).toEqual([expect.stringContaining('every behaviour is finite')]);
+    });
+
+    it(`${variant}: one lost message leaves them apart for good — a run that stops at the horizon, in 4 + maxTime steps`, () => {
+      // Shortest: both writes (2 steps); the higher-stamped one must be lost (1) and the other
+      // delivered (1: the budget allows one loss, and a message in flight can still be delivered),
+      // and the run stops only at the horizon (2 ticks).
+      const model = build(variant, { faults: { drop: '1' } });
+      const r = check(model, { all: true });
+      const v = r.violations.find((x) => x.property === 'replicas-converge')!;
+      const run = expectGenuineCounterexample(model, v, converged);
+      expect(v.liveness!.end).toBe('terminal');
+      expect(run.actions).toHaveLength(6);
+      expect(run.labels.filter((l) => l === 'tick')).toHaveLength(2);
+      expect(run.labels.filter((l) => l.startsWith('drop Replicate'))).toHaveLength(1);
+    });
+  }
 });
 
 describe('lww-register: the convergence property can fail', () => {

@@ -5,6 +5,8 @@ import { check } from '../../src/explore/check.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import { InputError } from '../../src/model/errors.ts';
 import type { World } from '../../src/protocol/world.ts';
+import { parseFairness } from '../../src/model/fairness.ts';
+import { expectGenuineCounterexample, fingerprintOf } from '../support/liveness.ts';
 import { firstFailing, replayStates } from '../support/scenario.ts';
 
 const build = (variant: string, system?: string, params: Record<string, number> = {}) =>
@@ -90,10 +92,13 @@ describe('paxos (single decree)', () => {
         expect(r.properties.map((p) => [p.name, p.status])).toEqual([
           ['agreement', 'holds'],
           ['validity', 'holds'],
+          ['value-eventually-chosen', 'holds'],
           ['value-chosen', 'holds'],
           ['value-learned', 'holds'],
           ['earlier-value-adopted', 'holds'],
         ]);
+        // Liveness was decided on fair infinite behaviours (re-deliveries), not vacuously.
+        expect(r.warnings).toEqual([]);
       }
     }
   });
@@ -135,9 +140,67 @@ describe('paxos (single decree)', () => {
     const r = check(build('default', 'crash-recovery', { proposers: 1 }));
     expect(r.verdict).toBe('holds');
     expect(r.properties.some((p) => p.name === 'earlier-value-adopted')).toBe(false);
+    expect(r.properties.find((p) => p.name === 'value-eventually-chosen')?.status).toBe('holds');
   });
 
   it('a quorum of zero acceptors is bad input', () => {
     expect(() => build('minority-quorum', undefined, { acceptors: 1 })).toThrow(InputError);
+  });
+});
+
+/*
+ * Liveness: some value is eventually chosen, under weak fairness on delivery (the default variant
+ * declares it). Why it holds, with any number of proposers: ballots are bounded and a proposer only
+ * moves up, so some ballot b is the highest ever started, and from some point on nothing else is
+ * started. Its Prepare stays in the set network, so fair delivery brings it to every acceptor
+ * that is up (a crashed a1 may stay down: the other two are a majority); none has promised more
+ * than b, so each promises b. Fair delivery brings the promises back, the proposer sends
+ * Accept(b, v), and fair delivery brings it to the acceptors, which accept it (nothing above b is
+ * promised): v is chosen. Duelling proposers preempt each other only until the ballots run out.
+ */
+describe('paxos: some value is eventually chosen', () => {
+  const chosenSome = (w: World) => chosen(w).length > 0;
+
+  it('two duelling proposers: the duel is in the checked space, and the last ballot still wins (default holds above)', () => {
+    // p1 starts ballot 1, p2 starts ballot 2, which reaches the acceptors first: ballot 1 is
+    // preempted, every later message of it ignored. A replay shows the model allows it.
+    const model = build('default');
+    const duel = [
+      'p1: prepare',
+      'p2: prepare',
+      ...['a1', 'a2', 'a3'].flatMap((a) => [`deliver Prepare(ballot=2) p2→${a}`, `deliver Prepare(ballot=1) p1→${a}`]),
+    ];
+    const states = replayStates(model, duel) as World[];
+    const end = states[states.length - 1];
+    expect(chosen(end)).toEqual([]);
+    // The Prepare(1) deliveries changed nothing: every acceptor had promised 2.
+    expect(fingerprintOf(model, states[3])).toBe(fingerprintOf(model, states[4]));
+  });
+
+  it('without fairness: a lasso delivers a message again and again, each time changing nothing', () => {
+    // Every step adds a message, promise, vote or fault count, or moves a proposer on, or changes
+    // nothing; so the only loops are steps that change nothing, and the first state with one is
+    // after a proposer started (1 step) and a Prepare was delivered once (re-delivering it is a
+    // no-op): the loop starts after 2 steps. The initial state and the one after `prepare` have
+    // no such step (nothing is in flight; every Prepare there is new to its acceptor).
+    const model = build('default', 'crash-recovery', { proposers: 1, ballots: 1 });
+    const r = check(model, { fairness: [] });
+    expect(r.verdict).toBe('violated');
+    const v = r.violations.find((x) => x.property === 'value-eventually-chosen')!;
+    const run = expectGenuineCounterexample(model, v, chosenSome);
+    expect(run.loopStart).toBe(2);
+    expect(run.labels[0]).toBe('p1: prepare');
+    expect(run.labels[1]).toMatch(/^deliver Prepare\(ballot=1\) p1→a\d$/);
+    const start = fingerprintOf(model, run.states[2]);
+    for (const s of run.states.slice(2)) expect(fingerprintOf(model, s)).toBe(start);
+    // With the declared fairness the same model holds.
+    expect(check(model).verdict).toBe('holds');
+  });
+
+  it('fairness on every other protocol step does not help: it is delivery that must be fair', () => {
+    const model = build('default', 'crash-recovery', { proposers: 1, ballots: 1 });
+    const r = check(model, { fairness: parseFairness('weak:local+timer') });
+    const v = r.violations.find((x) => x.property === 'value-eventually-chosen')!;
+    expectGenuineCounterexample(model, v, chosenSome);
   });
 });

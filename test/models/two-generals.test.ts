@@ -3,6 +3,8 @@ import { definition, senderOf } from '../../models/two-generals/index.ts';
 import { check } from '../../src/explore/check.ts';
 import { defaultParams } from '../../src/cli/list.ts';
 import { instantiate } from '../../src/model/definition.ts';
+import type { World } from '../../src/protocol/world.ts';
+import { expectGenuineCounterexample } from '../support/liveness.ts';
 import { paths } from '../support/paths.ts';
 import { firstFailing, holds, replayStates } from '../support/scenario.ts';
 
@@ -66,4 +68,29 @@ describe('two-generals', () => {
       expect(r.violations[0].trace!.steps.length - 1).toBe(k + 1);
     }
   });
+});
+
+/*
+ * Liveness: both generals eventually attack. On the reliable road each delivery consumes one
+ * messenger and sends at most one, so every behaviour is finite and stops only once the last
+ * messenger arrived: both attack, with no fairness assumed. With one capture, the exchange stops
+ * at the captured messenger; capturing the order stops it at once (1 step), whatever k.
+ */
+describe('two-generals: both eventually attack only on a reliable road', () => {
+  const bothAttack = (w: World) => ['a', 'b'].every((g) => w.node<{ durable: { plan: string }; volatile: null }>(g).durable.plan === 'attack');
+
+  for (const k of [0, 2, 4]) {
+    it(`k=${k}: holds on the reliable road with no fairness assumed (every behaviour is finite)`, () => {
+      const r = check(build(k, 'reliable'), { fairness: [] });
+      expect(r.properties.find((p) => p.name === 'both-eventually-attack')?.status).toBe('holds');
+      expect(r.warnings).toEqual([expect.stringContaining('every behaviour is finite')]);
+    });
+
+    it(`k=${k}: one capture stops the exchange for good — the order captured, a run of 1 step`, () => {
+      const model = build(k);
+      const v = check(model, { all: true }).violations.find((x) => x.property === 'both-eventually-attack')!;
+      const run = expectGenuineCounterexample(model, v, bothAttack);
+      expect(run.labels).toEqual(['drop Order a→b']);
+    });
+  }
 });
