@@ -563,7 +563,9 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       const s = w.states[i];
       out[d.id] = showPart[i] === 'durable' ? s.durable : showPart[i] === 'volatile' ? s.volatile : s;
     });
-    out.network = net.all(w.net).map((id) => envelopeText(id));
+    // Shown in reading order; a FIFO network keeps its queues' order, which is the point of it.
+    const inFlight = net.all(w.net).map((id) => envelopeText(id));
+    out.network = config.network === 'fifo' ? inFlight : inFlight.sort();
     const timers = Object.fromEntries(
       decls
         .map((d, i) => [d.id, w.timers[i].map((t) => (t.deadline === null ? t.name : `${t.name}@${t.deadline}`))] as const)
