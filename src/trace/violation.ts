@@ -2,9 +2,8 @@
  * Does a concrete behaviour violate a property? Replay asks it of a re-executed trace file, and
  * minimisation asks it of every candidate, so both agree on what "still violates" means.
  */
-import type { Model } from '../model/model.ts';
+import { identity, type Model } from '../model/model.ts';
 import type { LivenessProperty, Property, PropertyKind } from '../model/property.ts';
-import { fingerprintHex } from '../state/fingerprint.ts';
 
 /** A property as a trace can violate it: one of the model's, or the built-in deadlock check. */
 export type Target<S, A> = Exclude<Property<S, A>, { kind: 'sometimes' }> | { readonly kind: 'deadlock'; readonly name: string };
@@ -28,10 +27,18 @@ export function findTarget<S, A>(model: Model<S, A>, name: string, kind: Propert
   return p && p.kind !== 'sometimes' ? p : null;
 }
 
-/** Whether two states are the same state of the model (its view, as the explorer hashes it). */
+/**
+ * Whether two states are the same state of the model, as the explorer identifies them (its own
+ * `fingerprint`, else its `view`, else the state): a protocol's world is not plain data and is
+ * identified only by its fingerprint.
+ */
 export function sameState<S, A>(model: Model<S, A>, a: S, b: S): boolean {
-  const id = (s: S) => fingerprintHex(model.view ? model.view(s) : s);
-  return id(a) === id(b);
+  const id = identity(model);
+  const x = new Int32Array(2);
+  const y = new Int32Array(2);
+  id(a, x);
+  id(b, y);
+  return x[0] === y[0] && x[1] === y[1];
 }
 
 /** A state with no enabled action that is not a legal end state. */
