@@ -268,10 +268,9 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
  * What identifies a state with unbounded terms: the state with every term (the servers', their
  * messages', their ghost records') taken relative to the lowest term a server holds, the
  * in-flight messages as a sorted multiset (a message that can no longer change anything without
- * its term), and the fault bookkeeping as it is. The ghost record
- * keeps only terms from the lowest on: a server becomes leader only in its current term, so an
- * older entry can never meet a new election (and a clash of two, in a term that was current
- * then, was seen when it happened).
+ * its term), and the fault bookkeeping as it is. The ghost record keeps only terms from the
+ * lowest on: a server becomes leader only in its current term, so an older entry can never meet a
+ * new election (and a clash of two, in a term that was current then, was seen when it happened).
  */
 export function relativeTerms(w: World): unknown {
   const states = w.ids.map((id) => w.node<ServerState>(id));
