@@ -9,7 +9,14 @@ describe('faultline check', () => {
     expect(out.verdict).toBe('holds');
     expect(out.stats.distinctStates).toBe(6 ** 5 + 4 ** 5 + 2 ** 5);
     expect(out.params).toEqual({ rms: 5 });
-    expect(out.properties.map((p: { status: string }) => p.status)).toEqual(['holds', 'holds', 'holds', 'holds', 'holds']);
+    expect(out.properties.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([
+      ['type-ok', 'holds'],
+      ['consistency', 'holds'],
+      ['every-participant-decides', 'holds'],
+      ['commit-happens', 'holds'],
+      ['abort-happens', 'holds'],
+      ['deadlock', 'holds'],
+    ]);
   });
 
   it('exits 1 with a readable trace for a buggy variant', () => {

@@ -401,3 +401,34 @@ describe('counterexamples that stop', () => {
     }
   });
 });
+
+describe('counterexamples under a view that merges states listing their actions in different orders', () => {
+  // x alternates 0, 1 by `a` or `b`; `win` reaches the goal. `b` also flips the order in which a
+  // state lists its actions, which the view (x only) ignores, as a symmetry or shift view would.
+  // Weak fairness on `b` makes the loop take it, so the loop passes through a state listed in the
+  // other order than the first state of its view, on which the graph's edges were recorded.
+  interface S {
+    readonly x: number;
+    readonly flipped: boolean;
+  }
+  const model: Model<S, string> = {
+    init: () => [{ x: 0, flipped: false }],
+    actions: (s) => (s.x === 9 ? [] : s.flipped ? ['win', 'b', 'a'] : ['a', 'b', 'win']),
+    next: (s, a) => (a === 'win' ? { x: 9, flipped: s.flipped } : { x: 1 - s.x, flipped: a === 'b' }),
+    label: (a) => a,
+    view: (s) => s.x,
+    checkDeadlock: false,
+    properties: [eventually<S>('wins', (s) => s.x === 9)],
+    fairness: [{ strength: 'weak', name: 'b' }],
+  };
+
+  it('re-executes into a genuine lasso: the loop takes b, returns to its first state, and never wins', () => {
+    const v = check(model).violations[0];
+    const { states, actions } = statesAlong(model, v.path!);
+    expect(actions).toContain('b');
+    expect(actions).not.toContain('win');
+    expect(states.every((s) => s.x !== 9)).toBe(true);
+    expect(states[states.length - 1].x).toBe(states[v.path!.loopStart!].x);
+    expect(v.trace!.steps.map((s) => s.action).slice(1)).toEqual(actions);
+  });
+});

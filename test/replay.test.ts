@@ -59,6 +59,25 @@ describe('check → JSON trace → replay', { timeout: 60_000 }, () => {
     });
   }
 
+  it("a protocol model's lasso replays and minimises: its loop closes by the model's fingerprint", () => {
+    // A protocol's world holds its topology (handlers are functions), so it is no plain data:
+    // whether the loop returns to its first state must be asked of the model's identity.
+    const dir = tmp();
+    const args = ['two-phase-commit', '--param', 'rms=2', '--system', 'coordinator-crash'];
+    expect(faultline('check', ...args, '--report', dir).code).toBe(1);
+    const path = join(dir, 'two-phase-commit-default.json');
+    const file = readTraceFile(path);
+    expect(file.kind).toBe('eventually');
+    expect(file.loopStart).toEqual(expect.any(Number));
+    const r = faultline('replay', path);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/reproduces/);
+    const minimised = faultline('check', ...args, '--minimize');
+    expect(minimised.stderr).toBe('');
+    expect(minimised.code).toBe(1);
+  });
+
   it('a model loaded by path replays with --model, its fault steps and lanes included', () => {
     const dir = tmp();
     expect(faultline('check', RW, '--variant', 'ack-before-replicate', '--report', dir).code).toBe(1);

@@ -11,10 +11,31 @@
  * state space is finite. A crash keeps only what is on disk; the variants move currentTerm or
  * votedFor from disk to memory, shrink the quorum, or drop the storage's epoch check. The storage
  * is not crashed: its data is on disk, and a crash would only delay writes, as the network does.
+ *
+ * Liveness ("eventually a leader") needs elections that can go on for ever, which bounded terms
+ * cannot: a split vote uses the terms up and the run stops leaderless. The `unbounded-terms`
+ * variants drop the bound, and the storage (they are about electing a leader). Their states are
+ * identified up to a shift of every term (`relativeTerms`, like TLC's VIEW): the protocol only
+ * compares terms and adds one, so shifted states have shifted futures, and the properties compare
+ * terms only. Traces show the real terms; a lasso returns to its first state up to the shift.
+ * Raft's timing requirement (message delays much shorter than election timeouts) is assumed, as
+ * `assume`, and keeps them finite: a server times out only once its own election has played out
+ * (none of its RequestVotes, and no Vote for it, still in flight), and not while a leader is up
+ * (its heartbeats, not modelled as messages, come first). Every message is read, and one that
+ * changes nothing dropped. With equal timeouts another server may still time out while an
+ * election is under way, so every election can be split, or overtaken by the next before its
+ * votes count, for ever: a livelock (`unbounded-terms`, violated). Randomised timeouts (§5.2)
+ * prevent that; idealised, a server times out only while no other server is a candidate
+ * (`unbounded-terms-solo-timeouts`). Then the first election always succeeds: a leader is
+ * elected on every behaviour, under the declared weak fairness on deliveries and timers (each
+ * message and each server's timer its own class) or none. Partitions are refused: a server cut
+ * off would raise its term for ever (why Raft has PreVote), through infinitely many states.
  */
-import type { Params } from '../../src/model/definition.ts';
-import type { StepInfo } from '../../src/model/model.ts';
-import { sometimes } from '../../src/model/property.ts';
+import type { ModelDefinition, Params } from '../../src/model/definition.ts';
+import { InputError } from '../../src/model/errors.ts';
+import type { Fairness, StepInfo } from '../../src/model/model.ts';
+import { eventually, sometimes } from '../../src/model/property.ts';
+import type { ProtocolModel } from '../../src/protocol/compile.ts';
 import { protocolDefinition } from '../../src/protocol/definition.ts';
 import type { Context, NodeId, NodeState, Protocol } from '../../src/protocol/types.ts';
 import type { World } from '../../src/protocol/world.ts';
@@ -26,7 +47,21 @@ export type Msg =
   | { readonly type: 'Vote'; readonly term: number }
   | { readonly type: 'Write'; readonly epoch: number };
 
-export type Variant = 'default' | 'vote-not-durable' | 'term-not-durable' | 'minority-quorum' | 'no-fencing' | 'solo-timeouts';
+export type Variant =
+  | 'default'
+  | 'vote-not-durable'
+  | 'term-not-durable'
+  | 'minority-quorum'
+  | 'no-fencing'
+  | 'solo-timeouts'
+  | 'unbounded-terms'
+  | 'unbounded-terms-solo-timeouts';
+
+/** The variants whose terms have no bound (identified up to a shift of every term). */
+export const UNBOUNDED: readonly Variant[] = ['unbounded-terms', 'unbounded-terms-solo-timeouts'];
+
+/** Weak fairness, one class per message and per server's timer: what stays enabled happens. */
+export const FAIRNESS: readonly Fairness[] = [{ strength: 'weak', kind: ['deliver', 'timer'] }];
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
@@ -76,12 +111,29 @@ export const acceptedEpochs = (w: World): readonly number[] => w.node<StoreState
 /** The terms in which `id` became leader (ghost; survives crashes). */
 export const ledTerms = (w: World, id: NodeId): readonly number[] => w.node<ServerState>(id).durable.led;
 
+/**
+ * Whether delivering `msg` would change anything. With bounded terms a message that would not (an
+ * old term's request or vote, a request when the vote of its term is given to another) is left in
+ * flight, as if ignored: nothing else changes, and the search need not interleave its consumption.
+ * It stays deliverable should it matter again (a node that forgot its vote or term in a crash).
+ * With term and vote on disk, a message that changes nothing now never will.
+ */
+export const effective = (x: Pick<Server, 'term' | 'votedFor' | 'role' | 'votes'>, msg: Msg, from: NodeId): boolean => {
+  if (msg.type === 'RequestVote') return msg.term > x.term || (msg.term === x.term && (x.votedFor === null || x.votedFor === from));
+  if (msg.type === 'Vote') return x.role === 'candidate' && msg.term === x.term && !x.votes.includes(from);
+  return false;
+};
+
 export function electionProtocol(n: number, maxTerm: number, variant: Variant = 'default'): Protocol<Msg> {
   const ids = serverIds(n);
   const quorum = quorumOf(n, variant);
   const termOnDisk = variant !== 'term-not-durable';
   const voteOnDisk = variant !== 'vote-not-durable';
   const fencing = variant !== 'no-fencing';
+  const unbounded = UNBOUNDED.includes(variant);
+  const solo = variant === 'solo-timeouts' || variant === 'unbounded-terms-solo-timeouts';
+  /** Whether a server may still start an election: not a leader, and (bounded) below the last term. */
+  const mayStart = (x: Server) => x.role !== 'leader' && (unbounded || x.term < maxTerm);
 
   const pack = (x: Server): ServerState => {
     const durable: { term?: number; votedFor?: NodeId | null; led: readonly number[] } = { led: x.led };
@@ -106,7 +158,7 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
 
   /** The node's new state; its election timer is armed exactly while it is not leader and may still start an election. */
   const settle = (x: Server, ctx: Context<Msg>): ServerState => {
-    if (x.role !== 'leader' && x.term < maxTerm) ctx.setTimer(ELECTION_TIMEOUT);
+    if (mayStart(x)) ctx.setTimer(ELECTION_TIMEOUT);
     else ctx.cancelTimer(ELECTION_TIMEOUT);
     return pack(x);
   };
@@ -114,23 +166,26 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
   const tally = (x: Server): Server =>
     x.votes.length >= quorum ? { ...x, role: 'leader', votes: [], wrote: false, led: [...x.led, x.term].sort((a, b) => a - b) } : x;
 
-  /**
-   * Whether delivering `msg` would change anything. A message that would not (an old term's
-   * request or vote, a request when the vote of its term is given to another) is left in flight,
-   * as if ignored: nothing else changes, and the search need not interleave its consumption. It
-   * stays deliverable should it matter again (a node that forgot its vote or term in a crash).
-   */
-  const effective = (x: Server, msg: Msg, from: NodeId): boolean => {
-    if (msg.type === 'RequestVote') return msg.term > x.term || (msg.term === x.term && (x.votedFor === null || x.votedFor === from));
-    if (msg.type === 'Vote') return x.role === 'candidate' && msg.term === x.term && !x.votes.includes(from);
-    return false;
-  };
 
-  /** Whether `id` is up and a candidate. */
-  const candidate = (w: World, id: NodeId) => !w.crashed(id) && w.node<ServerState>(id).volatile.role === 'candidate';
+  /** Whether `id` is up in `role`. */
+  const isUp = (w: World, id: NodeId, role: Role) => !w.crashed(id) && w.node<ServerState>(id).volatile.role === role;
+  const isTimeout = (step: StepInfo) => step.kind === 'timer' && step.name === ELECTION_TIMEOUT;
+  /** Unbounded terms: an election of `id` is still being carried by the network. */
+  const electionInFlight = (w: World, id: NodeId) =>
+    w.inFlight().some((e) => (e.payload.type === 'RequestVote' && e.from === id) || (e.payload.type === 'Vote' && e.to === id));
+  /**
+   * When the environment lets `id`'s election timer fire. Randomised timeouts, idealised (`solo`):
+   * only while no other server is a candidate, so elections never overlap and no vote is split.
+   * Raft's timing (unbounded terms): only once its last election has played out, and while no
+   * leader is up.
+   */
+  const timeoutAssumed = (w: World, id: NodeId): boolean =>
+    (!solo || !ids.some((other) => other !== id && isUp(w, other, 'candidate'))) &&
+    (!unbounded || (!electionInFlight(w, id) && !ids.some((other) => isUp(w, other, 'leader'))));
 
   return {
-    nodes: [...ids.map((id) => ({ id, role: 'server' })), { id: 'store', role: 'storage' }],
+    // Unbounded terms are about electing a leader: no storage, no client writes.
+    nodes: [...ids.map((id) => ({ id, role: 'server' })), ...(unbounded ? [] : [{ id: 'store', role: 'storage' }])],
     roles: {
       server: {
         init: () => pack(fresh),
@@ -138,12 +193,14 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
         recover: (s: ServerState, ctx) => settle(unpack(s), ctx),
         timer: (s: ServerState, _name, ctx): ServerState | void => {
           const x = unpack(s);
-          if (x.role === 'leader' || x.term >= maxTerm) return;
+          if (!mayStart(x)) return;
           const term = x.term + 1;
           ctx.broadcast({ type: 'RequestVote', term }, ctx.peers('server'));
           return settle(tally({ ...x, term, votedFor: ctx.self, role: 'candidate', votes: [ctx.self] }), ctx);
         },
-        accepts: (s: ServerState, msg, from) => effective(unpack(s), msg, from),
+        // Unbounded terms: every message is read, and one that changes nothing dropped (a message
+        // left in flight for ever would keep its sender's timer from firing, see `assume`).
+        ...(unbounded ? {} : { accepts: (s: ServerState, msg: Msg, from: NodeId) => effective(unpack(s), msg, from) }),
         receive: (s: ServerState, msg, from, ctx): ServerState | void => {
           let x = unpack(s);
           if (msg.type === 'RequestVote') {
@@ -159,7 +216,7 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
             return settle(tally({ ...x, votes: [...x.votes, from].sort() }), ctx);
           }
         },
-        actions: {
+        actions: unbounded ? {} : {
           write: {
             // Whoever believes it leads serves a client write, stamped with its term.
             when: (s: ServerState) => s.volatile.role === 'leader' && s.volatile.wrote === false,
@@ -182,39 +239,70 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
         },
       },
     },
-    // Randomised election timeouts, idealised: a server times out only while no other server is a
-    // candidate, so elections never overlap and no vote is split.
-    ...(variant === 'solo-timeouts'
-      ? {
-          assume: (w: World, step: StepInfo) =>
-            step.kind !== 'timer' || step.name !== ELECTION_TIMEOUT || !ids.some((id) => id !== step.node && candidate(w, id)),
-        }
-      : {}),
+    ...(solo || unbounded ? { assume: (w: World, step: StepInfo) => !isTimeout(step) || timeoutAssumed(w, step.node!) } : {}),
+    fairness: FAIRNESS,
     properties: [
       electionSafety('election-safety', (w: World) => ids.flatMap((id) => ledTerms(w, id).map((term) => ({ leader: id, term })))),
-      noStaleEpochWrite('no-stale-write', acceptedEpochs),
       sometimes('leader-elected', (w: World) => ids.some((id) => ledTerms(w, id).length > 0), 'some node becomes leader'),
-      sometimes('write-accepted', (w: World) => acceptedEpochs(w).length > 0, 'the storage accepts a write'),
-      sometimes(
-        'stale-write-arrives',
-        (w: World) => {
-          const accepted = acceptedEpochs(w);
-          if (accepted.length === 0) return false;
-          const newest = Math.max(...accepted);
-          return w.inFlight().some((e) => e.payload.type === 'Write' && (e.payload.epoch as number) < newest);
-        },
-        "a deposed leader's write is on its way to the storage after a newer leader's write was accepted",
-      ),
+      ...(unbounded
+        ? [eventually('eventually-a-leader', (w: World) => ids.some((id) => ledTerms(w, id).length > 0), 'some server is eventually elected leader')]
+        : [
+            noStaleEpochWrite('no-stale-write', acceptedEpochs),
+            sometimes('write-accepted', (w: World) => acceptedEpochs(w).length > 0, 'the storage accepts a write'),
+            sometimes(
+              'stale-write-arrives',
+              (w: World) => {
+                const accepted = acceptedEpochs(w);
+                if (accepted.length === 0) return false;
+                const newest = Math.max(...accepted);
+                return w.inFlight().some((e) => e.payload.type === 'Write' && (e.payload.epoch as number) < newest);
+              },
+              "a deposed leader's write is on its way to the storage after a newer leader's write was accepted",
+            ),
+          ]),
     ],
   };
 }
 
-export const definition = protocolDefinition<Msg>({
+/**
+ * What identifies a state with unbounded terms: the state with every term (the servers', their
+ * messages', their ghost records') taken relative to the lowest term a server holds, the
+ * in-flight messages as a sorted multiset (a message that can no longer change anything without
+ * its term), and the fault bookkeeping as it is. The ghost record keeps only terms from the
+ * lowest on: a server becomes leader only in its current term, so an older entry can never meet a
+ * new election (and a clash of two, in a term that was current then, was seen when it happened).
+ */
+export function relativeTerms(w: World): unknown {
+  const states = w.ids.map((id) => w.node<ServerState>(id));
+  const base = Math.min(...states.map((s) => s.durable.term!));
+  const shift = (t: number) => t - base;
+  const nodes = states.map((s, i) => ({
+    term: shift(s.durable.term!),
+    votedFor: s.durable.votedFor,
+    led: s.durable.led.filter((t) => t >= base).map(shift),
+    volatile: s.volatile,
+    timers: w.timers[i],
+  }));
+  // A message that can change nothing now never will (term and vote are on disk): its term no
+  // longer matters, only that it is still on its way.
+  const messages = w
+    .inFlight()
+    .map((e) => {
+      const to = states[w.ids.indexOf(e.to)];
+      const server = { term: to.durable.term!, votedFor: to.durable.votedFor!, role: to.volatile?.role, votes: to.volatile?.votes ?? [] };
+      const p = e.payload as Msg & { term: number };
+      return JSON.stringify([e.from, e.to, p.type, effective(server, p, e.from) ? shift(p.term) : 'dead']);
+    })
+    .sort();
+  return { nodes, messages, status: w.status, used: w.used, partition: w.partition, time: w.time, offsets: w.offsets };
+}
+
+const protocolModel = protocolDefinition<Msg>({
   name: 'quorum-election',
   description: 'Raft-style leader election with terms, majority votes and an epoch-fenced storage, under crashes, partitions and loss',
   params: [
     { name: 'nodes', default: 3, min: 2, max: 5, description: 'number of servers that elect a leader' },
-    { name: 'maxTerm', default: 2, min: 1, max: 4, description: 'highest term a server may start an election for' },
+    { name: 'maxTerm', default: 2, min: 1, max: 4, description: 'highest term a server may start an election for (not in the unbounded-terms variants)' },
   ],
   variants: [
     {
@@ -253,6 +341,18 @@ export const definition = protocolDefinition<Msg>({
       description: 'as default, assuming randomised timeouts never overlap: a server times out only while no other is a candidate',
       system: 'lossy',
     },
+    {
+      name: 'unbounded-terms',
+      expect: 'violated',
+      description: 'terms without bound, equal timeouts: every server may time out in the same term and vote for itself, for ever (no leader: a livelock)',
+      system: 'reliable',
+    },
+    {
+      name: 'unbounded-terms-solo-timeouts',
+      expect: 'holds',
+      description: 'terms without bound, randomised timeouts (a server times out only while no other is a candidate): a leader is eventually elected',
+      system: 'reliable',
+    },
   ],
   systems: [
     { name: 'reliable', description: 'messages are delayed and reordered, never lost; no node fails', faults: {} },
@@ -271,3 +371,16 @@ export const definition = protocolDefinition<Msg>({
   ],
   protocol: (params: Params, variant: string) => electionProtocol(params.nodes as number, params.maxTerm as number, variant as Variant),
 });
+
+export const definition: ModelDefinition = {
+  ...protocolModel,
+  build(config) {
+    const model = protocolModel.build(config) as ProtocolModel;
+    if (!UNBOUNDED.includes(config.variant as Variant)) return model;
+    if (model.config.partition > 0) {
+      throw new InputError(`${config.variant} cannot be checked with partitions: a server cut off raises its term for ever (infinitely many states)`);
+    }
+    // Identified up to a shift of every term: the view replaces the fingerprint.
+    return { ...model, fingerprint: undefined, view: relativeTerms };
+  },
+};

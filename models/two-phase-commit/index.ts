@@ -14,7 +14,8 @@
  * disk: a TM that loses it in a crash presumes commit for a transaction it never decided.
  */
 import type { Params } from '../../src/model/definition.ts';
-import { always, sometimes } from '../../src/model/property.ts';
+import type { Fairness, StepInfo } from '../../src/model/model.ts';
+import { always, eventually, sometimes } from '../../src/model/property.ts';
 import { protocolDefinition } from '../../src/protocol/definition.ts';
 import type { Context, NodeState, Protocol } from '../../src/protocol/types.ts';
 import type { World } from '../../src/protocol/world.ts';
@@ -50,6 +51,20 @@ export type Variant =
 export const DECISION_TIMEOUT = 'decisionTimeout';
 /** A prepared RM's timer in the presumed-commit variants: when it fires, the in-doubt RM asks the TM for the outcome. */
 export const INQUIRY_TIMEOUT = 'inquiryTimeout';
+/** A prepared RM's step while the TM is down: it times out, cannot decide alone, and waits again. */
+export const AWAIT_DECISION = 'awaitDecision';
+
+/**
+ * Fairness for liveness: every delivery and every local action and timer is weakly fair, each its
+ * own class; a crashed node that may recover eventually does (crash-recovery systems only: under
+ * crash-stop there is no recover step).
+ */
+export const FAIRNESS: readonly Fairness[] = [
+  { strength: 'weak', kind: ['deliver', 'local', 'timer'] },
+  { strength: 'weak', kind: 'recover' },
+];
+
+const decided = (x: RMState) => x === 'committed' || x === 'aborted';
 
 export const rmIds = (rms: number): string[] => Array.from({ length: rms }, (_, i) => `rm${i + 1}`);
 
@@ -164,14 +179,24 @@ export function twoPhaseProtocol(rms: number, variant: Variant = 'default'): Pro
             when: (s: RM) => s.durable.state === 'working' || (variant === 'prepared-rm-aborts' && s.durable.state === 'prepared'),
             run: () => rmIn('aborted'),
           },
+          // In doubt with the TM down (see `assume`): nothing to do but wait.
+          [AWAIT_DECISION]: {
+            when: (s: RM) => s.durable.state === 'prepared',
+            run: () => undefined,
+          },
         },
       },
     },
-    // Everyone has decided (a presuming TM may have forgotten); any other state without an enabled
-    // step is a deadlock (e.g. a lost message).
+    // The RM's wait is its timeout firing, which the model lets happen only when the TM is really
+    // down: a perfect failure detector.
+    assume: (w: World, step: StepInfo) => step.name !== AWAIT_DECISION || w.crashed('tm'),
+    // Every RM has decided, and the TM has too (or, presuming, has forgotten; or is down for good
+    // after the RMs all aborted on their own). Any other state without an enabled step is a
+    // deadlock (e.g. a decision lost on the way, which nobody retransmits).
     terminal: (w: World) =>
-      (w.node<TM>('tm').durable.state !== 'init' || (presumed && !knows(w.node<TM>('tm')))) &&
-      rmStates(w).every((x) => x === 'committed' || x === 'aborted'),
+      (w.node<TM>('tm').durable.state !== 'init' || w.crashed('tm') || (presumed && !knows(w.node<TM>('tm')))) &&
+      rmStates(w).every(decided),
+    fairness: FAIRNESS,
     properties: [
       always(
         'type-ok',
@@ -181,6 +206,7 @@ export function twoPhaseProtocol(rms: number, variant: Variant = 'default'): Pro
         'every variable holds a value of its type',
       ),
       atomicity('consistency', rmStates, 'no resource manager has committed while another has aborted'),
+      eventually('every-participant-decides', (w: World) => rmStates(w).every(decided), 'every resource manager eventually commits or aborts'),
       sometimes('commit-happens', (w: World) => rmStates(w).every((x) => x === 'committed'), 'every RM commits'),
       sometimes('abort-happens', (w: World) => rmStates(w).every((x) => x === 'aborted'), 'every RM aborts'),
       ...(presumed

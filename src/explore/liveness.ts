@@ -139,7 +139,7 @@ export class LivenessChecker<S, A> {
     let stopped = false;
     for (let k = 0; k < this.properties.length; k++) {
       const p = this.properties[k];
-      const finding = stopped ? null : this.counterexample(p, this.monitor(graph, k), graph, inits, cycles);
+      const finding = stopped ? null : this.counterexample(p, this.monitor(graph, k), graph, inits, cycles, store);
       if (finding) {
         found.push(finding);
         stopped = !all;
@@ -184,6 +184,7 @@ export class LivenessChecker<S, A> {
     graph: StateGraph,
     inits: readonly { id: number; index: number }[],
     cycles: FairCycles,
+    store: StateStore,
   ): LivenessFinding | null {
     const { rowStart, target, expanded } = graph;
     const n = graph.states;
@@ -230,31 +231,54 @@ export class LivenessChecker<S, A> {
     }
     if (entry < 0) return null;
 
-    const actions: number[] = [];
+    const edges: number[] = [];
     let q = entry;
-    for (; parent[q] >= 0; q = parent[q]) actions.push(via[q] - rowStart[parent[q] >> 1]);
-    actions.reverse();
+    for (; parent[q] >= 0; q = parent[q]) edges.push(via[q]);
+    edges.reverse();
     const initIndex = via[q];
     const v = entry >> 1;
     const base = { property: p.name, kind: p.kind, description: p.description };
     if (deadEnd(v)) {
-      const path: Path = { initIndex, actions, loopStart: null };
+      const path: Path = { initIndex, actions: this.reexecuted(graph, store, initIndex, edges), loopStart: null };
       const { states } = statesAlong(this.model, path);
       const end = this.model.terminal?.(states[states.length - 1]) ? 'terminal' : 'deadlock';
       return { ...base, path, liveness: { end, loopLength: 0, fairness: [] } };
     }
     const loop = cycles.loop(fair, v);
-    const loopStart = actions.length;
-    let at = v;
-    for (const e of loop) {
-      actions.push(e - rowStart[at]);
-      at = target[e];
-    }
+    const loopStart = edges.length;
+    for (const e of loop) edges.push(e);
     return {
       ...base,
-      path: { initIndex, actions, loopStart },
+      path: { initIndex, actions: this.reexecuted(graph, store, initIndex, edges), loopStart },
       liveness: { end: 'loop', loopLength: loop.length, fairness: this.respected(graph, cycles, v, loop) },
     };
+  }
+
+  /**
+   * The action indices that re-execute a path of graph edges from the initial state `initIndex`.
+   * Each edge was recorded on the first state found with its view; the state re-execution reaches
+   * has the same view but, under a view that merges states (symmetry, a shift of counters), may
+   * list its actions in another order. So each step takes the edge's own index when it leads to
+   * the edge's target, else the first action that does.
+   */
+  private reexecuted(graph: StateGraph, store: StateStore, initIndex: number, edges: readonly number[]): number[] {
+    const { rowStart, target } = graph;
+    const model = this.model;
+    let s = model.init()[initIndex];
+    let v = store.find(s);
+    return edges.map((e) => {
+      const enabled = model.actions(s);
+      const own = e - rowStart[v];
+      for (const i of [own, ...enabled.keys()]) {
+        if (i >= enabled.length) continue;
+        const t = model.next(s, enabled[i]);
+        if (store.find(t) !== target[e]) continue;
+        s = t;
+        v = target[e];
+        return i;
+      }
+      throw new Error(`internal: no action of a state with the view of graph state ${v} leads to graph state ${target[e]}`);
+    });
   }
 
   /** How a loop respects each fairness assumption, one line per assumption. */

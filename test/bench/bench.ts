@@ -9,14 +9,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { markdownTable } from 'markdown-table';
-import { definition as twoPhaseCommit, rmStates } from '../../models/two-phase-commit/index.ts';
 import { definition as byzantineGenerals } from '../../models/byzantine-generals/index.ts';
+import { definition as twoPhaseCommit } from '../../models/two-phase-commit/index.ts';
 import { buildRun, runInfo } from '../../src/cli/check.ts';
 import { check } from '../../src/explore/check.ts';
 import type { CheckResult } from '../../src/explore/result.ts';
 import { instantiate } from '../../src/model/definition.ts';
-import { eventually } from '../../src/model/property.ts';
-import type { World } from '../../src/protocol/world.ts';
+import { isSafety } from '../../src/model/property.ts';
 import type { RunInfo } from '../../src/report/json.ts';
 import { parseAxes } from '../../src/sweep/axes.ts';
 import { runSweep, type CellBuilder } from '../../src/sweep/sweep.ts';
@@ -37,7 +36,10 @@ function tpc(rms: number, tlc: number, spin: number): Case {
     tlc,
     spin,
     run() {
-      const r = check(instantiate(twoPhaseCommit, { params: { rms }, variant: 'default' }));
+      // Safety only, as the TLC and SPIN runs it is compared with: the model's liveness property
+      // is left out, so the search records no state graph.
+      const model = instantiate(twoPhaseCommit, { params: { rms }, variant: 'default' });
+      const r = check({ ...model, properties: model.properties.filter(isSafety) });
       if (r.verdict !== 'holds' || r.stats.distinctStates !== 6 ** rms + 4 ** rms + 2 ** rms) {
         throw new Error(`tpc-${rms}: unexpected result ${r.verdict} / ${r.stats.distinctStates}`);
       }
@@ -46,17 +48,16 @@ function tpc(rms: number, tlc: number, spin: number): Case {
   };
 }
 
-/** TwoPhase with "eventually every RM decides" under weak fairness per action, next to its safety properties. */
+/** The shipped model as it is: its safety properties and "every participant eventually decides" under its own fairness. */
 function tpcLiveness(rms: number): Case {
   return {
     name: `tpc-${rms}-live`,
     what: `two-phase-commit rms=${rms}, BFS, safety + liveness`,
     run() {
-      const base = instantiate(twoPhaseCommit, { params: { rms }, variant: 'default' });
-      const decided = (w: World) => rmStates(w).every((x) => x === 'committed' || x === 'aborted');
-      const r = check({ ...base, properties: [...base.properties, eventually('every-rm-decides', decided)], fairness: [{ strength: 'weak' }] });
-      if (r.verdict !== 'holds' || r.stats.distinctStates !== 6 ** rms + 4 ** rms + 2 ** rms) {
-        throw new Error(`tpc-${rms}-live: unexpected result ${r.verdict} / ${r.stats.distinctStates}`);
+      const r = check(instantiate(twoPhaseCommit, { params: { rms }, variant: 'default' }));
+      const live = r.properties.find((p) => p.name === 'every-participant-decides');
+      if (r.verdict !== 'holds' || live?.status !== 'holds' || r.stats.distinctStates !== 6 ** rms + 4 ** rms + 2 ** rms) {
+        throw new Error(`tpc-${rms}-live: unexpected result ${r.verdict} / ${live?.status} / ${r.stats.distinctStates}`);
       }
       return { distinct: r.stats.distinctStates, generated: r.stats.generatedStates, seconds: r.stats.durationMs / 1000 };
     },

@@ -172,7 +172,7 @@ describe('quorum-election', () => {
   });
 });
 
-describe('quorum-election: what liveness will need (issue 5)', () => {
+describe('quorum-election, bounded terms: why liveness needs the unbounded-terms variants', () => {
   const leaderless = (w: World) => serverIds(3).every((id) => ledTerms(w, id).length === 0);
 
   it('without the timing assumption, symmetric timeouts split every vote until the term bound: a leaderless stop', () => {
