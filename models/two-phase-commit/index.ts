@@ -74,7 +74,15 @@ export const rmStates = (w: World): RMState[] => w.states.slice(1).map((s) => (s
 export function twoPhaseProtocol(rms: number, variant: Variant = 'default'): Protocol<Msg> {
   const ids = rmIds(rms);
   const rmIndex = new Map(ids.map((id, i) => [id, i]));
-  const rmIn = (state: RMState): RM => ({ durable: { state }, volatile: null });
+  // One shared value per RM state: a re-delivered Commit returns the very state the RM is in, so
+  // the explorer recognises the step as changing nothing without hashing it.
+  const RM_IN: Record<RMState, RM> = {
+    working: { durable: { state: 'working' }, volatile: null },
+    prepared: { durable: { state: 'prepared' }, volatile: null },
+    committed: { durable: { state: 'committed' }, volatile: null },
+    aborted: { durable: { state: 'aborted' }, volatile: null },
+  };
+  const rmIn = (state: RMState): RM => RM_IN[state];
   const ready = (s: TM) =>
     variant === 'commit-on-some-prepared' ? s.volatile.prepared.some((p) => p) : s.volatile.prepared.every((p) => p);
   const presumed = variant === 'presumed-commit' || variant === 'presumed-commit-no-force';

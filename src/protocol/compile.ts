@@ -316,12 +316,14 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     (messageSteps[kind][msg] ??= { kind, msg });
   const nodeSteps = { crash: [] as Step[], recover: [] as Step[], pause: [] as Step[], resume: [] as Step[] };
   const nodeStep = (kind: 'crash' | 'recover' | 'pause' | 'resume', node: number): Step => (nodeSteps[kind][node] ??= { kind, node });
-  const localSteps = decls.map(() => new Map<string, Step>());
-  const localStep = (node: number, action: string): Step => {
-    let step = localSteps[node].get(action);
-    if (!step) localSteps[node].set(action, (step = { kind: 'local', node, action, choice: undefined, chosen: false }));
-    return step;
-  };
+  /** Each node's local actions in declaration order, with the step value of those without choices. */
+  const localActions = roles.map((role, node) =>
+    Object.entries(role.actions ?? {}).map(([name, action]) => ({
+      name,
+      action,
+      step: { kind: 'local', node, action: name, choice: undefined, chosen: false } as Step,
+    })),
+  );
 
   const actions = (w: World): Step[] => {
     const steps: Step[] = [];
@@ -353,15 +355,14 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       }
       for (let i = 0; i < n; i++) {
         if (!active(w, i)) continue;
-        const local = roles[i].actions;
-        if (local) {
+        const local = localActions[i];
+        if (local.length > 0) {
           effects.reset(ids[i], decls[i].role, w.time + w.offsets[i], w.round);
-          for (const name in local) {
-            const a = local[name];
+          for (const { name, action: a, step: plain } of local) {
             if (!a.when(w.states[i], effects)) continue;
             if (a.choices) {
               for (const choice of a.choices(w.states[i], effects)) steps.push({ kind: 'local', node: i, action: name, choice, chosen: true });
-            } else steps.push(localStep(i, name));
+            } else steps.push(plain);
           }
         }
         for (const t of w.timers[i]) {
@@ -374,7 +375,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       if (protocol.assume) {
         // Only the protocol's own steps so far: the environment assumption does not restrict faults.
         let kept = 0;
-        for (const a of steps) if (protocol.assume(w, step(a))) steps[kept++] = a;
+        for (const a of steps) if (protocol.assume(w, describedStep(a))) steps[kept++] = a;
         steps.length = kept;
       }
     }
@@ -634,6 +635,14 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       case 'round':
         return 'round';
     }
+  };
+
+  /** `step(a)`, remembered per step value (most steps are shared values, asked about in every state). */
+  const described = new WeakMap<Step, StepInfo>();
+  const describedStep = (a: Step): StepInfo => {
+    let info = described.get(a);
+    if (!info) described.set(a, (info = step(a)));
+    return info;
   };
 
   const step = (a: Step): StepInfo => {
