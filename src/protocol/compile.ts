@@ -12,42 +12,15 @@
  */
 import type { Model, StepInfo } from '../model/model.ts';
 import { IntHasher, fingerprintInto } from '../state/fingerprint.ts';
-import { FingerprintSet } from '../state/fingerprint-set.ts';
+import { SignedKnowledge, choicePairs, placements } from './adversary.ts';
 import { Effects } from './context.ts';
+import { describe } from './describe.ts';
 import type { FaultConfig } from './faults.ts';
 import { MessageTable, network } from './network.ts';
-import type { NodeState, Payload, Protocol, Role, SignedBundle, SignedPayload, Step } from './types.ts';
+import type { NodeState, Payload, Protocol, Role, Step } from './types.ts';
 import { CRASHED, PAUSED, UP, USED, World, type Timer, type Topology } from './world.ts';
 
 const NO_TIMERS: readonly Timer[] = Object.freeze([]);
-
-/** `Prepared` or `Vote(term=2, granted=true)`: a payload in one short phrase. */
-export function messageText(p: Payload): string {
-  const fields = Object.entries(p).filter(([k]) => k !== 'type');
-  if (fields.length === 0) return p.type;
-  return `${p.type}(${fields.map(([k, v]) => `${k}=${compact(v)}`).join(', ')})`;
-}
-
-function compact(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return `[${v.map(compact).join(',')}]`;
-  if (typeof v === 'object' && v !== null) return `{${Object.entries(v).map(([k, x]) => `${k}:${compact(x)}`).join(',')}}`;
-  return String(v);
-}
-
-/** All k-subsets of `items` as bit masks over their indices in `universe`, in lexicographic order. */
-function placements(eligible: readonly number[], k: number): number[] {
-  const out: number[] = [];
-  const pick = (start: number, left: number, mask: number) => {
-    if (left === 0) {
-      out.push(mask);
-      return;
-    }
-    for (let i = start; i <= eligible.length - left; i++) pick(i + 1, left - 1, mask | (1 << eligible[i]));
-  };
-  pick(0, k, 0);
-  return out;
-}
 
 /** Every vector of `n` values, each within [lo(i), hi(i)], in lexicographic order. */
 function vectors(n: number, lo: (i: number) => number, hi: (i: number) => number): number[][] {
@@ -58,10 +31,6 @@ function vectors(n: number, lo: (i: number) => number, hi: (i: number) => number
     out = next;
   }
   return out;
-}
-
-function isEmptyPart(v: unknown): boolean {
-  return v === null || v === undefined || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
 }
 
 export type ProtocolModel = Model<World, Step> & {
@@ -97,39 +66,8 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
   if (config.byzantine > 0 && !protocol.universe) throw new Error('Byzantine nodes need the protocol to declare its message universe');
   if (rounds && !protocol.rounds) throw new Error('timing "rounds" needs the protocol to declare how many rounds it runs');
 
-  // Signed fragments (a payload with a prefix of its signature chain) the adversary may have seen.
-  const fragments = new FingerprintSet(256);
-  const fragmentId = (p: SignedPayload, upTo: number): number => {
-    fingerprintInto([{ ...p, chain: undefined }, p.chain.slice(0, upTo)], fp);
-    const r = fragments.add(fp[0], fp[1]);
-    return r < 0 ? -1 - r : r;
-  };
-  const knownFragment = (p: SignedPayload, upTo: number): boolean => {
-    fingerprintInto([{ ...p, chain: undefined }, p.chain.slice(0, upTo)], fp);
-    return fragments.get(fp[0], fp[1]) >= 0;
-  };
-
-  /** The signed messages a payload carries: the items of a bundle, else the payload itself. */
-  const signedParts = (p: Payload): readonly SignedPayload[] =>
-    Array.isArray((p as SignedBundle).bundle) ? (p as SignedBundle).bundle : [p as SignedPayload];
-
-  /** Whether the adversary can produce `p`: it never forges a loyal signature it has not seen. */
-  const unforged = (w: World, p: Payload): boolean => !signed || signedParts(p).every((part) => unforgedPart(w, part));
-
-  const unforgedPart = (w: World, p: SignedPayload): boolean => {
-    const chain = p.chain;
-    if (!Array.isArray(chain)) throw new Error(`signed mode: message ${p.type} has no signature chain`);
-    let last = -1;
-    chain.forEach((signer, k) => {
-      const i = index.get(signer);
-      if (i === undefined) throw new Error(`signature chain names unknown node "${signer}"`);
-      if ((w.traitors & (1 << i)) === 0) last = k;
-    });
-    if (last < 0) return true;
-    if (!knownFragment(p, last + 1)) return false;
-    const id = fragmentId(p, last + 1);
-    return w.knowledge.includes(id);
-  };
+  const knowledge = new SignedKnowledge(index);
+  const unforged = (w: World, p: Payload): boolean => !signed || knowledge.unforged(w, p);
 
   const hashNode = (state: NodeState, timers: readonly Timer[], out: number[] | Int32Array, i: number): void => {
     fingerprintInto(timers.length === 0 ? state : [state, timers], fp);
@@ -245,21 +183,11 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       if (f.partition !== 0 && ((f.partition >> from) & 1) !== ((f.partition >> j) & 1)) continue;
       if ((f.traitors & (1 << j)) !== 0) {
         // The adversary needs no copy of what it is told, only (signed) the signatures it saw.
-        if (signed) for (const part of signedParts(payload)) f.knowledge = learn(f.knowledge, part);
+        if (signed) f.knowledge = knowledge.learn(f.knowledge, payload);
         continue;
       }
       f.net = net.send(f.net, messages.intern({ from: ids[from], to, payload }, from, j));
     }
-  };
-
-  const learn = (knowledge: readonly number[], p: SignedPayload): readonly number[] => {
-    if (!Array.isArray(p.chain)) throw new Error(`signed mode: message ${p.type} has no signature chain`);
-    let out = knowledge;
-    for (let k = 1; k <= p.chain.length; k++) {
-      const id = fragmentId(p, k);
-      if (!out.includes(id)) out = [...out, id].sort((a, b) => a - b);
-    }
-    return out;
   };
 
   const loyal = (w: World, i: number) => (w.traitors & (1 << i)) === 0;
@@ -297,16 +225,6 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
 
   // ---- enabled steps --------------------------------------------------------------------------
 
-  /** The (traitor, recipient) pairs whose Byzantine message is chosen in each round. */
-  const choicePairs = (w: World): [number, number][] => {
-    const pairs: [number, number][] = [];
-    for (let b = 0; b < n; b++) {
-      if (loyal(w, b)) continue;
-      for (let r = 0; r < n; r++) if (r !== b && loyal(w, r)) pairs.push([b, r]);
-    }
-    return pairs;
-  };
-
   // Steps are immutable values: the common ones are made once and reused by every state.
   const ROUND: Step = { kind: 'round' };
   const HEAL: Step = { kind: 'heal' };
@@ -331,7 +249,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     let pending = false;
     if (rounds) {
       if (w.round > protocol.rounds!) return steps;
-      const pairs = choicePairs(w);
+      const pairs = choicePairs(w, n);
       if (w.cursor < pairs.length) {
         const [b, r] = pairs[w.cursor];
         for (const payload of protocol.universe!(ids[b], ids[r], w.round)) {
@@ -517,7 +435,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     return make(fields(cur, { round: w.round + 1, cursor: 0 }));
   };
 
-  // ---- identity, display, labels --------------------------------------------------------------
+  // ---- identity (display and labels: describe.ts) ---------------------------------------------
 
   const tracksStatus = config.crash > 0 || config.pause > 0;
   const tracksUsed = config.drop + config.duplicate + config.partition + config.crash + config.recover + config.pause > 0 || (config.byzantine > 0 && !rounds);
@@ -554,119 +472,13 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     w.hashLo = out[1];
   };
 
-  const showPart = decls.map((_, i) => {
-    const s0 = roles[i].init(ids[i]) as NodeState;
-    return isEmptyPart(s0.volatile) ? 'durable' : isEmptyPart(s0.durable) ? 'volatile' : 'both';
-  });
-  const show = (w: World): unknown => {
-    const out: Record<string, unknown> = {};
-    decls.forEach((d, i) => {
-      const s = w.states[i];
-      out[d.id] = showPart[i] === 'durable' ? s.durable : showPart[i] === 'volatile' ? s.volatile : s;
-    });
-    // Shown in reading order; a FIFO network keeps its queues' order, which is the point of it.
-    const inFlight = net.all(w.net).map((id) => envelopeText(id));
-    out.network = config.network === 'fifo' ? inFlight : inFlight.sort();
-    const timers = Object.fromEntries(
-      decls
-        .map((d, i) => [d.id, w.timers[i].map((t) => (t.deadline === null ? t.name : `${t.name}@${t.deadline}`))] as const)
-        .filter(([, ts]) => ts.length > 0),
-    );
-    if (Object.keys(timers).length > 0) out.timers = timers;
-    if (config.byzantine > 0) out.byzantine = ids.filter((_, i) => !loyal(w, i));
-    if (tracksStatus) {
-      out.crashed = ids.filter((_, i) => w.status[i] === CRASHED);
-      out.paused = ids.filter((_, i) => w.status[i] === PAUSED);
-    }
-    if (config.partition > 0) out.partition = w.partition === 0 ? null : sides(w.partition);
-    if (clocks) {
-      out.time = w.time;
-      out.clocks = Object.fromEntries(ids.map((id, i) => [id, w.time + w.offsets[i]]));
-    }
-    if (rounds) {
-      out.round = w.round;
-      if (config.byzantine > 0) {
-        const pair = choicePairs(w)[w.cursor];
-        out.nextLie = pair && w.round <= protocol.rounds! ? `${ids[pair[0]]}→${ids[pair[1]]}` : null;
-      }
-    }
-    if (tracksUsed) {
-      out.faults = Object.fromEntries(
-        (Object.keys(USED) as (keyof typeof USED)[])
-          .filter((k) => (k === 'lies' ? config.byzantine > 0 && !rounds : config[k] > 0))
-          .map((k) => [k, `${w.used[USED[k]]}/${config[k]}`]),
-      );
-    }
-    return out;
-  };
-
-  const sides = (mask: number) =>
-    `${ids.filter((_, i) => (mask >> i) & 1).join(' ')} | ${ids.filter((_, i) => !((mask >> i) & 1)).join(' ')}`;
-  const envelopeText = (id: number) => {
-    const e = messages.get(id);
-    return `${messageText(e.payload)} ${e.from}→${e.to}`;
-  };
-
-  const label = (a: Step): string => {
-    switch (a.kind) {
-      case 'deliver':
-      case 'drop':
-      case 'duplicate':
-        return `${a.kind} ${envelopeText(a.msg)}`;
-      case 'local':
-        return `${ids[a.node]}: ${a.action}${a.chosen ? `(${compact(a.choice)})` : ''}`;
-      case 'timer':
-        return `${ids[a.node]}: timer ${a.timer}`;
-      case 'crash':
-      case 'recover':
-      case 'pause':
-      case 'resume':
-        return `${a.kind} ${ids[a.node]}`;
-      case 'partition':
-        return `partition ${sides(a.side)}`;
-      case 'heal':
-        return 'heal';
-      case 'tick':
-        return a.offsets ? `tick (offsets ${a.offsets.join(' ')})` : 'tick';
-      case 'byzantine':
-        return a.payload === null
-          ? `byzantine ${ids[a.from]} sends nothing to ${ids[a.to]}`
-          : `byzantine ${ids[a.from]} sends ${messageText(a.payload)} to ${ids[a.to]}`;
-      case 'round':
-        return 'round';
-    }
-  };
-
+  const { label, step, show } = describe(topology, config, protocol, { status: tracksStatus, used: tracksUsed });
   /** `step(a)`, remembered per step value (most steps are shared values, asked about in every state). */
   const described = new WeakMap<Step, StepInfo>();
   const describedStep = (a: Step): StepInfo => {
     let info = described.get(a);
     if (!info) described.set(a, (info = step(a)));
     return info;
-  };
-
-  const step = (a: Step): StepInfo => {
-    switch (a.kind) {
-      case 'deliver':
-      case 'drop':
-      case 'duplicate': {
-        const e = messages.get(a.msg);
-        return { kind: a.kind, from: e.from, to: e.to, node: a.kind === 'deliver' ? e.to : undefined, message: e.payload.type };
-      }
-      case 'local':
-        return { kind: 'local', node: ids[a.node], name: a.action };
-      case 'timer':
-        return { kind: 'timer', node: ids[a.node], name: a.timer };
-      case 'crash':
-      case 'recover':
-      case 'pause':
-      case 'resume':
-        return { kind: a.kind, node: ids[a.node] };
-      case 'byzantine':
-        return { kind: 'byzantine', node: ids[a.from], from: ids[a.from], to: ids[a.to], message: a.payload?.type };
-      default:
-        return { kind: a.kind };
-    }
   };
 
   const userTerminal = protocol.terminal;
