@@ -16,20 +16,10 @@ import { sweepCommand } from './sweep.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-function program(): Command {
-  const cli = new Command('faultline')
-    .description('Model checking for distributed protocols under faults')
-    .option('--debug', 'print stack traces of errors')
-    .exitOverride()
-    .configureOutput({ outputError: () => {} })
-    .showSuggestionAfterError(false);
-
-  cli
-    .command('check')
-    .description('explore a model and check its properties')
-    .argument('<model>', 'a shipped model name, or a path to a .ts/.js module')
+/** The options `check` and `sweep` share: which variant and system model, and how to search. */
+function withSearchOptions(command: Command): Command {
+  return command
     .option('--variant <name>', 'model variant (default: the first listed)')
-    .option('--param <name=value>', 'set a model parameter (repeatable)', collect, [])
     .option('--system <name>', "a named system model of the model (see 'faultline list')")
     .option('--faults <k=v,...>', 'fault budgets and system knobs, e.g. drop=1,crash=1,network=fifo')
     .addOption(new Option('--strategy <kind>', 'search strategy').choices(['bfs', 'dfs', 'random']).default('bfs'))
@@ -40,8 +30,25 @@ function program(): Command {
     .option('--walks <n>', 'number of random walks (default 1000)')
     .option('--fairness <spec>', "fairness for liveness properties, replacing the model's: none, or e.g. weak:deliver,strong:heal")
     .option('--all', 'keep searching after the first violation and report one per property')
+    .option('--no-progress', 'no live progress on stderr');
+}
+
+function program(): Command {
+  const cli = new Command('faultline')
+    .description('Model checking for distributed protocols under faults')
+    .option('--debug', 'print stack traces of errors')
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .showSuggestionAfterError(false);
+
+  withSearchOptions(
+    cli
+      .command('check')
+      .description('explore a model and check its properties')
+      .argument('<model>', 'a shipped model name, or a path to a .ts/.js module')
+      .option('--param <name=value>', 'set a model parameter (repeatable)', collect, []),
+  )
     .option('--json', 'print one JSON object on stdout')
-    .option('--no-progress', 'no live progress line on stderr')
     .option('--report <dir>', 'write HTML, Markdown and JSON reports of each counterexample into dir')
     .option('--minimize', 'shrink each counterexample to the fewest faults, then the fewest steps')
     .action(async (model, opts) => {
@@ -88,24 +95,15 @@ function program(): Command {
       process.exitCode = reportsCommand(dir);
     });
 
-  cli
-    .command('sweep')
-    .description('check a model at every cell of a grid of params (n=3..7, order=ATTACK,RETREAT) and print a table')
-    .argument('<model>', 'a shipped model name, or a path to a .ts/.js module')
-    .option('--variant <name>', 'model variant (default: the first listed)')
-    .option('--param <name=a..b|v1,v2|v>', 'a param to sweep over (an integer range or a list) or to fix (repeatable)', collect, [])
-    .option('--system <name>', "a named system model of the model (see 'faultline list')")
-    .option('--faults <k=v,...>', 'fault budgets and system knobs, e.g. drop=1,crash=1,network=fifo')
-    .addOption(new Option('--strategy <kind>', 'search strategy').choices(['bfs', 'dfs', 'random']).default('bfs'))
-    .option('--max-depth <n>', 'explore paths of at most n steps')
-    .option('--max-states <n>', 'stop each cell after n distinct states')
-    .option('--time-limit <seconds>', 'stop each cell after this many seconds')
-    .option('--seed <n>', 'seed of the random simulation')
-    .option('--walks <n>', 'number of random walks (default 1000)')
-    .option('--all', 'keep searching after the first violation and report one per property')
+  withSearchOptions(
+    cli
+      .command('sweep')
+      .description('check a model at every cell of a grid of params (n=3..7, order=ATTACK,RETREAT) and print a table')
+      .argument('<model>', 'a shipped model name, or a path to a .ts/.js module')
+      .option('--param <name=a..b|v1,v2|v>', 'a param to sweep over (an integer range or a list) or to fix (repeatable)', collect, []),
+  )
     .option('--json', 'print a JSON array, one object per cell')
     .option('--report <dir>', "write HTML, Markdown and JSON reports of each cell's counterexample")
-    .option('--no-progress', 'no progress lines on stderr')
     .action(async (model, opts) => {
       process.exitCode = await sweepCommand(model, opts);
     });

@@ -64,18 +64,7 @@ export interface TraceRun {
 }
 
 /** One step as stored: a `TraceStep` whose state is plain JSON. */
-export interface TraceFileStep {
-  readonly index: number;
-  readonly kind: StepKind;
-  readonly action: string;
-  readonly actionIndex: number;
-  readonly node?: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly message?: string;
-  readonly name?: string;
-  readonly state: unknown;
-}
+export type TraceFileStep = TraceStep;
 
 /** How a minimised trace compares with the counterexample the search found. */
 export interface MinimizedFrom {
