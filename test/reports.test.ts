@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -286,7 +286,13 @@ describe('reports/', { timeout: 60_000 }, () => {
     const dir = join(cwd, 'reports');
     expect(faultlineIn(cwd, 'reports', 'reports').code).toBe(0);
     const first = expectedFiles(dir);
+    // A report left from an earlier run (a variant since renamed) goes; files of others stay.
+    writeFileSync(join(dir, 'two-phase-commit-renamed-variant.html'), 'stale');
+    writeFileSync(join(dir, 'notes.md'), 'mine');
     expect(faultlineIn(cwd, 'reports', 'reports').code).toBe(0);
+    expect(existsSync(join(dir, 'two-phase-commit-renamed-variant.html'))).toBe(false);
+    expect(readFileSync(join(dir, 'notes.md'), 'utf8')).toBe('mine');
+    rmSync(join(dir, 'notes.md'));
     expect(expectedFiles(dir)).toEqual(first);
 
     const buggy = models.flatMap((d) => d.variants.filter((v) => v.expect === 'violated').map((v) => `${d.name}-${v.name}`));

@@ -4,7 +4,7 @@
  * (no timestamps, durations or absolute paths, fixed ordering), so regenerating it is
  * byte-identical and CI can insist the committed copy is current.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { TraceRun } from '../trace/file.ts';
 import { escapeHtml as h } from './escape.ts';
@@ -36,7 +36,9 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 
 /**
  * Write the reports of `entries` into `dir` and the index that links them; returns the files
- * written (index last). Entries are listed in the order given.
+ * written (index last). Entries are listed in the order given. Report files of the same models
+ * left from an earlier run (a variant renamed or fixed) are removed, so the directory holds
+ * exactly what the index links.
  */
 export function writeSite(dir: string, entries: readonly SiteEntry[]): string[] {
   mkdirSync(dir, { recursive: true });
@@ -89,5 +91,14 @@ ${rows.join('\n')}
   const indexPath = join(dir, 'index.html');
   writeFileSync(indexPath, index);
   written.push(indexPath);
+  removeStale(dir, new Set(entries.map((e) => e.run.model)), new Set(written.map((f) => basename(f))));
   return written;
+}
+
+/** Delete report files of `models` in `dir` that this run did not write. */
+function removeStale(dir: string, models: ReadonlySet<string>, kept: ReadonlySet<string>): void {
+  for (const name of readdirSync(dir)) {
+    if (kept.has(name) || !/\.(html|md|json)$/.test(name)) continue;
+    if ([...models].some((m) => name.startsWith(`${m}-`))) rmSync(join(dir, name));
+  }
 }
