@@ -2,7 +2,7 @@
  * faultline's public API: what a model module imports (`import { always } from 'faultline'`).
  * @module
  */
-export type { Fairness, Model, StepInfo, StepKind } from './model/model.ts';
+export { STEP_KINDS, type Fairness, type Model, type StepInfo, type StepKind } from './model/model.ts';
 export type { ModelDefinition, ParamSpec, VariantSpec, BuildConfig, Params, ParamValue } from './model/definition.ts';
 export {
   always,

@@ -12,28 +12,9 @@
  * Examples: `weak:*` (every protocol action weakly fair), `weak:deliver,weak:local/node,strong:heal`.
  */
 import { InputError } from './errors.ts';
-import { FAULT_STEP_KINDS, type Fairness, type StepInfo, type StepKind } from './model.ts';
+import { FAULT_STEP_KINDS, STEP_KINDS, type Fairness, type StepInfo, type StepKind } from './model.ts';
 
 /** Every step kind, checked against the `StepKind` union by the compiler. */
-const STEP_KIND_SET: Record<StepKind, true> = {
-  init: true,
-  action: true,
-  deliver: true,
-  drop: true,
-  duplicate: true,
-  partition: true,
-  heal: true,
-  crash: true,
-  recover: true,
-  pause: true,
-  resume: true,
-  tick: true,
-  timer: true,
-  local: true,
-  byzantine: true,
-  round: true,
-};
-const STEP_KINDS = Object.keys(STEP_KIND_SET) as StepKind[];
 const PERS = ['action', 'node', 'all'] as const;
 
 /** The kinds an entry selects, or null for "every step kind that is not an injected fault". */
@@ -91,7 +72,7 @@ function parseEntry(text: string): Fairness {
   if (kindText !== '*') {
     kind = [];
     for (const k of kindText.split('+').map((x) => x.trim())) {
-      if (!(k in STEP_KIND_SET)) throw new InputError(`${where}: unknown step kind "${k}" (kinds: *, ${STEP_KINDS.join(', ')})`);
+      if (!(STEP_KINDS as readonly string[]).includes(k)) throw new InputError(`${where}: unknown step kind "${k}" (kinds: *, ${STEP_KINDS.join(', ')})`);
       if (kind.includes(k as StepKind)) throw new InputError(`${where}: step kind "${k}" given twice`);
       kind.push(k as StepKind);
     }

@@ -8,24 +8,28 @@
 import { fingerprintInto } from '../state/fingerprint.ts';
 import type { Property } from './property.ts';
 
-/** What kind of thing a step is; faults are steps like any other, so traces read as stories. */
-export type StepKind =
-  | 'init'
-  | 'action'
-  | 'deliver'
-  | 'drop'
-  | 'duplicate'
-  | 'partition'
-  | 'heal'
-  | 'crash'
-  | 'recover'
-  | 'pause'
-  | 'resume'
-  | 'tick'
-  | 'timer'
-  | 'local'
-  | 'byzantine'
-  | 'round';
+/** Every kind of step; faults are steps like any other, so traces read as stories. */
+export const STEP_KINDS = [
+  'init',
+  'action',
+  'deliver',
+  'drop',
+  'duplicate',
+  'partition',
+  'heal',
+  'crash',
+  'recover',
+  'pause',
+  'resume',
+  'tick',
+  'timer',
+  'local',
+  'byzantine',
+  'round',
+] as const;
+
+/** What kind of thing a step is. */
+export type StepKind = (typeof STEP_KINDS)[number];
 
 /** Step kinds that are injected by the fault model rather than taken by the protocol. */
 export const FAULT_STEP_KINDS: ReadonlySet<StepKind> = new Set<StepKind>([
