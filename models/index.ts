@@ -39,6 +39,7 @@ export const studies: readonly Study[] = [
     model: 'byzantine-generals',
     variant: 'oral',
     params: { n: '9', f: '3' },
-    description: 'OM(3) with 9 generals, 3 of them traitors (n = 3f): a loyal commander is disobeyed; every placement and traitor choice explored',
+    description:
+      'OM(3) with 9 generals, 3 of them traitors (n = 3f): a loyal commander is disobeyed. Found on the reduced model (every placement and traitor choice); npx tsx models/byzantine-generals/unreduce.ts <this trace> redoes it on the unreduced protocol, for faultline replay',
   },
 ];

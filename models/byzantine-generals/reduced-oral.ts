@@ -31,7 +31,7 @@
  */
 import type { Model, StepInfo } from '../../src/model/model.ts';
 import { IntHasher } from '../../src/state/fingerprint.ts';
-import { ATTACK_VALUE, generalIds, generalsProperties, isTraitor, orderOf, placements, type Generals } from './common.ts';
+import { ATTACK, ATTACK_VALUE, RETREAT_VALUE, generalIds, generalsProperties, isTraitor, orderOf, placements, type Generals } from './common.ts';
 import { Fold, traitorMessages, type FoldState, type FoldStep, type Told } from './composition.ts';
 
 export type OralState = FoldState;
@@ -45,7 +45,7 @@ export type OralModel = Model<OralState, OralStep> & {
 export function reducedOral(g: Generals): OralModel {
   const { n, m } = g;
   const ids = generalIds(n);
-  const fold = new Fold(n, m, g.order === 'ATTACK' ? ATTACK_VALUE : 2);
+  const fold = new Fold(n, m, g.order === ATTACK ? ATTACK_VALUE : RETREAT_VALUE);
   const names = (xs: readonly number[]) => xs.map((x) => ids[x]).join(' ');
 
   const hasher = new IntHasher();
