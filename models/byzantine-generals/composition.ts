@@ -202,16 +202,16 @@ export class Fold {
 
   /**
    * What identifies a state for the outcomes it can still reach: the rows folded, whether the
-   * commander is a traitor, how many traitor rows remain, and the multiset of loyal
-   * lieutenants' codes (decided: of their decisions). The outcome set is a product over the
-   * remaining rows, in any order, and each row's factor depends only on its sub-instance key,
-   * so states alike in this reach the same outcomes up to renaming.
+   * commander is a traitor, and the multiset of loyal lieutenants' codes (decided: of their
+   * decisions) — which also tells how many loyal rows, and so how many traitor rows, remain.
+   * The outcome set is a product over the remaining rows, in any order, and each row's factor
+   * depends only on its sub-instance key, so states alike in this reach the same outcomes up
+   * to renaming.
    */
   key(s: FoldState): number[] {
     const loyal = this.loyalLieutenants(s);
     const codes = this.final(s) ? loyal.map((i) => s.decision[i]) : loyal.map((i) => this.code(s, i));
-    const remainingTraitorRows = this.traitorLieutenants(s, -1).filter((i) => i >= s.done).length;
-    return [s.done, s.traitors & 1, remainingTraitorRows, ...codes.sort((x, y) => x - y)];
+    return [s.done, s.traitors & 1, ...codes.sort((x, y) => x - y)];
   }
 }
 

@@ -20,9 +20,8 @@
  *    the commander while their own row is ahead, same number of ATTACK votes) are
  *    interchangeable: only how many of each kind get ATTACK is chosen (the first ones).
  * 4. **States are identified by what their future depends on**: the rows done, whether the
- *    commander is a traitor, how many traitor rows remain, and the multiset of loyal
- *    lieutenants' (row done, value received while it matters, ATTACK votes); decided states by
- *    their decisions. The remaining rows' outcomes combine in any order, so such states reach
+ *    commander is a traitor, and the multiset of loyal lieutenants' (row done, value received
+ *    while it matters, ATTACK votes); decided states by their decisions. The remaining rows' outcomes combine in any order, so such states reach
  *    the same outcomes up to renaming; no property names a lieutenant. BFS keeps the concrete
  *    state it met first, so traces stay concrete.
  *

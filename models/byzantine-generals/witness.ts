@@ -12,6 +12,7 @@ import type { Always } from '../../src/model/property.ts';
 import type { Step } from '../../src/protocol/types.ts';
 import type { World } from '../../src/protocol/world.ts';
 import { traceFile, type TraceFile } from '../../src/trace/file.ts';
+import { describeReplay, replay } from '../../src/trace/replay.ts';
 import { buildTrace, statesAlong, type Path } from '../../src/trace/trace.ts';
 import { generalIds, generals, orderOf, type Generals, type Order } from './common.ts';
 import { definition } from './index.ts';
@@ -30,7 +31,8 @@ const canonicalJson = (x: unknown): string =>
 export function unreducedPath(g: Generals, reduced: OralModel, path: Path, unreduced: Model<World, Step>): Path {
   const ids = generalIds(g.n);
   const { states, actions } = statesAlong(reduced, path);
-  // What each traitor tells each loyal lieutenant, by the path it speaks of: `c>l2` → `l1`.
+  // The traitor commander's orders by recipient, and every relayed value by
+  // `sender>recipient:path` (`l2>l4:c>l1`: what l2 tells l4 that l1 told it c said).
   const orders = new Map<string, Msg>();
   const values = new Map<string, Order>();
   for (const t of reduced.traitorMessages(states[0], actions)) {
@@ -86,6 +88,8 @@ export function unreducedTraceFile(file: TraceFile): TraceFile {
   }
   const params = { ...file.params, reduce: false };
   const reduced = instantiate(definition, { params: file.params, variant: file.variant }) as OralModel;
+  const replayed = replay(reduced, file);
+  if (replayed.status !== 'reproduces') throw new InputError(`the trace does not replay on the reduced model: ${describeReplay(file, replayed)}`);
   const unreduced = instantiate(definition, { params, variant: file.variant }) as Model<World, Step>;
   const reducedPath = { initIndex: file.steps[0].actionIndex, actions: file.steps.slice(1).map((s) => s.actionIndex) };
   const path = unreducedPath(generals(file.params, file.variant), reduced, reducedPath, unreduced);

@@ -438,5 +438,6 @@ describe('byzantine-generals: bad input', () => {
     const file = parseTraceFile(readFileSync(join(import.meta.dirname, '..', '..', 'reports', 'byzantine-generals-oral.json'), 'utf8'), 'oral');
     expect(() => unreducedTraceFile({ ...file, variant: 'signed' })).toThrow(InputError);
     expect(() => unreducedTraceFile({ ...file, params: { ...file.params, reduce: false } })).toThrow(/reduce=true/);
+    expect(() => unreducedTraceFile({ ...file, params: { ...file.params, n: 4 } })).toThrow(/does not replay on the reduced model/);
   });
 });
