@@ -99,7 +99,7 @@ export function oralSchedule(lieutenants: readonly string[], m: number) {
     return out;
   };
 
-  /** The tree of k's recursive majority: each path's own value and its extensions, children first. */
+  /** The tree of `me`'s recursive majority: each path's own value and its extensions, children first. */
   const trees = new Map<string, { key: string; children: number[] }[]>();
   const treeOf = (me: string) => {
     let nodes = trees.get(me);
