@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { models } from '../models/index.ts';
+import { models, studies, type Study } from '../models/index.ts';
 import { instantiate } from '../src/model/definition.ts';
 import { FAULT_STEP_KINDS, STEP_KINDS, type StepKind } from '../src/model/model.ts';
 import { lanesOf, sequenceChart } from '../src/report/chart.ts';
@@ -18,6 +18,8 @@ import { definition as retryLoop } from './fixtures/retry-loop.ts';
 import { faultline, faultlineIn } from './support/cli.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'faultline-reports-'));
+/** A study case's reports are named after its point, as `sweep --report` names a cell: `byzantine-generals-oral-n=9-f=3`. */
+const studyStem = (s: Study) => [s.model, s.variant, ...Object.entries(s.params).map(([k, v]) => `${k}=${v}`)].join('-');
 const RW = 'test/fixtures/replicated-write.ts';
 
 /** A synthetic trace with one step of every kind, over three nodes. */
@@ -280,7 +282,7 @@ describe('reports/', { timeout: 60_000 }, () => {
       .sort()
       .map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]);
 
-  it('is byte-identical across runs, one report per buggy shipped variant, index links resolve; all --report writes the same', () => {
+  it('is byte-identical across runs, one report per buggy shipped variant and study case, index links resolve; all --report writes the same', () => {
     // As `npm run reports` does: a relative directory, from the project root (here: a scratch cwd).
     const cwd = tmp();
     const dir = join(cwd, 'reports');
@@ -295,7 +297,10 @@ describe('reports/', { timeout: 60_000 }, () => {
     rmSync(join(dir, 'notes.md'));
     expect(expectedFiles(dir)).toEqual(first);
 
-    const buggy = models.flatMap((d) => d.variants.filter((v) => v.expect === 'violated').map((v) => `${d.name}-${v.name}`));
+    const buggy = [
+      ...models.flatMap((d) => d.variants.filter((v) => v.expect === 'violated').map((v) => `${d.name}-${v.name}`)),
+      ...studies.map(studyStem),
+    ];
     const names = first.map(([f]) => f);
     for (const stem of buggy) for (const ext of ['html', 'md', 'json']) expect(names).toContain(`${stem}.${ext}`);
     expect(names).toContain('index.html');
@@ -314,11 +319,12 @@ describe('reports/', { timeout: 60_000 }, () => {
     expect(expectedFiles(join(other, 'reports'))).toEqual(first);
   });
 
-  it('the committed reports/ directory holds a report for every buggy shipped variant', () => {
+  it('the committed reports/ directory holds a report for every buggy shipped variant and every study case', () => {
     const committed = readdirSync(join(import.meta.dirname, '..', 'reports'));
     for (const d of models) {
       for (const v of d.variants.filter((x) => x.expect === 'violated')) expect(committed).toContain(`${d.name}-${v.name}.html`);
     }
+    for (const s of studies) expect(committed).toContain(`${studyStem(s)}.html`);
   });
 
   it('a trace file written by check --report is schema 1 with every step', () => {

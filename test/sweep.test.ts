@@ -68,8 +68,8 @@ describe('sweep engine', () => {
       // Lamport, Shostak & Pease, Theorem 1 and the 3-generals impossibility: OM(f) needs n ≥ 3f + 1.
       expect(row.result!.verdict, `n=${n}`).toBe(n >= 3 * 1 + 1 ? 'holds' : 'violated');
     }
-    // The counterexample takes the m + 1 = 2 rounds, one step each.
-    expect(counterexampleLength(rows[0].result!)).toBe(2);
+    // The reduced OM counterexample: the commander's order, then one OM(0) step per lieutenant (1 + (n − 1)).
+    expect(counterexampleLength(rows[0].result!)).toBe(3);
     expect(rows.map((r) => r.run.params.n)).toEqual([3, 4, 5]);
   });
 
@@ -114,7 +114,7 @@ describe('faultline sweep', () => {
     expect(out).toHaveLength(2);
     expect(out.map((c: { params: { n: number } }) => c.params.n)).toEqual([3, 4]);
     expect(out.map((c: { verdict: string }) => c.verdict)).toEqual(['violated', 'holds']);
-    expect(out[0].counterexampleLength).toBe(2);
+    expect(out[0].counterexampleLength).toBe(3); // the order, then each of the 2 lieutenants' OM(0)
     expect(out[1].counterexampleLength).toBeNull();
     expect(out[0].distinctStates).toBeGreaterThan(0);
     const single = JSON.parse(faultline('check', 'byzantine-generals', '--param', 'n=3', '--param', 'f=1', '--json').stdout);
