@@ -47,9 +47,9 @@ describe('lease-fencing: fencing tokens keep storage safe', () => {
     expect(r.violations[0].property).toBe(MONOTONE);
   });
 
-  it('rejects a margin that leaves no usable lease', () => {
+  it('rejects a margin that leaves no usable lease', async () => {
     expect(() => build('fenced', { lease: 2, margin: 2 })).toThrow(InputError);
-    expect(faultline('check', 'lease-fencing', '--param', 'margin=1').code).toBe(2);
+    expect((await faultline('check', 'lease-fencing', '--param', 'margin=1')).code).toBe(2);
   });
 });
 
