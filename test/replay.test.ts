@@ -41,7 +41,8 @@ describe('check → JSON trace → replay', { timeout: 60_000 }, () => {
   for (const [model, variant] of buggy) {
     it(`${model} / ${variant}: the report's trace replays and reproduces (exit 0), and matches check --json`, async () => {
       const dir = tmp();
-      const checked = await faultline('check', model, '--variant', variant, '--report', dir);
+      // One run prints the JSON and writes the report: both must tell the same trace.
+      const checked = await faultline('check', model, '--variant', variant, '--report', dir, '--json');
       expect(checked.code).toBe(1);
       const path = join(dir, `${model}-${variant}.json`);
       const file = readTraceFile(path);
@@ -50,7 +51,7 @@ describe('check → JSON trace → replay', { timeout: 60_000 }, () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/reproduces/);
 
-      const json = JSON.parse((await faultline('check', model, '--variant', variant, '--json')).stdout);
+      const json = JSON.parse(checked.stdout);
       const v = json.violations.find((x: { property: string }) => x.property === file.property);
       expect(v.trace.steps).toEqual(file.steps);
       expect(v.trace.loopStart).toBe(file.loopStart);

@@ -280,7 +280,7 @@ describe('writeReports', () => {
   });
 });
 
-describe('reports/', { timeout: 60_000 }, () => {
+describe('reports/', { timeout: 180_000 }, () => {
   const expectedFiles = (dir: string) =>
     readdirSync(dir)
       .sort()
@@ -295,7 +295,9 @@ describe('reports/', { timeout: 60_000 }, () => {
     // A report left from an earlier run (a variant since renamed) goes; files of others stay.
     writeFileSync(join(dir, 'two-phase-commit-renamed-variant.html'), 'stale');
     writeFileSync(join(dir, 'notes.md'), 'mine');
-    expect((await faultlineIn(cwd, 'reports', 'reports')).code).toBe(0);
+    // A second run, by `faultline all --report reports` (npm start), writes the very same bytes;
+    // it exits 0 only if every shipped variant behaves as expected at its defaults.
+    expect((await faultlineIn(cwd, 'all', '--report', 'reports')).code).toBe(0);
     expect(existsSync(join(dir, 'two-phase-commit-renamed-variant.html'))).toBe(false);
     expect(readFileSync(join(dir, 'notes.md'), 'utf8')).toBe('mine');
     rmSync(join(dir, 'notes.md'));
@@ -313,11 +315,6 @@ describe('reports/', { timeout: 60_000 }, () => {
     for (const link of links) expect(existsSync(join(dir, decodeURI(link)))).toBe(true);
     // No timestamps, durations or absolute paths in anything written.
     for (const [f] of first) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/\d{4}-\d{2}-\d{2}|\d+\.\d+ ?s\b|durationMs|\/tmp\/|\/work\//);
-
-    // `faultline all --report reports` (npm start) writes the very same bytes.
-    const other = tmp();
-    await faultlineIn(other, 'all', '--report', 'reports');
-    expect(expectedFiles(join(other, 'reports'))).toEqual(first);
   });
 
   it('the committed reports/ directory holds a report for every buggy shipped variant', () => {
