@@ -8,21 +8,11 @@ import { instantiate, type ModelDefinition, type ParamSpec, type Params } from '
 import type { Io } from './io.ts';
 import { loadDefinition } from './load.ts';
 
-export interface ParamListing {
-  readonly name: string;
-  readonly default: unknown;
-  readonly description: string;
-  /** Inclusive bounds of an integer param, when it has them. */
-  readonly min?: number;
-  readonly max?: number;
-  /** The values a string param accepts, when they are fixed. */
-  readonly choices?: readonly string[];
-}
-
 export interface ModelListing {
   readonly name: string;
   readonly description: string;
-  readonly params: readonly ParamListing[];
+  /** Each param as declared: name, default, description, and its bounds or choices when it has them. */
+  readonly params: readonly ParamSpec[];
   readonly variants: readonly { name: string; expect: 'holds' | 'violated'; description: string }[];
   readonly properties: readonly { name: string; kind: string }[];
   /** Named system models (fault configurations), for protocol models. */
@@ -33,7 +23,7 @@ export function defaultParams(def: ModelDefinition<any>): Params {
   return Object.fromEntries(def.params.map((p) => [p.name, p.default]));
 }
 
-function paramListing(p: ParamSpec): ParamListing {
+function paramListing(p: ParamSpec): ParamSpec {
   return {
     name: p.name,
     default: p.default,
@@ -60,7 +50,7 @@ export function describeModel(def: ModelDefinition<any>): ModelListing {
 }
 
 /** The values a param takes: `1..12`, `≥ 1`, `≤ 5`, `a/b`, `true/false`, or `any`. */
-export function paramValues(p: ParamListing): string {
+export function paramValues(p: ParamSpec): string {
   if (p.choices) return p.choices.join('/');
   if (typeof p.default === 'boolean') return 'true/false';
   if (typeof p.default !== 'number') return 'any';
