@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -7,6 +8,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['faultline-source', ...defaultServerConditions] } },
   test: {
     testTimeout: 60_000,
+    // Vitest's default leaves a core to its main process (cpus − 1: a single worker on a 2-core
+    // machine), but the main process idles while the files run: one worker per core.
+    maxWorkers: availableParallelism(),
     // The CLI smoke tests and the pack test run the compiled program: build it first if stale.
     globalSetup: ['test/support/build.ts'],
   },
