@@ -83,12 +83,12 @@ export async function listCommand(modelName: string | undefined, o: { json?: boo
     io.stdout.write(o.json ? JSON.stringify(listing, null, 2) + '\n' : formatModel(listing));
     return 0;
   }
-  const listings = models.map(describeModel);
   if (o.json) {
-    io.stdout.write(JSON.stringify(listings, null, 2) + '\n');
+    io.stdout.write(JSON.stringify(models.map(describeModel), null, 2) + '\n');
     return 0;
   }
-  const rows = listings.map((m) => [
+  // The table shows no properties, so no model needs building for it.
+  const rows = models.map((m) => [
     m.name,
     m.params.map((p) => `${p.name}=${p.default} (${paramValues(p)})`).join(' '),
     m.variants.map((v) => `${v.name} (${v.expect})`).join(', '),
