@@ -145,6 +145,7 @@ describe('faultline sweep', () => {
     ['an unknown param', ['--param', 'k=1..2'], /unknown param "k"/],
     ['a value out of range', ['--param', 'n=1..3'], /must be ≥ 2/],
     ['an unknown variant', ['--variant', 'carrier-pigeon'], /unknown variant/],
+    ['an unknown property', ['--param', 'n=3..4', '--property', 'IC3'], /unknown property "IC3" \(properties: IC1, IC2, /],
   ])('exits 2 on %s', async (_what, args, message) => {
     const r = await faultline('sweep', 'byzantine-generals', ...args);
     expect(r.code).toBe(2);
