@@ -9,6 +9,7 @@ import type { CheckResult } from '../explore/result.ts';
 import { instantiate, resolveParams, resolveVariant, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import { writeSite, type SiteEntry } from '../report/site.ts';
+import type { Io } from './io.ts';
 import { defaultParams } from './list.ts';
 
 /** The index entry of one checked variant. */
@@ -45,16 +46,16 @@ export function studyEntries(): SiteEntry[] {
 }
 
 /** Write the study reports of `entries` (only variants expected to fail are kept) and say so. */
-export function writeStudyReports(dir: string, entries: readonly SiteEntry[]): number {
+export function writeStudyReports(dir: string, entries: readonly SiteEntry[], io: Io): number {
   const files = writeSite(
     dir,
     entries.filter((e) => e.expected === 'violated'),
   );
-  process.stderr.write(`wrote ${files.length} report files to ${dir}/ (open ${dir}/index.html)\n`);
+  io.stderr.write(`wrote ${files.length} report files to ${dir}/ (open ${dir}/index.html)\n`);
   return files.length;
 }
 
-export function reportsCommand(dir: string): number {
+export function reportsCommand(dir: string, io: Io): number {
   const entries: SiteEntry[] = [];
   for (const def of models) {
     for (const variant of def.variants.filter((v) => v.expect === 'violated')) {
@@ -63,8 +64,8 @@ export function reportsCommand(dir: string): number {
     }
   }
   entries.push(...studyEntries());
-  writeStudyReports(dir, entries);
+  writeStudyReports(dir, entries, io);
   const unexpected = entries.filter((e) => e.verdict !== e.expected);
-  for (const e of unexpected) process.stderr.write(`${e.run.model} / ${e.run.variant}: expected ${e.expected}, got ${e.verdict}\n`);
+  for (const e of unexpected) io.stderr.write(`${e.run.model} / ${e.run.variant}: expected ${e.expected}, got ${e.verdict}\n`);
   return unexpected.length === 0 ? 0 : 1;
 }
