@@ -9,17 +9,20 @@
  * Unordered collections combine their entries by addition of well-mixed entry hashes, which is
  * order-independent without sorting.
  *
- * Because states are immutable and successor states share unchanged parts with their parent,
- * the hash of every object and array is memoised on the object itself (under a symbol, not
- * enumerable): hashing a successor only walks the parts that changed.
+ * Only plain data is hashed (see plain-data.ts): anything else, a cycle or nesting deeper than
+ * `MAX_NESTING` ends the hash with a `PlainDataError` that says what and where. The hot path only
+ * compares prototypes and counts nesting; the description is found by a second walk.
+ *
+ * The protocol layer hashes each node's state once, when a handler changes it, so most successor
+ * states reuse the fingerprints of their unchanged parts (see `IntHasher`).
  */
+import { MAX_NESTING, plainDataProblem, TYPED_ARRAY_PROTOTYPES } from './plain-data.ts';
 
 /** A 64-bit fingerprint as two unsigned 32-bit halves. */
 export interface Fingerprint {
   readonly hi: number;
   readonly lo: number;
 }
-
 
 // Output registers of hashInto: avoids allocating a pair per visited value.
 let outHi = 0;
@@ -218,16 +221,25 @@ function hashMap(map: ReadonlyMap<unknown, unknown>): void {
   finish(h1, h2, T_MAP, map.size);
 }
 
+/** Thrown on the hot path when a value is not plain data; `hashTop` finds out what and where. */
+const NOT_PLAIN = new Error('not plain data');
+
+/** Composites on the path from the hashed value to the one being hashed. */
+let nesting = 0;
+
 function hashComposite(o: object): void {
-  if (Array.isArray(o)) return hashSequence(o, T_ARRAY);
-  if ((o as { constructor?: unknown }).constructor === Object) hashObject(o);
-  else if (o instanceof Set) hashSet(o);
-  else if (o instanceof Map) hashMap(o);
-  else if (ArrayBuffer.isView(o)) {
+  if (++nesting > MAX_NESTING) throw NOT_PLAIN;
+  const proto = Object.getPrototypeOf(o);
+  if (proto === Object.prototype) hashObject(o);
+  else if (proto === Array.prototype) hashSequence(o as unknown[], T_ARRAY);
+  else if (proto === Set.prototype) hashSet(o as Set<unknown>);
+  else if (proto === Map.prototype) hashMap(o as Map<unknown, unknown>);
+  else if (proto === null) hashObject(o);
+  else if (TYPED_ARRAY_PROTOTYPES.has(proto)) {
     hashString(o.constructor.name, T_TYPED);
     hashSequence(o as unknown as ArrayLike<number>, outHi ^ outLo);
-  } else if (typeof o === 'function') throw new TypeError('a function is not plain data and cannot be part of a state');
-  else hashObject(o);
+  } else throw NOT_PLAIN;
+  nesting--;
 }
 
 function hashInto(v: unknown): void {
@@ -256,13 +268,18 @@ function hashInto(v: unknown): void {
       } else hashComposite(v);
       return;
     default:
-      throw new TypeError(`a ${typeof v} is not plain data and cannot be part of a state`);
+      throw NOT_PLAIN; // a function or a symbol
   }
 }
 
 /** Hash `value` and avalanche the result, so that even a bare primitive gets a full fingerprint. */
 function hashTop(value: unknown): void {
-  hashInto(value);
+  nesting = 0;
+  try {
+    hashInto(value);
+  } catch (e) {
+    throw e === NOT_PLAIN ? (plainDataProblem(value) ?? new Error('a value was refused as not plain data, but no fault was found in it')) : e;
+  }
   finish(outHi, outLo, 0x3243f6a8, 0);
 }
 
