@@ -8,10 +8,11 @@
  * an error. Each cell keeps its run description and full `CheckResult`, so anything that
  * renders one check (text, JSON, reports) can render every cell of a sweep.
  */
-import { check, type CheckOptions } from '../explore/check.ts';
+import { checking, type CheckOptions } from '../explore/check.ts';
+import { runToEnd, runYielding, type Search } from '../explore/drive.ts';
 import type { CheckResult } from '../explore/result.ts';
 import type { Params } from '../model/definition.ts';
-import { InputError, describeError } from '../model/errors.ts';
+import { InputError, ModelError, describeError } from '../model/errors.ts';
 import type { Model } from '../model/model.ts';
 import { cells, type Axis } from './axes.ts';
 
@@ -58,31 +59,53 @@ export function counterexampleLength(result: CheckResult): number | null {
   return lengths.length > 0 ? Math.min(...lengths) : null;
 }
 
+/** Called with each row of a sweep as soon as it is done. */
+export type OnCell<R extends SweepRun> = (cell: SweepCell<R>, index: number, total: number) => void;
+
 /**
  * Check every cell of `axes`, in order; `onCell` sees each row as soon as it is done. Every
  * cell is described before the first is checked, so bad params fail fast.
  */
-export function runSweep<R extends SweepRun>(
-  axes: readonly Axis[],
-  builder: CellBuilder<R>,
-  options: CheckOptions = {},
-  onCell?: (cell: SweepCell<R>, index: number, total: number) => void,
-): SweepCell<R>[] {
+export function runSweep<R extends SweepRun>(axes: readonly Axis[], builder: CellBuilder<R>, options: CheckOptions = {}, onCell?: OnCell<R>): SweepCell<R>[] {
+  return runToEnd(sweeping(axes, builder, options, onCell));
+}
+
+/**
+ * `runSweep`, yielding to the event loop while it checks (see drive.ts). When `options.stop` is
+ * raised, the cell being checked ends cut by `interrupted` and no further cell is checked: the
+ * rows returned are those checked so far.
+ */
+export function runSweepAsync<R extends SweepRun>(axes: readonly Axis[], builder: CellBuilder<R>, options: CheckOptions = {}, onCell?: OnCell<R>): Promise<SweepCell<R>[]> {
+  return runYielding(sweeping(axes, builder, options, onCell));
+}
+
+function* sweeping<R extends SweepRun>(axes: readonly Axis[], builder: CellBuilder<R>, options: CheckOptions, onCell?: OnCell<R>): Search<SweepCell<R>[]> {
   const planned = cells(axes).map((assignment) => ({ assignment, run: builder.describe(assignment) }));
-  return planned.map(({ assignment, run }, index) => {
+  const done: SweepCell<R>[] = [];
+  for (const [index, { assignment, run }] of planned.entries()) {
+    if (options.stop?.reason) break;
     const start = performance.now();
     const seconds = () => (performance.now() - start) / 1000;
     let cell: SweepCell<R>;
+    let built: { model: Model<any, any>; run: R } | undefined;
     try {
-      const built = builder.build(run);
-      cell = { assignment, run: built.run, result: check(built.model, options), seconds: seconds(), nodes: built.model.nodes };
+      built = builder.build(run);
     } catch (e) {
-      cell =
-        e instanceof InputError
-          ? { assignment, run, result: null, invalid: e.message, seconds: seconds() }
-          : { assignment, run, result: null, error: describeError(e), seconds: seconds() };
+      if (e instanceof InputError) cell = { assignment, run, result: null, invalid: e.message, seconds: seconds() };
+      else if (e instanceof ModelError) cell = { assignment, run, result: null, error: describeError(e), seconds: seconds() };
+      else throw e;
     }
-    onCell?.(cell, index, planned.length);
-    return cell;
-  });
+    if (built) {
+      try {
+        cell = { assignment, run: built.run, result: yield* checking(built.model, options), seconds: seconds(), nodes: built.model.nodes };
+      } catch (e) {
+        // Bad options (an unknown fairness node) end the whole sweep; so does an internal error.
+        if (!(e instanceof ModelError)) throw e;
+        cell = { assignment, run, result: null, error: describeError(e), seconds: seconds() };
+      }
+    }
+    onCell?.(cell!, index, planned.length);
+    done.push(cell!);
+  }
+  return done;
 }
