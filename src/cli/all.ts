@@ -11,7 +11,7 @@ import type { Model } from '../model/model.ts';
 import type { SiteEntry } from '../report/site.ts';
 import { colors } from '../report/text.ts';
 import { defaultParams } from './list.ts';
-import { siteEntry, writeStudyReports } from './reports.ts';
+import { checkSiteFolder, siteEntry, writeStudyReports } from './reports.ts';
 
 export interface SuiteRow {
   readonly model: string;
@@ -57,6 +57,7 @@ export function runSuite(onRow?: (row: SuiteRow, checked: SuiteCheck) => void): 
 }
 
 export function allCommand(o: { json?: boolean; report?: string }): number {
+  if (o.report !== undefined) checkSiteFolder('--report', o.report);
   const c = colors(!!process.stdout.isTTY);
   const entries: SiteEntry[] = [];
   const rows = runSuite((row, checked) => {

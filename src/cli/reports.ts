@@ -8,8 +8,10 @@ import { check } from '../explore/check.ts';
 import type { CheckResult } from '../explore/result.ts';
 import { instantiate, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
-import { writeSite, type SiteEntry } from '../report/site.ts';
+import { escapeControls } from '../report/escape.ts';
+import { siteFiles, writeSite, type SiteEntry } from '../report/site.ts';
 import { defaultParams } from './list.ts';
+import { checkOutputFolder } from './target.ts';
 
 /** The index entry of one checked variant. */
 export function siteEntry(def: ModelDefinition<any>, variant: VariantSpec, model: Model<any, any>, result: CheckResult): SiteEntry {
@@ -29,11 +31,18 @@ export function writeStudyReports(dir: string, entries: readonly SiteEntry[]): n
     dir,
     entries.filter((e) => e.expected === 'violated'),
   );
-  process.stderr.write(`wrote ${files.length} report files to ${dir}/ (open ${dir}/index.html)\n`);
+  process.stderr.write(escapeControls(`wrote ${files.length} report files to ${dir}/ (open ${dir}/index.html)`) + '\n');
   return files.length;
 }
 
+/** Refuse, before any model is checked, a reports folder that cannot be written or is not faultline's. */
+export function checkSiteFolder(flag: string, dir: string): void {
+  checkOutputFolder(flag, dir);
+  siteFiles(dir);
+}
+
 export function reportsCommand(dir: string): number {
+  checkSiteFolder('reports', dir);
   const entries: SiteEntry[] = [];
   for (const def of models) {
     for (const variant of def.variants.filter((v) => v.expect === 'violated')) {
