@@ -1,7 +1,6 @@
 /** `faultline check <model>`: build one model, search it, print the result, exit by verdict. */
 import { checkAsync, MAX_SEED, type CheckOptions } from '../explore/check.ts';
 import type { CheckResult, Violation } from '../explore/result.ts';
-import { StopSignal } from '../explore/stop.ts';
 import { instantiate, resolveParams, resolveVariant, type ModelDefinition } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import { InputError } from '../model/errors.ts';
@@ -13,9 +12,8 @@ import { writeReports, type ReportedViolation } from '../report/write.ts';
 import { jsonText } from '../state/json.ts';
 import { describeMinimized, minimize } from '../trace/minimize.ts';
 import { findTarget } from '../trace/violation.ts';
-import { stopOnSignals } from './interrupt.ts';
+import { interruptibly } from './interrupt.ts';
 import { loadDefinition, modelPathOf } from './load.ts';
-import { progressLine } from './progress.ts';
 import { checkOutputFolder, unwritten } from './target.ts';
 
 export interface CheckCommandOptions {
@@ -145,29 +143,13 @@ export function minimizeViolations(
   return { violations: out, notes };
 }
 
-/**
- * Run a check the way the CLI does: yielding to the event loop so that the first Ctrl-C or
- * SIGTERM stops the search (cut by `interrupted`) and the result is still reported.
- */
-export async function interruptibleCheck(model: Model<any, any>, options: CheckOptions, showProgress: boolean): Promise<CheckResult> {
-  const stop = new StopSignal();
-  const progress = progressLine(showProgress);
-  const release = stopOnSignals(stop);
-  try {
-    return await checkAsync(model, { ...options, stop, onProgress: progress.update });
-  } finally {
-    release();
-    progress.done();
-  }
-}
-
 export async function checkCommand(modelName: string, o: CheckCommandOptions): Promise<number> {
   if (o.report !== undefined) checkOutputFolder('--report', o.report);
   const def = await loadDefinition(modelName);
   const options = searchOptions(o);
   const { model, run } = buildRun(def, runInfo(def, o));
   for (const w of ineffectiveOptions(o)) warn(w);
-  let result = await interruptibleCheck(model, options, o.progress !== false);
+  let { value: result } = await interruptibly(o.progress !== false, (stopping) => checkAsync(model, { ...options, ...stopping }));
   let reported: readonly ReportedViolation[] = result.violations;
   const notes: string[] = [];
   const failures: string[] = [];

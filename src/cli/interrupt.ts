@@ -6,12 +6,14 @@
  * once, as a shell user expects (exit 130 or 143).
  */
 import { constants } from 'node:os';
-import type { StopSignal } from '../explore/stop.ts';
+import type { SearchOptions } from '../explore/options.ts';
+import { StopSignal } from '../explore/stop.ts';
+import { progressLine } from './progress.ts';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** Raise `stop` on the first SIGINT or SIGTERM; returns the function that removes the handlers. */
-export function stopOnSignals(stop: StopSignal): () => void {
+function stopOnSignals(stop: StopSignal): () => void {
   const handler = (signal: NodeJS.Signals): void => {
     if (stop.reason === null) stop.request('interrupted');
     else process.exit(128 + constants.signals[signal]);
@@ -20,4 +22,24 @@ export function stopOnSignals(stop: StopSignal): () => void {
   return () => {
     for (const s of SIGNALS) process.off(s, handler);
   };
+}
+
+/**
+ * Run a search (`check` or `sweep`) the way the CLI does: with the progress line, and stopped by
+ * the first Ctrl-C or SIGTERM through the options it is given; says whether it was interrupted.
+ */
+export async function interruptibly<T>(
+  showProgress: boolean,
+  search: (options: Pick<SearchOptions, 'stop' | 'onProgress'>) => Promise<T>,
+): Promise<{ value: T; interrupted: boolean }> {
+  const stop = new StopSignal();
+  const progress = progressLine(showProgress);
+  const release = stopOnSignals(stop);
+  try {
+    const value = await search({ stop, onProgress: progress.update });
+    return { value, interrupted: stop.reason !== null };
+  } finally {
+    release();
+    progress.done();
+  }
 }

@@ -11,7 +11,6 @@
  * cell; 3 when it was interrupted (Ctrl-C, SIGTERM: the cells checked so far are printed). There
  * is no `--expect`: an expected bound is a test over `--json` (see the README).
  */
-import { StopSignal } from '../explore/stop.ts';
 import { escapeControls } from '../report/escape.ts';
 import { type RunInfo } from '../report/json.ts';
 import { boundTable, cellVerdict, sweepCellJson, sweepTable } from '../report/sweep.ts';
@@ -21,9 +20,8 @@ import { jsonText } from '../state/json.ts';
 import { parseAxes } from '../sweep/axes.ts';
 import { runSweepAsync, type CellBuilder, type OnCell } from '../sweep/sweep.ts';
 import { buildRun, ineffectiveOptions, runInfo, searchOptions, warn, type CheckCommandOptions } from './check.ts';
-import { stopOnSignals } from './interrupt.ts';
+import { interruptibly } from './interrupt.ts';
 import { loadDefinition, modelPathOf } from './load.ts';
-import { progressLine } from './progress.ts';
 import { checkOutputFolder, unwritten } from './target.ts';
 
 /**
@@ -38,16 +36,8 @@ export async function sweep(modelName: string, o: CheckCommandOptions, onCell?: 
     describe: (assignment) => runInfo(def, { ...o, param: Object.entries(assignment).map(([k, v]) => `${k}=${v}`) }),
     build: (run) => buildRun(def, run),
   };
-  const stop = new StopSignal();
-  const progress = progressLine(o.progress !== false);
-  const release = stopOnSignals(stop);
-  try {
-    const cells = await runSweepAsync(axes, builder, { ...options, stop, onProgress: progress.update }, onCell);
-    return { axes, cells, interrupted: stop.reason !== null };
-  } finally {
-    release();
-    progress.done();
-  }
+  const { value: cells, interrupted } = await interruptibly(o.progress !== false, (stopping) => runSweepAsync(axes, builder, { ...options, ...stopping }, onCell));
+  return { axes, cells, interrupted };
 }
 
 export async function sweepCommand(modelName: string, o: CheckCommandOptions): Promise<number> {

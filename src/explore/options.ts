@@ -26,7 +26,7 @@ export interface SearchOptions {
   readonly stop?: StopSignal;
   /**
    * Stop, cut by `memory`, when the JavaScript heap nears this fraction of V8's limit for it
-   * (default 0.8, see stop.ts), instead of letting V8 end the process.
+   * (default 0.75, see stop.ts), instead of letting V8 end the process.
    */
   readonly heapLimit?: number;
 }
