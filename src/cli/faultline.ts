@@ -147,12 +147,12 @@ function program(): Command {
   return cli;
 }
 
+const quieted = new WeakSet<NodeJS.WriteStream>();
+
 /**
  * A reader that goes away (`faultline check … | head -1`) ends the output quietly: later writes
  * are dropped, and the exit code is still the verdict's.
  */
-const quieted = new WeakSet<NodeJS.WriteStream>();
-
 function quietWhenClosed(stream: NodeJS.WriteStream): void {
   if (quieted.has(stream)) return;
   quieted.add(stream);

@@ -70,10 +70,9 @@ function fullGc(): void {
   collectGarbage?.();
 }
 
-/** The old generation's limit in bytes (what `--max-old-space-size` sets). */
-function oldGenerationLimit(): number {
-  const limit = v8.getHeapStatistics().heap_size_limit;
-  return Math.max(limit - YOUNG_RESERVE, limit / 4);
+/** The old generation's limit in bytes (what `--max-old-space-size` sets), from V8's heap limit. */
+function oldGenerationLimit(heapLimit = v8.getHeapStatistics().heap_size_limit): number {
+  return Math.max(heapLimit - YOUNG_RESERVE, heapLimit / 4);
 }
 
 /** How full the old generation is, as a fraction of its limit. */
@@ -93,6 +92,9 @@ function oldGenerationUse(): number {
  * size also counts garbage not yet collected, hence the confirmation after a collection.
  */
 export function heapNearlyFull(limit: number): boolean {
+  // The whole heap's use bounds the old generation's: one cheap reading settles most polls.
+  const heap = v8.getHeapStatistics();
+  if (heap.used_heap_size < limit * oldGenerationLimit(heap.heap_size_limit)) return false;
   if (oldGenerationUse() < limit) return false;
   fullGc();
   return oldGenerationUse() >= limit - 0.1;

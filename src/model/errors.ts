@@ -27,6 +27,11 @@ export class ModelError extends Error {
   }
 }
 
+/** What a value thrown by the model's `hook` means for the run: a `ModelError` stays as it is, anything else becomes one naming the hook. */
+export function blame(hook: string, e: unknown): ModelError {
+  return e instanceof ModelError ? e : new ModelError(`the model's ${hook} threw: ${describeError(e)}`, e);
+}
+
 /** The message of an unknown thrown value, on one line. */
 export function describeError(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);

@@ -9,14 +9,15 @@
  * Unordered collections combine their entries by addition of well-mixed entry hashes, which is
  * order-independent without sorting.
  *
- * Only plain data is hashed (see plain-data.ts): anything else, a cycle or nesting deeper than
- * `MAX_NESTING` ends the hash with a `PlainDataError` that says what and where. The hot path only
- * compares prototypes and counts nesting; the description is found by a second walk.
+ * Only plain data is hashed (see plain-data.ts): anything else ends the hash with a
+ * `PlainDataError` that says what and where, and so does a cycle or a nesting so deep that the
+ * recursion exhausts the stack. The hot path only compares prototypes (and lets the stack
+ * overflow); the description is found by a second, iterative walk.
  *
  * The protocol layer hashes each node's state once, when a handler changes it, so most successor
  * states reuse the fingerprints of their unchanged parts (see `IntHasher`).
  */
-import { MAX_NESTING, plainDataProblem, TYPED_ARRAY_PROTOTYPES } from './plain-data.ts';
+import { plainDataProblem, TYPED_ARRAY_PROTOTYPES } from './plain-data.ts';
 
 /** A 64-bit fingerprint as two unsigned 32-bit halves. */
 export interface Fingerprint {
@@ -224,11 +225,7 @@ function hashMap(map: ReadonlyMap<unknown, unknown>): void {
 /** Thrown on the hot path when a value is not plain data; `hashTop` finds out what and where. */
 const NOT_PLAIN = new Error('not plain data');
 
-/** Composites on the path from the hashed value to the one being hashed. */
-let nesting = 0;
-
 function hashComposite(o: object): void {
-  if (++nesting > MAX_NESTING) throw NOT_PLAIN;
   const proto = Object.getPrototypeOf(o);
   if (proto === Object.prototype) hashObject(o);
   else if (proto === Array.prototype) hashSequence(o as unknown[], T_ARRAY);
@@ -239,7 +236,6 @@ function hashComposite(o: object): void {
     hashString(o.constructor.name, T_TYPED);
     hashSequence(o as unknown as ArrayLike<number>, outHi ^ outLo);
   } else throw NOT_PLAIN;
-  nesting--;
 }
 
 function hashInto(v: unknown): void {
@@ -274,11 +270,13 @@ function hashInto(v: unknown): void {
 
 /** Hash `value` and avalanche the result, so that even a bare primitive gets a full fingerprint. */
 function hashTop(value: unknown): void {
-  nesting = 0;
   try {
     hashInto(value);
   } catch (e) {
-    throw e === NOT_PLAIN ? (plainDataProblem(value) ?? new Error('a value was refused as not plain data, but no fault was found in it')) : e;
+    // Not plain data, or a stack overflow (a cycle, or nesting thousands of levels deep): the
+    // walk says which and where. An overflow it finds no reason for is passed on as it is.
+    if (e !== NOT_PLAIN && !(e instanceof RangeError)) throw e;
+    throw plainDataProblem(value) ?? (e === NOT_PLAIN ? new Error('a value was refused as not plain data, but no fault was found in it') : e);
   }
   finish(outHi, outLo, 0x3243f6a8, 0);
 }

@@ -2,19 +2,22 @@
  * What a state may be made of, and how a value that breaks the rule is described.
  *
  * States are immutable plain data: primitives (not symbols), arrays, objects whose prototype is
- * `Object.prototype` or `null`, `Set`s, `Map`s and typed arrays, nested at most
- * `MAX_NESTING` deep and without cycles. Of an object only its own enumerable string keys count
+ * `Object.prototype` or `null`, `Set`s, `Map`s and typed arrays, without cycles. Of an object only its own enumerable string keys count
  * (as in JSON). Anything else — a `Date`, a `RegExp`, a class instance, a `Map` subclass, a
  * `Promise`, a boxed primitive, a function — is refused: hashing it by its enumerable keys would
  * merge states that differ (`new Date(0)` and `new Date(5)` have no keys), and a model checker
  * must never merge two different states.
  *
- * The fingerprint checks the rule on its hot path cheaply (a prototype comparison per object and
- * a nesting counter) and only says "something is wrong"; `plainDataProblem` walks the value
- * again, off the hot path, to say what and where.
+ * The fingerprint checks the rule on its hot path cheaply (a prototype comparison per object)
+ * and only says "something is wrong"; `plainDataProblem` walks the value again, off the hot
+ * path, to say what and where. A cycle, or nesting so deep that the hash's recursion overflows
+ * the stack (a few thousand levels), is found by the same walk.
  */
 
-/** Deepest nesting of arrays, objects, Sets and Maps a state may have. */
+/**
+ * Nesting the walk reports as too deep. The hash recurses, so it handles a few thousand levels
+ * before the stack overflows; a value it overflows on is reported as deeper than this.
+ */
 export const MAX_NESTING = 1000;
 
 /** The prototypes of the typed arrays, the one kind of class instance a state may hold. */
