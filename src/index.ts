@@ -16,7 +16,8 @@ export {
 } from './model/property.ts';
 export { InputError, ModelError } from './model/errors.ts';
 export { parseFairness, formatFairness } from './model/fairness.ts';
-export { check, type CheckOptions } from './explore/check.ts';
+export { check, checkAsync, type CheckOptions } from './explore/check.ts';
+export { StopSignal, type StopReason } from './explore/stop.ts';
 export type { CheckResult, Verdict, Violation, PropertyStatus, Stats } from './explore/result.ts';
 export { fingerprint, fingerprintHex } from './state/fingerprint.ts';
 export { buildTrace, type Trace, type TraceStep, type Path } from './trace/trace.ts';

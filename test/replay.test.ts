@@ -88,8 +88,8 @@ describe('check → JSON trace → replay', { timeout: 60_000 }, () => {
     expect(file.steps.some((s) => s.kind === 'crash' && s.node === 'primary')).toBe(true);
     const r = await faultline('replay', path, '--model', RW);
     expect(r.code).toBe(0);
-    // Without --model the name is not a shipped model.
-    expectOneLineError(await faultline('replay', path), /unknown model "replicated-write"/);
+    // Without --model the name is not a shipped model, and a trace file never names code to load.
+    expectOneLineError(await faultline('replay', path), /the trace is of model "replicated-write", which is not a shipped model/);
   });
 });
 
@@ -166,7 +166,7 @@ describe('replay of edited traces', { timeout: 60_000 }, () => {
   const refused: [string, string, RegExp][] = [
     ['invalid JSON', '{"schema": 1,', /not valid JSON/],
     ['a newer schema', JSON.stringify({ ...file, schema: 2 }), /"schema" is 2/],
-    ['an unknown model', JSON.stringify({ ...file, model: 'no-such-model' }), /unknown model "no-such-model"/],
+    ['an unknown model', JSON.stringify({ ...file, model: 'no-such-model' }), /model "no-such-model", which is not a shipped model/],
     ['an unknown variant', JSON.stringify({ ...file, variant: 'nope' }), /unknown variant "nope"/],
     ['an unknown param', JSON.stringify({ ...file, params: { ...file.params, bogus: 1 } }), /param "bogus"/],
   ];

@@ -10,6 +10,7 @@ import { lanesOf, sequenceChart } from '../src/report/chart.ts';
 import { escapeHtml, escapeMarkdown } from '../src/report/escape.ts';
 import { htmlReport } from '../src/report/html.ts';
 import { markdownReport } from '../src/report/markdown.ts';
+import { MANIFEST } from '../src/report/site.ts';
 import { writeReports } from '../src/report/write.ts';
 import { readTraceFile, serializeTraceFile, traceFile, type TraceFile, type TraceFileStep } from '../src/trace/file.ts';
 import { buildTrace } from '../src/trace/trace.ts';
@@ -207,7 +208,8 @@ describe('faultline report', { timeout: 60_000 }, () => {
       ['markdown', 'md'],
       ['json', 'json'],
     ]) {
-      const r = await faultline('report', path, '--format', format);
+      // A model loaded from a file: its module is named for the suggested commands, as check had it.
+      const r = await faultline('report', path, '--format', format, '--model', RW);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(readFileSync(join(dir, `replicated-write-ack-before-replicate.${ext}`), 'utf8'));
     }
@@ -294,8 +296,11 @@ describe('reports/', { timeout: 180_000 }, () => {
     const dir = join(cwd, 'reports');
     expect((await faultlineIn(cwd, 'reports', 'reports')).code).toBe(0);
     const first = expectedFiles(dir);
-    // A report left from an earlier run (a variant since renamed) goes; files of others stay.
+    // A report left from an earlier run (a variant since renamed: its manifest lists it) goes;
+    // the user's own files stay.
     writeFileSync(join(dir, 'two-phase-commit-renamed-variant.html'), 'stale');
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'));
+    writeFileSync(join(dir, MANIFEST), JSON.stringify({ ...manifest, files: [...manifest.files, 'two-phase-commit-renamed-variant.html'] }));
     writeFileSync(join(dir, 'notes.md'), 'mine');
     // A second run, by `faultline all --report reports` (npm start), writes the very same bytes;
     // it exits 0 only if every shipped variant behaves as expected at its defaults.
@@ -312,7 +317,9 @@ describe('reports/', { timeout: 180_000 }, () => {
     const names = first.map(([f]) => f);
     for (const stem of buggy) for (const ext of ['html', 'md', 'json']) expect(names).toContain(`${stem}.${ext}`);
     expect(names).toContain('index.html');
-    expect(names).toHaveLength(buggy.length * 3 + 1);
+    expect(names).toContain(MANIFEST);
+    expect(names).toHaveLength(buggy.length * 3 + 2);
+    expect(JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')).files).toEqual(names.filter((n) => n !== MANIFEST));
 
     const index = readFileSync(join(dir, 'index.html'), 'utf8');
     const links = [...index.matchAll(/href="([^"]+)"/g)].map((m) => m[1]).filter((h) => !h.startsWith('data:'));

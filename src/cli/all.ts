@@ -12,7 +12,7 @@ import type { SiteEntry } from '../report/site.ts';
 import { colors } from '../report/text.ts';
 import type { Io } from './io.ts';
 import { defaultParams } from './list.ts';
-import { siteEntry, studyEntries, writeStudyReports } from './reports.ts';
+import { checkSiteFolder, siteEntry, studyEntries, writeStudyReports } from './reports.ts';
 
 export interface SuiteRow {
   readonly model: string;
@@ -58,6 +58,7 @@ export function runSuite(onRow?: (row: SuiteRow, checked: SuiteCheck) => void): 
 }
 
 export function allCommand(o: { json?: boolean; report?: string }, io: Io): number {
+  if (o.report !== undefined) checkSiteFolder('--report', o.report);
   const c = colors(!!io.stdout.isTTY);
   const entries: SiteEntry[] = [];
   const rows = runSuite((row, checked) => {

@@ -1,23 +1,27 @@
 /** `faultline check <model>`: build one model, search it, print the result, exit by verdict. */
-import { check, type CheckOptions } from '../explore/check.ts';
-import type { CheckResult, Strategy, Violation } from '../explore/result.ts';
+import { checkAsync, MAX_SEED, type CheckOptions } from '../explore/check.ts';
+import type { CheckResult, Violation } from '../explore/result.ts';
 import { instantiate, resolveParams, resolveVariant, type ModelDefinition } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import { InputError } from '../model/errors.ts';
 import { parseFairness } from '../model/fairness.ts';
+import { escapeControls } from '../report/escape.ts';
 import { checkJson, type RunInfo } from '../report/json.ts';
 import { colors, formatResult } from '../report/text.ts';
 import { writeReports, type ReportedViolation } from '../report/write.ts';
+import { jsonText } from '../state/json.ts';
 import { describeMinimized, minimize } from '../trace/minimize.ts';
 import { findTarget } from '../trace/violation.ts';
+import { interruptibly } from './interrupt.ts';
 import type { Io } from './io.ts';
-import { loadDefinition } from './load.ts';
-import { progressLine } from './progress.ts';
+import { loadDefinition, modelPathOf } from './load.ts';
+import { checkOutputFolder, unwritten } from './target.ts';
 
 export interface CheckCommandOptions {
   readonly variant?: string;
   readonly param: readonly string[];
-  readonly faults?: string;
+  /** `--faults k=v,…`, once or more; a knob may be set once. */
+  readonly faults?: readonly string[];
   readonly system?: string;
   readonly strategy: string;
   readonly maxDepth?: string;
@@ -38,26 +42,36 @@ export interface CheckCommandOptions {
   readonly minimize?: boolean;
 }
 
-/** Exit code of a verdict: 0 holds, 1 violated, 3 cut by a bound. */
+/** Exit code of a verdict: 0 holds, 1 violated, 3 cut by a bound, an interrupt or memory. */
 export function exitCode(result: CheckResult): number {
   return result.verdict === 'holds' ? 0 : result.verdict === 'violated' ? 1 : 3;
 }
 
-/** Parse repeated `k=v` flags into a record, rejecting malformed ones. */
+/**
+ * Parse repeated `k=v` flags into a record without a prototype (so `__proto__` is a name like
+ * any other, and refused as unknown); a name given twice is a contradiction.
+ */
 export function parseAssignments(flag: string, items: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const item of items) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new InputError(`${flag} expects name=value, got "${item}"`);
-    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+    const name = item.slice(0, eq).trim();
+    if (Object.hasOwn(out, name)) throw new InputError(`${flag} sets ${name} twice`);
+    out[name] = item.slice(eq + 1).trim();
   }
   return out;
 }
 
-function nonNegativeInt(flag: string, raw: string | undefined): number | undefined {
+/** A decimal integer flag from `min` up to `max`, or undefined when not given. */
+export function integer(flag: string, raw: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw)) throw new InputError(`${flag} expects a non-negative integer, got "${raw}"`);
-  return Number(raw);
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? (min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`) : `an integer from ${min} to ${max}`;
+    throw new InputError(`${flag} expects ${range}, got "${raw}"`);
+  }
+  return n;
 }
 
 /** The search options given on the command line. */
@@ -65,26 +79,42 @@ export function searchOptions(o: CheckCommandOptions): CheckOptions {
   if (!['bfs', 'dfs', 'random'].includes(o.strategy)) {
     throw new InputError(`--strategy must be bfs, dfs or random, got "${o.strategy}"`);
   }
-  const timeLimit = o.timeLimit === undefined ? undefined : Number(o.timeLimit);
-  if (timeLimit !== undefined && !(timeLimit > 0)) throw new InputError(`--time-limit expects seconds > 0, got "${o.timeLimit}"`);
-  const walks = nonNegativeInt('--walks', o.walks);
+  let timeLimitMs: number | undefined;
+  if (o.timeLimit !== undefined) {
+    const seconds = /^(\d+\.?\d*|\.\d+)$/.test(o.timeLimit) ? Number(o.timeLimit) : NaN;
+    if (!(seconds > 0)) throw new InputError(`--time-limit expects seconds > 0 (e.g. 30 or 2.5), got "${o.timeLimit}"`);
+    timeLimitMs = seconds * 1000;
+  }
   return {
-    strategy: o.strategy as Strategy,
-    maxDepth: nonNegativeInt('--max-depth', o.maxDepth),
-    maxStates: nonNegativeInt('--max-states', o.maxStates),
-    timeLimitMs: timeLimit === undefined ? undefined : timeLimit * 1000,
-    seed: nonNegativeInt('--seed', o.seed),
-    walks,
+    strategy: o.strategy as CheckOptions['strategy'],
+    maxDepth: integer('--max-depth', o.maxDepth, 0),
+    maxStates: integer('--max-states', o.maxStates, 1),
+    timeLimitMs,
+    seed: integer('--seed', o.seed, 0, MAX_SEED),
+    walks: integer('--walks', o.walks, 1),
     all: o.all ?? false,
     ...(o.property && o.property.length > 0 ? { properties: o.property } : {}),
     ...(o.fairness === undefined ? {} : { fairness: parseFairness(o.fairness) }),
   };
 }
 
-/** `--faults drop=1,crash=1` as a record of raw values. */
-export function parseFaults(raw: string | undefined): Record<string, string> {
-  if (raw === undefined) return {};
-  return parseAssignments('--faults', raw.split(',').filter((x) => x.trim() !== ''));
+/** Options given that do nothing under the chosen strategy: each is worth a warning, not a refusal. */
+export function ineffectiveOptions(o: CheckCommandOptions): string[] {
+  if (o.strategy === 'random') return [];
+  return (['seed', 'walks'] as const)
+    .filter((k) => o[k] !== undefined)
+    .map((k) => `--${k} has no effect with --strategy ${o.strategy} (it applies to --strategy random)`);
+}
+
+/** Print a warning about the command line on stderr. */
+export function warn(io: Io, message: string): void {
+  io.stderr.write(`faultline: warning: ${escapeControls(message)}\n`);
+}
+
+/** `--faults drop=1,crash=1` (given once or more) as a record of raw values. */
+export function parseFaults(raw: readonly string[] | undefined): Record<string, string> {
+  const items = (raw ?? []).flatMap((x) => x.split(',')).filter((x) => x.trim() !== '');
+  return parseAssignments('--faults', items);
 }
 
 /** Resolve params, variant and system model of `def` from the command line. */
@@ -92,7 +122,8 @@ export function runInfo(def: ModelDefinition<any>, o: CheckCommandOptions): RunI
   const params = resolveParams(def, parseAssignments('--param', o.param));
   const variant = resolveVariant(def, o.variant).name;
   const faults = parseFaults(o.faults);
-  return { model: def.name, variant, params, ...(o.system ? { system: o.system } : {}), ...(o.faults ? { faultOverrides: faults } : {}) };
+  const given = o.faults !== undefined && o.faults.length > 0;
+  return { model: def.name, variant, params, ...(o.system ? { system: o.system } : {}), ...(given ? { faultOverrides: faults } : {}) };
 }
 
 /** Build the model a run describes; the fault budgets in force are added to the run. */
@@ -118,18 +149,15 @@ export function minimizeViolations(
 }
 
 export async function checkCommand(modelName: string, o: CheckCommandOptions, io: Io): Promise<number> {
+  if (o.report !== undefined) checkOutputFolder('--report', o.report);
   const def = await loadDefinition(modelName);
   const options = searchOptions(o);
   const { model, run } = buildRun(def, runInfo(def, o));
-  const progress = await progressLine(!o.quiet, io.stderr);
-  let result: CheckResult;
-  try {
-    result = check(model, { ...options, onProgress: progress.update });
-  } finally {
-    progress.done();
-  }
+  for (const w of ineffectiveOptions(o)) warn(io, w);
+  let { value: result } = await interruptibly(!o.quiet, io.stderr, (stopping) => checkAsync(model, { ...options, ...stopping }));
   let reported: readonly ReportedViolation[] = result.violations;
   const notes: string[] = [];
+  const failures: string[] = [];
   if (o.minimize) {
     const m = minimizeViolations(model, result.violations);
     result = { ...result, violations: m.violations };
@@ -137,12 +165,20 @@ export async function checkCommand(modelName: string, o: CheckCommandOptions, io
     notes.push(...m.notes);
   }
   if (o.report) {
-    for (const r of writeReports(o.report, run, { violations: reported }, { nodes: model.nodes })) notes.push(`report: ${r.html}`);
-    if (!reported.some((v) => v.trace)) notes.push('report: no counterexample, so no report written');
+    try {
+      const modelPath = modelPathOf(modelName);
+      for (const r of writeReports(o.report, run, { violations: reported }, { nodes: model.nodes, modelPath })) notes.push(`report: ${r.html}`);
+      if (!reported.some((v) => v.trace)) notes.push('report: no counterexample, so no report written');
+    } catch (e) {
+      // The result stands without its reports: print it, and say which file failed.
+      const line = unwritten(e);
+      if (line === null) throw e;
+      failures.push(line);
+    }
   }
   if (o.json) {
-    io.stdout.write(JSON.stringify(checkJson(run, result), null, 2) + '\n');
-    for (const line of notes) io.stderr.write(line + '\n');
+    io.stdout.write(jsonText(checkJson(run, result), 2) + '\n');
+    for (const line of notes) io.stderr.write(escapeControls(line) + '\n');
   } else {
     const c = colors(!!io.stdout.isTTY);
     const params = Object.entries(run.params)
@@ -151,9 +187,10 @@ export async function checkCommand(modelName: string, o: CheckCommandOptions, io
     const faults = run.faults
       ? ' · ' + Object.entries(run.faults).map(([k, v]) => `${k}=${v}`).join(' ')
       : '';
-    io.stdout.write(`${c.bold(run.model)} · variant ${run.variant}${params ? ` · ${params}` : ''}${faults}\n`);
+    io.stdout.write(`${c.bold(escapeControls(run.model))} · variant ${escapeControls(`${run.variant}${params ? ` · ${params}` : ''}${faults}`)}\n`);
     io.stdout.write(formatResult(result, c) + '\n');
-    for (const line of notes) io.stdout.write(line + '\n');
+    for (const line of notes) io.stdout.write(escapeControls(line) + '\n');
   }
+  for (const line of failures) io.stderr.write(`faultline: ${escapeControls(line)}\n`);
   return exitCode(result);
 }

@@ -1,13 +1,15 @@
 /**
  * The `faultline` command line. Exit codes: 0 every property holds on the complete bounded
  * space · 1 a property is violated · 2 bad usage, bad model or bad input (one line on stderr,
- * a stack trace only with --debug) · 3 no violation found but the search was cut by a bound.
+ * a stack trace only with --debug) · 3 no violation found but the search was cut: by a bound,
+ * the time limit, an interrupt (Ctrl-C, SIGTERM) or a nearly full heap.
  *
  * `main` runs one command line against an `Io` and returns its exit code; the executable
  * (bin.ts) passes the process's streams, the tests pass buffers.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, ModelError } from '../model/errors.ts';
+import { escapeControls } from '../report/escape.ts';
 import { processIo, type Io } from './io.ts';
 import { version } from './version.ts';
 
@@ -16,19 +18,35 @@ import { version } from './version.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/**
+ * An option that takes one value, given at most once: `--variant a --variant b` contradicts itself
+ * (commander would keep the last one silently). With `choices`, the value must be one of them.
+ */
+function single(flags: string, description: string, choices?: readonly string[]): Option {
+  const option = new Option(flags, description);
+  if (choices) option.choices(choices);
+  let given = false;
+  return option.argParser((value: string) => {
+    if (given) throw new InputError(`${option.long} is given twice`);
+    given = true;
+    if (choices && !choices.includes(value)) throw new InputError(`${option.long} must be one of ${choices.join(', ')}, got "${value}"`);
+    return value;
+  });
+}
+
 /** The options `check` and `sweep` share: which variant and system model, and how to search. */
 function withSearchOptions(command: Command): Command {
   return command
-    .option('--variant <name>', 'model variant (default: the first listed)')
-    .option('--system <name>', "a named system model of the model (see 'faultline list')")
-    .option('--faults <k=v,...>', 'fault budgets and system knobs, e.g. drop=1,crash=1,network=fifo')
-    .addOption(new Option('--strategy <kind>', 'search strategy').choices(['bfs', 'dfs', 'random']).default('bfs'))
-    .option('--max-depth <n>', 'explore paths of at most n steps')
-    .option('--max-states <n>', 'stop after n distinct states')
-    .option('--time-limit <seconds>', 'stop after this many seconds')
-    .option('--seed <n>', 'seed of the random simulation')
-    .option('--walks <n>', 'number of random walks (default 1000)')
-    .option('--fairness <spec>', "fairness for liveness properties, replacing the model's: none, or e.g. weak:deliver,strong:heal")
+    .addOption(single('--variant <name>', 'model variant (default: the first listed)'))
+    .addOption(single('--system <name>', "a named system model of the model (see 'faultline list')"))
+    .option('--faults <k=v,...>', 'fault budgets and system knobs, e.g. drop=1,crash=1,network=fifo (repeatable; a knob once)', collect, [])
+    .addOption(single('--strategy <kind>', 'search strategy', ['bfs', 'dfs', 'random']).default('bfs'))
+    .addOption(single('--max-depth <n>', 'explore paths of at most n steps'))
+    .addOption(single('--max-states <n>', 'stop after n distinct states'))
+    .addOption(single('--time-limit <seconds>', 'stop after this many seconds'))
+    .addOption(single('--seed <n>', 'seed of the random simulation (0 to 4294967295)'))
+    .addOption(single('--walks <n>', 'number of random walks (default 1000)'))
+    .addOption(single('--fairness <spec>', "fairness for liveness properties, replacing the model's: none, or e.g. weak:deliver,strong:heal"))
     .option('--property <name>', 'check only this property (repeatable; `deadlock` names the deadlock check)', collect, [])
     .option('--all', 'keep searching after the first violation and report one per property')
     .option('--quiet', 'no progress on stderr (a live line on a terminal, otherwise a line every 10 s)');
@@ -52,7 +70,7 @@ function program(io: Io, exit: (code: number) => void): Command {
       .option('--param <name=value>', 'set a model parameter (repeatable)', collect, []),
   )
     .option('--json', 'print one JSON object on stdout')
-    .option('--report <dir>', 'write HTML, Markdown and JSON reports of each counterexample into dir')
+    .addOption(single('--report <dir>', 'write HTML, Markdown and JSON reports of each counterexample into dir'))
     .option('--minimize', 'shrink each counterexample to the fewest faults, then the fewest steps')
     .action(async (model, opts) => {
       exit(await (await import('./check.ts')).checkCommand(model, opts, io));
@@ -62,7 +80,7 @@ function program(io: Io, exit: (code: number) => void): Command {
     .command('replay')
     .description('re-execute a trace file against the current model: 0 reproduces, 1 diverges, 2 bad file')
     .argument('<trace.json>', 'a trace file written by check --report')
-    .option('--model <path>', 'the model module to replay against (default: the shipped model the trace names)')
+    .addOption(single('--model <path>', 'the model module to replay against (default: the shipped model the trace names; a trace file never names code)'))
     .action(async (trace, opts) => {
       exit(await (await import('./replay.ts')).replayCommand(trace, opts, io));
     });
@@ -71,8 +89,9 @@ function program(io: Io, exit: (code: number) => void): Command {
     .command('report')
     .description('render a trace file as text, Markdown, HTML or JSON')
     .argument('<trace.json>', 'a trace file written by check --report')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'html', 'json']).default('text'))
-    .option('--out <file>', 'write to file instead of stdout')
+    .addOption(single('--format <format>', 'output format', ['text', 'markdown', 'html', 'json']).default('text'))
+    .addOption(single('--out <file>', 'write to file instead of stdout'))
+    .addOption(single('--model <path>', 'for a model that is not shipped: its module, named in the commands the report suggests (not loaded)'))
     .action(async (trace, opts) => {
       exit((await import('./report.ts')).reportCommand(trace, opts, io));
     });
@@ -81,11 +100,11 @@ function program(io: Io, exit: (code: number) => void): Command {
     .command('graph')
     .description('export the reachable state graph (initial and violating states marked)')
     .argument('<model>', 'a shipped model name, or a path to a .ts/.js module')
-    .option('--variant <name>', 'model variant (default: the first listed)')
+    .addOption(single('--variant <name>', 'model variant (default: the first listed)'))
     .option('--param <name=value>', 'set a model parameter (repeatable)', collect, [])
-    .addOption(new Option('--format <format>', 'graph format').choices(['graphml', 'gexf', 'dot']).makeOptionMandatory())
-    .option('--max-states <n>', 'refuse models with more states than this (default 10000)')
-    .option('--out <file>', 'write to file instead of stdout')
+    .addOption(single('--format <format>', 'graph format', ['graphml', 'gexf', 'dot']).makeOptionMandatory())
+    .addOption(single('--max-states <n>', 'refuse models with more states than this (default 10000)'))
+    .addOption(single('--out <file>', 'write to file instead of stdout'))
     .action(async (model, opts) => {
       exit(await (await import('./graph.ts')).graphCommand(model, opts, io));
     });
@@ -106,7 +125,7 @@ function program(io: Io, exit: (code: number) => void): Command {
       .option('--param <name=a..b|v1,v2|v>', 'a param to sweep over (an integer range or a list) or to fix (repeatable)', collect, []),
   )
     .option('--json', 'print a JSON array, one object per cell')
-    .option('--report <dir>', "write HTML, Markdown and JSON reports of each cell's counterexample")
+    .addOption(single('--report <dir>', "write HTML, Markdown and JSON reports of each cell's counterexample"))
     .action(async (model, opts) => {
       exit(await (await import('./sweep.ts')).sweepCommand(model, opts, io));
     });
@@ -124,7 +143,7 @@ function program(io: Io, exit: (code: number) => void): Command {
     .command('all')
     .description('check every shipped model and variant at its defaults; exit 1 if any verdict is unexpected')
     .option('--json', 'print the table as JSON')
-    .option('--report <dir>', 'also write the study reports of the variants expected to fail (as `faultline reports`)')
+    .addOption(single('--report <dir>', 'also write the study reports of the variants expected to fail (as `faultline reports`)'))
     .action(async (opts) => {
       exit((await import('./all.ts')).allCommand(opts, io));
     });
@@ -142,12 +161,12 @@ export async function main(args: readonly string[], io: Io = processIo): Promise
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
-      if (e.exitCode !== 0) io.stderr.write(`faultline: ${e.message.replace(/^error: /, '')}\n`);
+      if (e.exitCode !== 0) io.stderr.write(`faultline: ${escapeControls(e.message.replace(/^error: /, ''))}\n`);
       return e.exitCode === 0 ? 0 : 2;
     }
     const known = e instanceof InputError || e instanceof ModelError;
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    io.stderr.write(`faultline: ${known ? '' : 'internal error: '}${message}\n`);
+    io.stderr.write(`faultline: ${known ? '' : 'internal error: '}${escapeControls(message)}\n`);
     if (debug && e instanceof Error) {
       io.stderr.write(`${e.stack}\n`);
       if (e.cause instanceof Error) io.stderr.write(`caused by: ${e.cause.stack}\n`);

@@ -5,8 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { instantiate } from '../model/definition.ts';
 import { InputError } from '../model/errors.ts';
+import { escapeControls } from '../report/escape.ts';
 import { DEFAULT_GRAPH_STATES, GRAPH_FORMATS, stateGraph, writeGraph, type GraphFormat } from '../report/graph.ts';
-import { runInfo } from './check.ts';
+import { integer, runInfo } from './check.ts';
 import type { Io } from './io.ts';
 import { loadDefinition } from './load.ts';
 
@@ -22,13 +23,12 @@ export async function graphCommand(modelName: string, o: GraphCommandOptions, io
   if (!(GRAPH_FORMATS as readonly string[]).includes(o.format)) {
     throw new InputError(`--format must be one of ${GRAPH_FORMATS.join(', ')}, got "${o.format}"`);
   }
-  if (o.maxStates !== undefined && !/^[1-9]\d*$/.test(o.maxStates)) {
-    throw new InputError(`--max-states expects a positive integer, got "${o.maxStates}"`);
-  }
+  const maxStates = integer('--max-states', o.maxStates, 1) ?? DEFAULT_GRAPH_STATES;
+  if (o.out !== undefined && o.out.trim() === '') throw new InputError('--out expects a file, got ""');
   const def = await loadDefinition(modelName);
   const run = runInfo(def, { param: o.param, variant: o.variant, strategy: 'bfs' });
   const model = instantiate(def, { params: run.params, variant: run.variant });
-  const graph = stateGraph(model, o.maxStates === undefined ? DEFAULT_GRAPH_STATES : Number(o.maxStates));
+  const graph = stateGraph(model, maxStates);
   const text = writeGraph(graph, o.format as GraphFormat);
   if (o.out) writeFileSync(o.out, text);
   else io.stdout.write(text);
@@ -36,6 +36,6 @@ export async function graphCommand(modelName: string, o: GraphCommandOptions, io
   graph.forEachNode((_id, a) => {
     if (a.violates) violating++;
   });
-  io.stderr.write(`${graph.order} states, ${graph.size} transitions, ${violating} violating state(s)${o.out ? ` → ${o.out}` : ''}\n`);
+  io.stderr.write(`${graph.order} states, ${graph.size} transitions, ${violating} violating state(s)${o.out ? ` → ${escapeControls(o.out)}` : ''}\n`);
   return 0;
 }

@@ -1,28 +1,32 @@
 /**
- * `faultline replay <trace.json>`: re-execute a trace file against the current model. Exit 0 when
- * every step matches and the violation reproduces, 1 when it diverges (naming the first diverging
- * step) or no longer violates, 2 when the file is malformed or names an unknown model.
+ * `faultline replay <trace.json> [--model PATH]`: re-execute a trace file against the current
+ * model. Exit 0 when every step matches and the violation reproduces, 1 when it diverges (naming
+ * the first diverging step) or no longer violates, 2 when the file is malformed, names a model
+ * that is not shipped (without `--model`), or sets a param the model does not accept.
  */
-import { instantiate, resolveVariant, type BuildConfig, type ModelDefinition, type ParamValue } from '../model/definition.ts';
+import { checkParam, instantiate, paramSpec, resolveVariant, type BuildConfig, type ModelDefinition, type ParamValue } from '../model/definition.ts';
 import { InputError } from '../model/errors.ts';
 import type { Model } from '../model/model.ts';
 import { readTraceFile, type TraceFile } from '../trace/file.ts';
 import { describeReplay, replay } from '../trace/replay.ts';
 import { NO_SYSTEM } from '../protocol/definition.ts';
+import { escapeControls } from '../report/escape.ts';
 import type { Io } from './io.ts';
-import { loadDefinition } from './load.ts';
+import { loadDefinition, shippedDefinition } from './load.ts';
 
-/** Rebuild the model a trace file was recorded on: same variant, params, faults and system. */
+/**
+ * Rebuild the model a trace file was recorded on: same variant, params, faults and system. The
+ * file's params are checked as `--param` values are (type, range, choices).
+ */
 export function rebuild(def: ModelDefinition<any>, file: TraceFile): Model<any, any> {
   const variant = resolveVariant(def, file.variant).name;
   const params: Record<string, ParamValue> = Object.fromEntries(def.params.map((p) => [p.name, p.default]));
   for (const [name, value] of Object.entries(file.params)) {
-    const spec = def.params.find((p) => p.name === name);
-    if (!spec) {
-      throw new InputError(`the trace sets param "${name}", which ${def.name} does not have (params: ${def.params.map((p) => p.name).join(', ') || 'none'})`);
+    try {
+      params[name] = checkParam(def.name, paramSpec(def, name), value);
+    } catch (e) {
+      throw e instanceof InputError ? new InputError(`in the trace file: ${e.message}`) : e;
     }
-    if (typeof value !== typeof spec.default) throw new InputError(`the trace sets param "${name}" to ${JSON.stringify(value)}, but ${def.name} expects a ${typeof spec.default}`);
-    params[name] = value;
   }
   // The file records every fault knob in force, so they are applied to "no system" rather than
   // on top of a named system whose other knobs might differ.
@@ -36,12 +40,13 @@ export function rebuild(def: ModelDefinition<any>, file: TraceFile): Model<any, 
 
 export async function replayCommand(tracePath: string, o: { model?: string }, io: Io): Promise<number> {
   const file = readTraceFile(tracePath);
-  const def = await loadDefinition(o.model ?? file.model);
+  const def = o.model === undefined ? shippedDefinition(file.model) : await loadDefinition(o.model);
   if (o.model && def.name !== file.model) {
     throw new InputError(`the trace is of model "${file.model}", but ${o.model} defines "${def.name}"`);
   }
   const model = rebuild(def, file);
   const outcome = replay(model, file);
-  io.stdout.write(`${file.model} · variant ${file.variant} · ${file.property} (${file.kind}), ${file.length} steps: ${describeReplay(file, outcome)}\n`);
+  const line = `${file.model} · variant ${file.variant} · ${file.property} (${file.kind}), ${file.length} steps: ${describeReplay(file, outcome)}`;
+  io.stdout.write(`${escapeControls(line)}\n`);
   return outcome.status === 'reproduces' ? 0 : 1;
 }

@@ -8,9 +8,11 @@ import { check } from '../explore/check.ts';
 import type { CheckResult } from '../explore/result.ts';
 import { instantiate, resolveParams, resolveVariant, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
-import { writeSite, type SiteEntry } from '../report/site.ts';
+import { escapeControls } from '../report/escape.ts';
+import { siteFiles, writeSite, type SiteEntry } from '../report/site.ts';
 import type { Io } from './io.ts';
 import { defaultParams } from './list.ts';
+import { checkOutputFolder } from './target.ts';
 
 /** The index entry of one checked variant. */
 export function siteEntry(def: ModelDefinition<any>, variant: VariantSpec, model: Model<any, any>, result: CheckResult): SiteEntry {
@@ -51,11 +53,18 @@ export function writeStudyReports(dir: string, entries: readonly SiteEntry[], io
     dir,
     entries.filter((e) => e.expected === 'violated'),
   );
-  io.stderr.write(`wrote ${files.length} report files to ${dir}/ (open ${dir}/index.html)\n`);
+  io.stderr.write(escapeControls(`wrote ${files.length} report files to ${dir}/ (open ${dir}/index.html)`) + '\n');
   return files.length;
 }
 
+/** Refuse, before any model is checked, a reports folder that cannot be written or is not faultline's. */
+export function checkSiteFolder(flag: string, dir: string): void {
+  checkOutputFolder(flag, dir);
+  siteFiles(dir);
+}
+
 export function reportsCommand(dir: string, io: Io): number {
+  checkSiteFolder('reports', dir);
   const entries: SiteEntry[] = [];
   for (const def of models) {
     for (const variant of def.variants.filter((v) => v.expect === 'violated')) {

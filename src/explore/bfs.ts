@@ -6,12 +6,16 @@
  * action that reached it, in typed columns; a trace is rebuilt by re-executing those choices.
  * BFS hands out ids level by level, so the frontier's ids are a contiguous range and the
  * frontier itself is just an array of states.
+ *
+ * The search is a generator that yields at every poll of its budget (see drive.ts).
  */
 import { identity, type Model } from '../model/model.ts';
 import { FingerprintSet, IntColumn } from '../state/fingerprint-set.ts';
 import type { Path } from '../trace/trace.ts';
+import { ModelError } from '../model/errors.ts';
+import type { Search } from './drive.ts';
 import type { SafetyMonitor } from './monitor.ts';
-import { POLL_EVERY, SearchClock, type SearchOptions, type SearchOutcome } from './options.ts';
+import { POLL_EVERY, SearchBudget, type SearchOptions, type SearchOutcome } from './options.ts';
 import type { Bound } from './result.ts';
 import type { EdgeSink } from './state-graph.ts';
 
@@ -66,14 +70,14 @@ export class StateStore {
 }
 
 /** `edges`, when given, receives every edge of every expanded state (for liveness). */
-export function bfs<S, A>(
+export function* bfs<S, A>(
   model: Model<S, A>,
   monitor: SafetyMonitor<S, A>,
   options: SearchOptions,
   store: StateStore = new StateStore(identity(model)),
   edges?: EdgeSink<S, A>,
-): SearchOutcome {
-  const clock = new SearchClock(options);
+): Search<SearchOutcome> {
+  const budget = new SearchBudget(options);
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const within = model.within?.bind(model);
@@ -81,23 +85,11 @@ export function bfs<S, A>(
   let depth = 0;
   let boundary = 0;
   let cutBy: Bound | null = null;
+  /** The step being taken (0: initial states), for errors of the model. */
+  let step = 0;
 
   let frontier: S[] = [];
   let levelStart = 0;
-  const inits = model.init();
-  for (let i = 0; i < inits.length && !monitor.done; i++) {
-    generated++;
-    if (store.size >= maxStates && !store.has(inits[i])) {
-      cutBy = 'max-states';
-      break;
-    }
-    const id = store.add(inits[i], -1 - i, -1);
-    if (id < 0) continue;
-    frontier.push(inits[i]);
-    monitor.state(inits[i], 1, () => store.path(id));
-  }
-  if (frontier.length > 0) depth = 1;
-
   /** States of the current level expanded so far, and the next level: the queue for progress reports. */
   let expanded = 0;
   let nextFrontier: S[] = [];
@@ -107,73 +99,94 @@ export function bfs<S, A>(
     generatedStates: generated,
     depth,
     queue: frontier.length - expanded + nextFrontier.length,
-    elapsedMs: clock.elapsed(),
+    elapsedMs: budget.elapsed(),
   });
 
-  // `steps` is the distance of the frontier from init.
-  search: for (let steps = 0; frontier.length > 0 && !monitor.done && cutBy === null; steps++) {
-    const lastLevel = steps >= maxDepth;
-    nextFrontier = [];
-    expanded = 0;
-    const nextStart = store.size;
-    for (let k = 0; k < frontier.length; k++, expanded = k) {
-      const s = frontier[k];
-      const id = levelStart + k;
-      if (within && !within(s)) {
-        boundary++;
-        continue;
+  try {
+    const inits = model.init();
+    for (let i = 0; i < inits.length && !monitor.done; i++) {
+      generated++;
+      if (store.size >= maxStates && !store.has(inits[i])) {
+        cutBy = 'max-states';
+        break;
       }
-      const enabled = model.actions(s);
-      if (edges !== undefined) edges.expand(id, s, enabled.length);
-      if (enabled.length === 0) {
-        monitor.stuck(s, () => store.path(id));
-        if (monitor.done) break search;
-        continue;
-      }
-      for (let ai = 0; ai < enabled.length; ai++) {
-        const a = enabled[ai];
-        const t = model.next(s, a);
-        generated++;
-        if (--pollCountdown === 0) {
-          pollCountdown = POLL_EVERY;
-          if (clock.poll(progress)) {
-            cutBy = 'time-limit';
-            break search;
-          }
-        }
-        if (lastLevel) {
-          // Beyond the depth bound: only learn whether the bound cut anything off.
-          const known = store.find(t);
-          if (edges !== undefined) edges.edge(a, known);
-          if (known < 0) cutBy = 'max-depth';
-          else if (monitor.checksSteps) monitor.step(s, a, t, () => store.path(id, ai));
+      const id = store.add(inits[i], -1 - i, -1);
+      if (id < 0) continue;
+      frontier.push(inits[i]);
+      monitor.state(inits[i], 1, () => store.path(id));
+    }
+    if (frontier.length > 0) depth = 1;
+
+    // `steps` is the distance of the frontier from init.
+    search: for (let steps = 0; frontier.length > 0 && !monitor.done && cutBy === null; steps++) {
+      step = steps + 1;
+      const lastLevel = steps >= maxDepth;
+      nextFrontier = [];
+      expanded = 0;
+      const nextStart = store.size;
+      for (let k = 0; k < frontier.length; k++, expanded = k) {
+        const s = frontier[k];
+        const id = levelStart + k;
+        if (within && !within(s)) {
+          boundary++;
           continue;
         }
-        if (monitor.checksSteps) {
-          monitor.step(s, a, t, () => store.path(id, ai));
+        const enabled = model.actions(s);
+        if (edges !== undefined) edges.expand(id, s, enabled.length);
+        if (enabled.length === 0) {
+          monitor.stuck(s, () => store.path(id));
+          if (monitor.done) break search;
+          continue;
+        }
+        for (let ai = 0; ai < enabled.length; ai++) {
+          const a = enabled[ai];
+          const t = model.next(s, a);
+          generated++;
+          if (--pollCountdown === 0) {
+            pollCountdown = POLL_EVERY;
+            yield;
+            const cut = budget.poll(progress);
+            if (cut !== null) {
+              cutBy = cut;
+              break search;
+            }
+          }
+          if (lastLevel) {
+            // Beyond the depth bound: only learn whether the bound cut anything off.
+            const known = store.find(t);
+            if (edges !== undefined) edges.edge(a, known);
+            if (known < 0) cutBy = 'max-depth';
+            else if (monitor.checksSteps) monitor.step(s, a, t, () => store.path(id, ai));
+            continue;
+          }
+          if (monitor.checksSteps) {
+            monitor.step(s, a, t, () => store.path(id, ai));
+            if (monitor.done) break search;
+          }
+          if (store.size >= maxStates) {
+            const known = store.find(t);
+            if (edges !== undefined) edges.edge(a, known);
+            if (known < 0) {
+              cutBy = 'max-states';
+              break search;
+            }
+            continue;
+          }
+          const tid = store.add(t, id, ai);
+          if (edges !== undefined) edges.edge(a, tid < 0 ? -1 - tid : tid);
+          if (tid < 0) continue;
+          nextFrontier.push(t);
+          monitor.state(t, steps + 2, () => store.path(tid));
           if (monitor.done) break search;
         }
-        if (store.size >= maxStates) {
-          const known = store.find(t);
-          if (edges !== undefined) edges.edge(a, known);
-          if (known < 0) {
-            cutBy = 'max-states';
-            break search;
-          }
-          continue;
-        }
-        const tid = store.add(t, id, ai);
-        if (edges !== undefined) edges.edge(a, tid < 0 ? -1 - tid : tid);
-        if (tid < 0) continue;
-        nextFrontier.push(t);
-        monitor.state(t, steps + 2, () => store.path(tid));
         if (monitor.done) break search;
       }
-      if (monitor.done) break search;
+      if (nextFrontier.length > 0) depth = steps + 2;
+      frontier = nextFrontier;
+      levelStart = nextStart;
     }
-    if (nextFrontier.length > 0) depth = steps + 2;
-    frontier = nextFrontier;
-    levelStart = nextStart;
+  } catch (e) {
+    throw e instanceof ModelError ? e.atStep(step) : e;
   }
 
   return {
@@ -183,6 +196,6 @@ export function bfs<S, A>(
     boundaryStates: boundary,
     cutBy,
     stoppedEarly: monitor.done,
-    durationMs: clock.elapsed(),
+    durationMs: budget.elapsed(),
   };
 }

@@ -2,16 +2,20 @@
  * `check`: run one search strategy over a model and turn its findings into a result: verdict,
  * statistics, a status per property and a readable trace per counterexample.
  */
-import { InputError, ModelError, describeError } from '../model/errors.ts';
+import { InputError, ModelError } from '../model/errors.ts';
+import { unknownFairnessNode } from '../model/fairness.ts';
+import { guarded } from '../model/guard.ts';
 import { identity, type Fairness, type Model } from '../model/model.ts';
 import { isSafety } from '../model/property.ts';
 import { buildTrace } from '../trace/trace.ts';
 import { bfs, StateStore } from './bfs.ts';
 import { dfs } from './dfs.ts';
+import { runToEnd, runYielding, type Search } from './drive.ts';
 import { LivenessChecker, livenessProperties, livenessSkipped, type LivenessReport } from './liveness.ts';
 import { DEADLOCK, SafetyMonitor } from './monitor.ts';
 import type { SearchOptions, SearchOutcome } from './options.ts';
 import { randomWalks } from './random.ts';
+import { memoryHint } from './stop.ts';
 import {
   collisionProbability,
   type CheckResult,
@@ -50,34 +54,59 @@ export function selectProperties<S, A>(model: Model<S, A>, names: readonly strin
   }) as Model<S, A>;
 }
 
+/** Seeds of the random simulation: what its generator takes (an unsigned 32-bit integer). */
+export const MAX_SEED = 2 ** 32 - 1;
+
 /** A fresh seed for a random simulation when the user gave none. */
 export function freshSeed(): number {
   return (Date.now() ^ (process.pid << 16)) >>> 0;
 }
 
-export function check<S, A>(checked: Model<S, A>, options: CheckOptions = {}): CheckResult {
-  const model = selectProperties(checked, options.properties);
+/**
+ * Check `model` synchronously: explore it with the chosen strategy, then report verdict,
+ * statistics, a status per property and a trace per counterexample. A stop can still be
+ * requested from inside the search (an `onProgress` callback); `checkAsync` also lets signal
+ * handlers and timers run.
+ */
+export function check<S, A>(model: Model<S, A>, options: CheckOptions = {}): CheckResult {
+  return runToEnd(checking(model, options));
+}
+
+/**
+ * `check`, yielding to the event loop every few tens of milliseconds, so that Ctrl-C (a handler
+ * raising `options.stop`), timers and I/O are served while the search runs.
+ */
+export function checkAsync<S, A>(model: Model<S, A>, options: CheckOptions = {}): Promise<CheckResult> {
+  return runYielding(checking(model, options));
+}
+
+/** A check as a search a driver runs (see drive.ts): what `check` and `checkAsync` run, and a sweep runs cell by cell. */
+export function* checking<S, A>(raw: Model<S, A>, options: CheckOptions): Search<CheckResult> {
+  const model = selectProperties(guarded(raw), options.properties);
   const strategy = options.strategy ?? 'bfs';
-  const monitor = new SafetyMonitor(model, options.all ?? false);
   const seed = strategy === 'random' ? (options.seed ?? freshSeed()) : undefined;
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED)) {
+    throw new InputError(`the seed must be an integer from 0 to ${MAX_SEED} (2^32 - 1), got ${seed}`);
+  }
+  const monitor = new SafetyMonitor(model, options.all ?? false);
   const fairness = options.fairness ?? model.fairness ?? [];
+  const unknownNode = unknownFairnessNode(fairness, model.nodes);
+  if (unknownNode !== null) throw options.fairness ? new InputError(`--${unknownNode}`) : new ModelError(`the model's ${unknownNode}`);
   // Liveness needs the state graph, which only BFS records (its ids come in expansion order).
-  const liveness = strategy === 'bfs' && livenessProperties(model).length > 0 ? new LivenessChecker(model, fairness) : null;
+  const liveness = strategy === 'bfs' && livenessProperties(model).length > 0 ? new LivenessChecker(model, fairness, options.fairness !== undefined) : null;
   let outcome: SearchOutcome;
   let live: LivenessReport;
-  try {
-    if (strategy === 'bfs') {
-      const store = new StateStore(identity(model));
-      outcome = bfs(model, monitor, options, store, liveness?.recorder);
-      live = liveness ? liveness.analyse(store, outcome, options.all ?? false) : livenessSkipped(model, strategy, fairness);
-      outcome = { ...outcome, durationMs: outcome.durationMs + live.durationMs };
-    } else {
-      outcome = strategy === 'dfs' ? dfs(model, monitor, options) : randomWalks(model, monitor, { ...options, seed: seed! });
-      live = livenessSkipped(model, strategy, fairness);
-    }
-  } catch (e) {
-    if (e instanceof ModelError) throw e;
-    throw new ModelError(`the model threw during the search: ${describeError(e)}`, e);
+  if (strategy === 'bfs') {
+    const store = new StateStore(identity(model));
+    outcome = yield* bfs(model, monitor, options, store, liveness?.recorder);
+    if (liveness) {
+      live = yield* liveness.analyse(store, outcome, options.all ?? false, options.stop);
+      if (live.interrupted) outcome = { ...outcome, cutBy: 'interrupted' };
+    } else live = livenessSkipped(model, strategy, fairness);
+    outcome = { ...outcome, durationMs: outcome.durationMs + live.durationMs };
+  } else {
+    outcome = strategy === 'dfs' ? yield* dfs(model, monitor, options) : yield* randomWalks(model, monitor, { ...options, seed: seed! });
+    live = livenessSkipped(model, strategy, fairness);
   }
   return summarise(model, monitor, strategy, outcome, seed, live);
 }
@@ -147,7 +176,7 @@ function summarise<S, A>(
     },
     properties,
     violations,
-    warnings: live.warnings,
+    warnings: outcome.cutBy === 'memory' ? [...live.warnings, memoryHint()] : live.warnings,
     ...(live.status.size > 0 ? { fairness: live.fairness } : {}),
   };
 }

@@ -10,8 +10,10 @@
 import { identity, type Model } from '../model/model.ts';
 import { FingerprintSet, IntColumn } from '../state/fingerprint-set.ts';
 import type { Path } from '../trace/trace.ts';
+import { ModelError } from '../model/errors.ts';
+import type { Search } from './drive.ts';
 import type { SafetyMonitor } from './monitor.ts';
-import { POLL_EVERY, SearchClock, type SearchOptions, type SearchOutcome } from './options.ts';
+import { POLL_EVERY, SearchBudget, type SearchOptions, type SearchOutcome } from './options.ts';
 import type { Bound } from './result.ts';
 
 interface Frame<S, A> {
@@ -22,8 +24,9 @@ interface Frame<S, A> {
   readonly via: number;
 }
 
-export function dfs<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, options: SearchOptions): SearchOutcome {
-  const clock = new SearchClock(options);
+/** A generator that yields at every poll of its budget (see drive.ts). */
+export function* dfs<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, options: SearchOptions): Search<SearchOutcome> {
+  const budget = new SearchBudget(options);
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const within = model.within?.bind(model);
@@ -38,6 +41,8 @@ export function dfs<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, opti
   let boundary = 0;
   let cutBy: Bound | null = null;
   let pollCountdown = POLL_EVERY;
+  /** The step being taken (0: an initial state), for errors of the model. */
+  let step = 0;
   /** Fingerprints met just past the depth bound; the bound cut something iff one is never reached within it. */
   const beyond: number[] = [];
 
@@ -50,7 +55,7 @@ export function dfs<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, opti
     generatedStates: generated,
     depth: deepest,
     queue: stack.length,
-    elapsedMs: clock.elapsed(),
+    elapsedMs: budget.elapsed(),
   });
 
   /** Visit `s` at `steps` from init: returns true when it should be expanded. */
@@ -75,6 +80,7 @@ export function dfs<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, opti
 
   const push = (s: S, via: number): void => {
     const steps = stack.length;
+    step = steps;
     const frame: Frame<S, A> = { state: s, enabled: [], next: 0, via };
     stack.push(frame);
     if (!visit(s, steps) || monitor.done) {
@@ -94,6 +100,7 @@ export function dfs<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, opti
     }
     if (steps >= maxDepth) {
       // Beyond the depth bound: only learn whether the bound cut anything off.
+      step = steps + 1;
       enabled.forEach((a, ai) => {
         generated++;
         const t = model.next(s, a);
@@ -107,34 +114,41 @@ export function dfs<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, opti
     frame.enabled = enabled;
   };
 
-  const inits = model.init();
-  outer: for (let i = 0; i < inits.length && !monitor.done; i++) {
-    generated++;
-    push(inits[i], i);
-    while (stack.length > 0 && !monitor.done) {
-      const top = stack[stack.length - 1];
-      if (top.next === top.enabled.length) {
-        stack.pop();
-        continue;
-      }
-      const ai = top.next++;
-      const a = top.enabled[ai];
-      const t = model.next(top.state, a);
+  try {
+    const inits = model.init();
+    outer: for (let i = 0; i < inits.length && !monitor.done; i++) {
       generated++;
-      if (--pollCountdown === 0) {
-        pollCountdown = POLL_EVERY;
-        if (clock.poll(progress)) {
-          cutBy = 'time-limit';
-          break outer;
+      push(inits[i], i);
+      while (stack.length > 0 && !monitor.done) {
+        const top = stack[stack.length - 1];
+        if (top.next === top.enabled.length) {
+          stack.pop();
+          continue;
         }
+        const ai = top.next++;
+        const a = top.enabled[ai];
+        step = stack.length;
+        const t = model.next(top.state, a);
+        generated++;
+        if (--pollCountdown === 0) {
+          pollCountdown = POLL_EVERY;
+          yield;
+          const cut = budget.poll(progress);
+          if (cut !== null) {
+            cutBy = cut;
+            break outer;
+          }
+        }
+        if (monitor.checksSteps) {
+          monitor.step(top.state, a, t, () => pathOf(ai));
+          if (monitor.done) break outer;
+        }
+        push(t, ai);
+        if (cutBy === 'max-states') break outer;
       }
-      if (monitor.checksSteps) {
-        monitor.step(top.state, a, t, () => pathOf(ai));
-        if (monitor.done) break outer;
-      }
-      push(t, ai);
-      if (cutBy === 'max-states') break outer;
     }
+  } catch (e) {
+    throw e instanceof ModelError ? e.atStep(step) : e;
   }
 
   if (cutBy === null) {
@@ -147,6 +161,6 @@ export function dfs<S, A>(model: Model<S, A>, monitor: SafetyMonitor<S, A>, opti
     boundaryStates: boundary,
     cutBy,
     stoppedEarly: monitor.done,
-    durationMs: clock.elapsed(),
+    durationMs: budget.elapsed(),
   };
 }

@@ -20,8 +20,10 @@ import { statesAlong, type Path } from '../trace/trace.ts';
 import type { StateStore } from './bfs.ts';
 import { FairCycles, type FairComponents } from './fair-cycles.ts';
 import { FairnessClasses } from './fairness-classes.ts';
+import type { Search } from './drive.ts';
 import type { SearchOutcome } from './options.ts';
-import type { PropertyState, Strategy } from './result.ts';
+import type { Bound, PropertyState, Strategy } from './result.ts';
+import type { StopSignal } from './stop.ts';
 import { GraphRecorder, type StateGraph } from './state-graph.ts';
 
 /** How a liveness counterexample goes on forever. */
@@ -51,13 +53,17 @@ export interface LivenessReport {
   /** The fairness assumed, in the `--fairness` syntax (`none` when empty). */
   readonly fairness: string;
   readonly durationMs: number;
+  /** A stop was requested while the properties were being decided. */
+  readonly interrupted?: boolean;
 }
 
-const BOUND_REASON: Record<string, string> = {
+const BOUND_REASON: Record<Bound, string> = {
   'max-depth': 'the search was cut by the depth bound (--max-depth)',
   'max-states': 'the search was cut by the state bound (--max-states)',
   'time-limit': 'the search was cut by the time limit (--time-limit)',
   'random-walks': 'random simulation samples behaviours',
+  interrupted: 'the search was interrupted',
+  memory: 'the search stopped because memory ran short',
 };
 
 const isLiveness = <S, A>(p: Model<S, A>['properties'][number]): p is LivenessProperty<S> =>
@@ -105,6 +111,11 @@ export class LivenessChecker<S, A> {
   constructor(
     private readonly model: Model<S, A>,
     fairness: readonly Fairness[],
+    /**
+     * The fairness was given for this run (`--fairness`), not declared by the model for every
+     * system it offers: an entry that matches no step is then worth a warning (a typo in a name).
+     */
+    private readonly given = false,
   ) {
     this.properties = livenessProperties(model);
     const predicates: ((s: S) => boolean)[] = [];
@@ -117,34 +128,43 @@ export class LivenessChecker<S, A> {
     this.recorder = new GraphRecorder(predicates, this.classes);
   }
 
-  /** Decide every liveness property on the graph recorded during the search that ended with `outcome`. */
-  analyse(store: StateStore, outcome: SearchOutcome, all: boolean): LivenessReport {
+  /**
+   * Decide every liveness property on the graph recorded during the search that ended with
+   * `outcome`. A generator that yields between properties; a raised `stop` leaves the remaining
+   * ones unknown.
+   */
+  *analyse(store: StateStore, outcome: SearchOutcome, all: boolean, stop?: StopSignal): Search<LivenessReport> {
     const started = performance.now();
-    const graph = this.recorder.finish(store.size);
     const status = new Map<string, PropertyState>();
     const found: LivenessFinding[] = [];
     const warnings: string[] = [];
     const fairness = formatFairnessList(this.classes.entries);
     const done = () => ({ status, found, warnings, fairness, durationMs: performance.now() - started });
-    if (outcome.stoppedEarly) {
-      // A safety violation ended the search: the graph is partial, and the verdict is already known.
+    if (outcome.stoppedEarly || outcome.cutBy === 'interrupted' || outcome.cutBy === 'memory') {
+      // A safety violation ended the search (the verdict is known), or it was stopped and must
+      // end now: the graph is partial, and deciding liveness on it would take time and memory.
       for (const p of this.properties) status.set(p.name, 'unknown');
-      return { ...done(), decided: true };
+      if (!outcome.stoppedEarly) warnings.push(`liveness unknown for ${this.properties.map((p) => p.name).join(', ')}: ${BOUND_REASON[outcome.cutBy!]}`);
+      return { ...done(), decided: outcome.stoppedEarly };
     }
+    const graph = this.recorder.finish(store.size);
 
     const inits: { id: number; index: number }[] = [];
     for (let v = 0; v < graph.states && store.parent.get(v) < 0; v++) inits.push({ id: v, index: -1 - store.parent.get(v) });
     const cycles = new FairCycles(graph, this.classes);
     const cut = outcome.cutBy !== null || outcome.boundaryStates > 0;
     let stopped = false;
+    let interrupted = false;
     for (let k = 0; k < this.properties.length; k++) {
       const p = this.properties[k];
-      const finding = stopped ? null : this.counterexample(p, this.monitor(graph, k), graph, inits, cycles, store);
+      yield;
+      interrupted ||= !stopped && stop?.reason != null;
+      const finding = stopped || interrupted ? null : this.counterexample(p, this.monitor(graph, k), graph, inits, cycles, store);
       if (finding) {
         found.push(finding);
         stopped = !all;
       }
-      status.set(p.name, finding ? 'violated' : stopped || cut ? 'unknown' : 'holds');
+      status.set(p.name, finding ? 'violated' : stopped || cut || interrupted ? 'unknown' : 'holds');
     }
 
     const unknown = this.properties.filter((p) => status.get(p.name) === 'unknown').map((p) => p.name);
@@ -158,9 +178,20 @@ export class LivenessChecker<S, A> {
       for (const reason of reasons) {
         warnings.push(`liveness unknown for ${unknown.join(', ')}: ${reason}, so a behaviour that never reaches the goal may lie beyond what was explored`);
       }
+      if (interrupted) warnings.push(`liveness unknown for ${unknown.join(', ')}: the check was interrupted before deciding them`);
     }
+    if (this.given) this.unmatchedFairness(warnings);
     this.vacuity(graph, cycles, inits, status, warnings);
-    return { ...done(), decided: stopped || unknown.length === 0 };
+    return { ...done(), decided: stopped || unknown.length === 0, interrupted };
+  }
+
+  /** A warning for each fairness entry that selects no step of the explored graph: it assumes nothing. */
+  private unmatchedFairness(warnings: string[]): void {
+    const { classes } = this;
+    classes.specs.forEach((spec, j) => {
+      if (classes.entryOf.includes(j)) return;
+      warnings.push(`--fairness entry ${spec} matches no step of the explored state graph, so it assumes nothing (check its step kinds, @node and #name)`);
+    });
   }
 
   private monitor(graph: StateGraph, k: number): Monitor {
@@ -277,7 +308,7 @@ export class LivenessChecker<S, A> {
         v = target[e];
         return i;
       }
-      throw new Error(`internal: no action of a state with the view of graph state ${v} leads to graph state ${target[e]}`);
+      throw new Error(`no action of a state with the view of graph state ${v} leads to graph state ${target[e]}`);
     });
   }
 

@@ -1,5 +1,6 @@
-/** Options every search strategy understands, and the clock that enforces time and progress. */
+/** Options every search strategy understands, and the budget that enforces their limits. */
 import type { Bound } from './result.ts';
+import { HEAP_LIMIT, heapNearlyFull, type StopSignal } from './stop.ts';
 
 export interface Progress {
   readonly distinctStates: number;
@@ -21,6 +22,13 @@ export interface SearchOptions {
   /** Called at most every `progressIntervalMs` (default 500) while searching. */
   readonly onProgress?: (p: Progress) => void;
   readonly progressIntervalMs?: number;
+  /** Stop early when this signal is raised (Ctrl-C): the result is cut by `interrupted`. */
+  readonly stop?: StopSignal;
+  /**
+   * Stop, cut by `memory`, when the JavaScript heap nears this fraction of V8's limit for it
+   * (default 0.75, see stop.ts), instead of letting V8 end the process.
+   */
+  readonly heapLimit?: number;
 }
 
 /** What a strategy hands back besides the monitor's findings. */
@@ -35,26 +43,35 @@ export interface SearchOutcome {
   readonly durationMs: number;
 }
 
-/** Wall clock for the time limit and progress reports, polled cheaply from hot loops. */
-export class SearchClock {
+/**
+ * A search's budget of time, memory and patience, polled cheaply from hot loops (every
+ * `POLL_EVERY` generated states): it reports progress when due and says when the search must
+ * stop — the time limit has passed, the heap is nearly full, or a stop was requested.
+ */
+export class SearchBudget {
   readonly start = performance.now();
   private lastProgress = this.start;
   private readonly deadline: number;
   private readonly interval: number;
+  private readonly heapLimit: number;
 
   constructor(private readonly options: SearchOptions) {
     this.deadline = options.timeLimitMs === undefined ? Infinity : this.start + options.timeLimitMs;
     this.interval = options.progressIntervalMs ?? 500;
+    this.heapLimit = options.heapLimit ?? HEAP_LIMIT;
   }
 
-  /** Poll: reports progress when due; returns true when the time limit has passed. */
-  poll(progress: () => Progress): boolean {
+  /** Poll: reports progress when due; returns the reason the search must stop, or null. */
+  poll(progress: () => Progress): Bound | null {
     const now = performance.now();
     if (this.options.onProgress && now - this.lastProgress >= this.interval) {
       this.lastProgress = now;
       this.options.onProgress(progress());
     }
-    return now >= this.deadline;
+    const requested = this.options.stop?.reason;
+    if (requested) return requested;
+    if (now >= this.deadline) return 'time-limit';
+    return heapNearlyFull(this.heapLimit) ? 'memory' : null;
   }
 
   elapsed(): number {
@@ -62,5 +79,5 @@ export class SearchClock {
   }
 }
 
-/** How many generated states between two polls of the clock. */
+/** How many generated states between two polls of the budget (and two chances to yield). */
 export const POLL_EVERY = 1024;

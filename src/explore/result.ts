@@ -6,8 +6,11 @@ import type { LivenessWitness } from './liveness.ts';
 export type Strategy = 'bfs' | 'dfs' | 'random';
 export type Verdict = 'holds' | 'violated' | 'incomplete';
 
-/** Why a search did not cover the whole bounded space. */
-export type Bound = 'max-depth' | 'max-states' | 'time-limit' | 'random-walks';
+/**
+ * Why a search did not cover the whole bounded space: a bound the user set, random simulation
+ * (which samples), a stop requested from outside (Ctrl-C, SIGTERM), or a nearly full heap.
+ */
+export type Bound = 'max-depth' | 'max-states' | 'time-limit' | 'random-walks' | 'interrupted' | 'memory';
 
 export interface Stats {
   /** States reachable from init within the bounds, each counted once (TLC's "distinct states"). */

@@ -3,6 +3,7 @@
  * variants. `faultline list` describes it; `faultline check` builds one model from it.
  */
 import { InputError, ModelError, describeError } from './errors.ts';
+import { guarded } from './guard.ts';
 import type { Model } from './model.ts';
 
 export type ParamValue = number | string | boolean;
@@ -61,34 +62,48 @@ export function parseParam(model: string, spec: ParamSpec, raw: string): ParamVa
   const where = `param ${spec.name} of ${model}`;
   if (typeof spec.default === 'number') {
     if (!/^-?\d+$/.test(raw.trim())) throw new InputError(`${where} must be an integer, got "${raw}"`);
-    const n = Number(raw);
-    if (spec.min !== undefined && n < spec.min) throw new InputError(`${where} must be ≥ ${spec.min}, got ${n}`);
-    if (spec.max !== undefined && n > spec.max) throw new InputError(`${where} must be ≤ ${spec.max}, got ${n}`);
-    return n;
+    return checkParam(model, spec, Number(raw));
   }
   if (typeof spec.default === 'boolean') {
     if (raw === 'true') return true;
     if (raw === 'false') return false;
     throw new InputError(`${where} must be true or false, got "${raw}"`);
   }
-  if (spec.choices && !spec.choices.includes(raw)) {
-    throw new InputError(`${where} must be one of ${spec.choices.join(', ')}, got "${raw}"`);
-  }
-  return raw;
+  return checkParam(model, spec, raw);
 }
 
-/** The full parameter record: defaults overridden by `overrides` (already-parsed values). */
+/**
+ * Check a value for `spec` that comes already typed (from a trace file) exactly as `parseParam`
+ * checks one from the command line: its type, an integer within the bounds, one of the choices.
+ */
+export function checkParam(model: string, spec: ParamSpec, value: ParamValue): ParamValue {
+  const where = `param ${spec.name} of ${model}`;
+  const type = typeof spec.default;
+  if (typeof value !== type) throw new InputError(`${where} must be a ${type}, got ${JSON.stringify(value)}`);
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new InputError(`${where} must be an integer, got ${value}`);
+    if (spec.min !== undefined && value < spec.min) throw new InputError(`${where} must be ≥ ${spec.min}, got ${value}`);
+    if (spec.max !== undefined && value > spec.max) throw new InputError(`${where} must be ≤ ${spec.max}, got ${value}`);
+  }
+  if (typeof value === 'string' && spec.choices && !spec.choices.includes(value)) {
+    throw new InputError(`${where} must be one of ${spec.choices.join(', ')}, got "${value}"`);
+  }
+  return value;
+}
+
+/** The spec of param `name`, or an `InputError` listing the params there are. */
+export function paramSpec(def: ModelDefinition<any>, name: string): ParamSpec {
+  const spec = def.params.find((p) => p.name === name);
+  if (spec) return spec;
+  const known = def.params.map((p) => p.name).join(', ') || 'none';
+  throw new InputError(`unknown param "${name}" for ${def.name} (params: ${known})`);
+}
+
+/** The full parameter record: defaults overridden by `overrides` (raw values, by name). */
 export function resolveParams(def: ModelDefinition<any>, overrides: Readonly<Record<string, string>>): Params {
   const params: Record<string, ParamValue> = {};
   for (const spec of def.params) params[spec.name] = spec.default;
-  for (const [name, raw] of Object.entries(overrides)) {
-    const spec = def.params.find((p) => p.name === name);
-    if (!spec) {
-      const known = def.params.map((p) => p.name).join(', ') || 'none';
-      throw new InputError(`unknown param "${name}" for ${def.name} (params: ${known})`);
-    }
-    params[name] = parseParam(def.name, spec, raw);
-  }
+  for (const [name, raw] of Object.entries(overrides)) params[name] = parseParam(def.name, paramSpec(def, name), raw);
   return params;
 }
 
@@ -102,16 +117,22 @@ export function resolveVariant(def: ModelDefinition<any>, name: string | undefin
   return v;
 }
 
-/** Build a model from its definition, turning a throw from the model's code into a `ModelError`. */
+/**
+ * Build a model from its definition, turning a throw from the model's code into a `ModelError`;
+ * the model comes back guarded (see guard.ts), so every later call of its code is checked too.
+ */
 export function instantiate<C extends BuildConfig>(def: ModelDefinition<C>, config: C): Model<any, any> {
   const wantsFaults = config.system !== undefined || Object.keys(config.faults ?? {}).length > 0;
   if (wantsFaults && !def.systems) {
     throw new InputError(`${def.name} has no fault model: --faults and --system apply to protocol models`);
   }
+  let model: Model<any, any>;
   try {
-    return def.build(config);
+    model = def.build(config);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new ModelError(`${def.name} could not be built: ${describeError(e)}`, e);
   }
+  if (typeof model !== 'object' || model === null) throw new ModelError(`${def.name} could not be built: build() returned ${model === null ? 'null' : typeof model}, not a model`);
+  return guarded(model);
 }

@@ -43,6 +43,16 @@ export function fairnessClass(entry: Fairness, info: StepInfo, label: () => stri
   return per === 'all' ? '' : per === 'node' ? (node ?? '') : label();
 }
 
+/**
+ * The first entry naming a node that is not one of `nodes`, with the message that says so, or
+ * null. Models that do not declare their nodes cannot be checked here (nothing is unknown).
+ */
+export function unknownFairnessNode(entries: readonly Fairness[], nodes: readonly string[] | undefined): string | null {
+  if (nodes === undefined) return null;
+  const bad = entries.find((f) => f.node !== undefined && !nodes.includes(f.node));
+  return bad ? `fairness entry "${formatFairness(bad)}" names unknown node "${bad.node}" (nodes: ${nodes.join(', ')})` : null;
+}
+
 /** An entry in the `--fairness` syntax, e.g. `weak:deliver@rm1/node`. */
 export function formatFairness(f: Fairness): string {
   const kinds = selectedKinds(f);

@@ -6,6 +6,8 @@
  * as action indices and rebuilt by re-execution.
  */
 import { fingerprintInto } from '../state/fingerprint.ts';
+import { PlainDataError } from '../state/plain-data.ts';
+import { ModelError, blame } from './errors.ts';
 import type { Property } from './property.ts';
 
 /** Every kind of step; faults are steps like any other, so traces read as stories. */
@@ -121,11 +123,42 @@ export interface Model<S, A> {
   readonly faults?: Readonly<Record<string, number | string>>;
 }
 
-/** How a model's states are fingerprinted: its own `fingerprint`, else the generic hash of `view(s)` or `s`. */
+/**
+ * How a model's states are fingerprinted: its own `fingerprint`, else the generic hash of
+ * `view(s)` or `s`. A throw from either hook, or a state (or view) that is not plain data, is the
+ * model's error.
+ */
 export function identity<S, A>(model: Model<S, A>): (s: S, out: Int32Array) => void {
-  if (model.fingerprint) return model.fingerprint.bind(model);
-  const view = model.view?.bind(model);
-  return view ? (s, out) => fingerprintInto(view(s), out) : (s, out) => fingerprintInto(s, out);
+  const { fingerprint, view } = model;
+  if (fingerprint) {
+    return (s, out) => {
+      try {
+        fingerprint.call(model, s, out);
+      } catch (e) {
+        throw blame('fingerprint()', e);
+      }
+    };
+  }
+  if (view) {
+    return (s, out) => {
+      let v: unknown;
+      try {
+        v = view.call(model, s);
+      } catch (e) {
+        throw blame('view()', e);
+      }
+      hashAs('view(state)', v, out);
+    };
+  }
+  return (s, out) => hashAs('state', s, out);
+}
+
+function hashAs(root: string, value: unknown, out: Int32Array): void {
+  try {
+    fingerprintInto(value, out);
+  } catch (e) {
+    throw e instanceof PlainDataError ? new ModelError(e.describe(root), e) : e;
+  }
 }
 
 /** The step description of `a`, with the default for models that do not describe steps. */

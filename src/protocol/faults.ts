@@ -116,7 +116,7 @@ export function applyFaultOverrides(
 ): FaultConfig {
   const out: Record<string, unknown> = { ...base };
   for (const [name, raw] of Object.entries(overrides)) {
-    const key = KNOBS[name];
+    const key = Object.hasOwn(KNOBS, name) ? KNOBS[name] : undefined;
     if (!key) throw new InputError(`unknown fault "${name}" (faults: ${Object.keys(KNOBS).join(', ')})`);
     const current = NO_FAULTS[key];
     if (typeof current === 'number') {

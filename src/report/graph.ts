@@ -7,10 +7,11 @@
  */
 import gexf from 'graphology-gexf';
 import { MultiDirectedGraph } from 'graphology';
-import { InputError, ModelError, describeError } from '../model/errors.ts';
+import { InputError } from '../model/errors.ts';
+import { guarded } from '../model/guard.ts';
 import { identity, stepInfo, type Model, type StepKind } from '../model/model.ts';
 import { asStored } from '../state/json.ts';
-import { escapeHtml } from './escape.ts';
+import { escapeControls as t, escapeHtml } from './escape.ts';
 
 /** The default cap on exported states. */
 export const DEFAULT_GRAPH_STATES = 10_000;
@@ -42,16 +43,8 @@ export type GraphFormat = (typeof GRAPH_FORMATS)[number];
  * The reachable state graph of `model`, breadth-first. Throws an `InputError` as soon as a state
  * beyond `maxStates` is found.
  */
-export function stateGraph<S, A>(model: Model<S, A>, maxStates = DEFAULT_GRAPH_STATES): StateGraph {
-  try {
-    return collect(model, maxStates);
-  } catch (e) {
-    if (e instanceof InputError || e instanceof ModelError) throw e;
-    throw new ModelError(`the model threw while building the state graph: ${describeError(e)}`, e);
-  }
-}
-
-function collect<S, A>(model: Model<S, A>, maxStates: number): StateGraph {
+export function stateGraph<S, A>(raw: Model<S, A>, maxStates = DEFAULT_GRAPH_STATES): StateGraph {
+  const model = guarded(raw);
   const graph: StateGraph = new MultiDirectedGraph();
   const ids = new Map<string, string>();
   const invariants = model.properties.filter((p) => p.kind === 'always');
@@ -113,7 +106,7 @@ export function writeGraph(graph: StateGraph, format: GraphFormat): string {
   }
 }
 
-/** GraphML with typed keys for every node and edge attribute. */
+/** GraphML with typed keys for every node and edge attribute; control characters are escaped (XML forbids them). */
 export function toGraphml(graph: StateGraph): string {
   const x = escapeHtml;
   const lines = [
@@ -143,24 +136,27 @@ export function toGraphml(graph: StateGraph): string {
   return lines.join('\n');
 }
 
-/** GEXF 1.3 via graphology-gexf; violating states are coloured red, initial ones blue. */
+/**
+ * GEXF 1.3 via graphology-gexf; violating states are coloured red, initial ones blue. Strings
+ * have their control characters escaped first: XML 1.0 cannot carry them, even as references.
+ */
 export function toGexf(graph: StateGraph): string {
   return (
     gexf.write(graph, {
       version: '1.3',
       formatNode: (_id, a) => ({
-        label: a.label,
-        attributes: { state: a.state, depth: a.depth, initial: a.initial, violates: a.violates, boundary: a.boundary },
+        label: t(a.label),
+        attributes: { state: t(a.state), depth: a.depth, initial: a.initial, violates: t(a.violates), boundary: a.boundary },
         ...(a.violates ? { viz: { color: '#cf222e' } } : a.initial ? { viz: { color: '#0969da' } } : {}),
       }),
-      formatEdge: (_id, a) => ({ label: a.label, attributes: { kind: a.kind } }),
+      formatEdge: (_id, a) => ({ label: t(a.label), attributes: { kind: a.kind } }),
     }) + '\n'
   );
 }
 
-/** A DOT string literal. */
+/** A DOT string literal; line breaks become DOT's `\n`, other control characters visible escapes. */
 function dotString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n')}"`;
+  return `"${t(text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n'))}"`;
 }
 
 /** Graphviz DOT: initial states bold blue, violating states filled red, the state as a tooltip. */

@@ -11,12 +11,9 @@ import type { TraceFile, TraceFileStep } from '../trace/file.ts';
 import { legendEntries, lanesOf, sequenceChart } from './chart.ts';
 import { diff, flatten } from './diff.ts';
 import { escapeHtml as h } from './escape.ts';
-import { assignments, checkCommand, failedWhat, howLong, injectedFaults, kindMeaning, replayCommand, underWhichFaults } from './summary.ts';
+import { assignments, checkCommand, failedWhat, howLong, injectedFaults, kindMeaning, replayCommand, underWhichFaults, type CommandPaths } from './summary.ts';
 
-export interface HtmlOptions {
-  /** Path of the trace file as the reader should type it in the replay command. */
-  readonly tracePath: string;
-}
+export type HtmlOptions = CommandPaths;
 
 const STYLE = `
 :root { --ink: #1f2328; --muted: #59636e; --line: #d0d7de; --bad: #cf222e; --ok: #1a7f37; --accent: #0969da; --sel: #fff1b8; --loop: #8250df; }
@@ -237,8 +234,8 @@ export function htmlReport(file: TraceFile, options: HtmlOptions): string {
 <p class="lede">${lede}</p>
 <table class="facts"><tbody>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>
 <div class="commands">
-<div><span>replay against the current model (exit 0: reproduces, 1: diverges)</span><pre><code>${h(replayCommand(options.tracePath))}</code></pre></div>
-<div><span>check the model again</span><pre><code>${h(checkCommand(file))}</code></pre></div>
+<div><span>replay against the current model (exit 0: reproduces, 1: diverges)</span><pre><code>${h(replayCommand(options.tracePath, options.modelPath))}</code></pre></div>
+<div><span>check the model again</span><pre><code>${h(checkCommand(file, options.modelPath))}</code></pre></div>
 </div>
 </header>
 <main>

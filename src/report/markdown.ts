@@ -6,12 +6,9 @@
 import type { TraceFile, TraceFileStep } from '../trace/file.ts';
 import { diff, flatten } from './diff.ts';
 import { escapeMarkdown as md, markdownFence } from './escape.ts';
-import { assignments, checkCommand, failedWhat, headline, howLong, injectedFaults, kindMeaning, replayCommand } from './summary.ts';
+import { assignments, checkCommand, failedWhat, headline, howLong, injectedFaults, kindMeaning, replayCommand, type CommandPaths } from './summary.ts';
 
-export interface MarkdownOptions {
-  /** Path of the trace file as the reader should type it in the replay command. */
-  readonly tracePath: string;
-}
+export type MarkdownOptions = CommandPaths;
 
 /** A value from the model in monospace, escaped. */
 const code = (text: string) => `<code>${md(text)}</code>`;
@@ -43,9 +40,9 @@ export function markdownReport(file: TraceFile, options: MarkdownOptions): strin
   out.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
 
   out.push('Replay it against the current model (exit 0 when it reproduces, 1 when the model diverges):', '');
-  out.push(markdownFence(replayCommand(options.tracePath), 'sh'), '');
+  out.push(markdownFence(replayCommand(options.tracePath, options.modelPath), 'sh'), '');
   out.push('Check the model again:', '');
-  out.push(markdownFence(checkCommand(file), 'sh'), '');
+  out.push(markdownFence(checkCommand(file, options.modelPath), 'sh'), '');
 
   out.push('## Steps', '');
   file.steps.forEach((step, i) => {

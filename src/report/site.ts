@@ -1,14 +1,22 @@
 /**
  * The committed `reports/` directory: the reports of every shipped variant that is expected to
- * fail, plus an `index.html` table of them. Everything in it is a function of the models alone
- * (no timestamps, durations or absolute paths, fixed ordering), so regenerating it is
- * byte-identical and CI can insist the committed copy is current.
+ * fail and of every study case, plus an `index.html` table of them and a manifest of the files.
+ * Everything in it is a function of the models alone (no timestamps, durations or absolute
+ * paths, fixed ordering), so regenerating it is byte-identical and CI can insist the committed
+ * copy is current.
+ *
+ * The folder may hold the user's own files too: only files listed in the manifest (written by an
+ * earlier run) are ever replaced or deleted, and a non-empty folder without a manifest is refused.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { InputError } from '../model/errors.ts';
 import type { TraceRun } from '../trace/file.ts';
 import { escapeHtml as h } from './escape.ts';
-import { writeReports, type ReportedViolation } from './write.ts';
+import { renderReports, type ReportedViolation } from './write.ts';
+
+/** The file in a reports folder that lists what faultline wrote there. */
+export const MANIFEST = 'faultline-manifest.json';
 
 /** One checked model variant. */
 export interface SiteEntry {
@@ -38,17 +46,17 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 
 /**
  * Write the reports of `entries` into `dir` and the index that links them; returns the files
- * written (index last). Entries are listed in the order given. Report files of the same models
- * left from an earlier run (a variant renamed or fixed) are removed, so the directory holds
- * exactly what the index links.
+ * written (index last). Entries are listed in the order given. Files of an earlier run that this
+ * one does not write again (a variant renamed or fixed) are removed, so the folder holds exactly
+ * what the index links, plus whatever the user keeps there.
  */
 export function writeSite(dir: string, entries: readonly SiteEntry[]): string[] {
-  mkdirSync(dir, { recursive: true });
-  const written: string[] = [];
+  const owned = siteFiles(dir);
+  const files = new Map<string, string>();
   const rows: string[] = [];
   for (const e of entries) {
-    const reports = writeReports(dir, e.run, e, { nodes: e.nodes, baseName: e.baseName });
-    for (const r of reports) written.push(r.html, r.markdown, r.json);
+    const reports = renderReports(dir, e.run, e, { nodes: e.nodes, baseName: e.baseName });
+    for (const r of reports) for (const [path, text] of r.texts) files.set(path, text);
     const asExpected = e.verdict === e.expected;
     const verdict = `<span class="${asExpected ? 'ok' : 'bad'}">${h(e.verdict)}${asExpected ? '' : ' (unexpected)'}</span>`;
     const params = Object.entries(e.run.params)
@@ -90,17 +98,42 @@ ${rows.join('\n')}
 </body>
 </html>
 `;
-  const indexPath = join(dir, 'index.html');
-  writeFileSync(indexPath, index);
-  written.push(indexPath);
-  removeStale(dir, new Set(entries.map((e) => e.run.model)), new Set(written.map((f) => basename(f))));
-  return written;
+  files.set(join(dir, 'index.html'), index);
+
+  const names = [...files.keys()].map((f) => basename(f));
+  const foreign = names.find((name) => !owned.has(name) && existsSync(join(dir, name)));
+  if (foreign !== undefined) {
+    throw new InputError(`${dir}/${foreign} exists and was not written by faultline (it is not in ${MANIFEST}); move it away or choose another folder`);
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const [path, text] of files) writeFileSync(path, text);
+  const kept = new Set(names);
+  for (const name of owned) if (!kept.has(name)) rmSync(join(dir, name), { force: true });
+  writeFileSync(join(dir, MANIFEST), JSON.stringify({ generator: 'faultline reports', files: [...kept].sort() }, null, 2) + '\n');
+  return [...files.keys()];
 }
 
-/** Delete report files of `models` in `dir` that this run did not write. */
-function removeStale(dir: string, models: ReadonlySet<string>, kept: ReadonlySet<string>): void {
-  for (const name of readdirSync(dir)) {
-    if (kept.has(name) || !/\.(html|md|json)$/.test(name)) continue;
-    if ([...models].some((m) => name.startsWith(`${m}-`))) rmSync(join(dir, name));
+/**
+ * The files of `dir` that an earlier run wrote, from its manifest: empty for a missing or empty
+ * folder. A folder with other files and no manifest is not faultline's to write into: an
+ * `InputError` (callers ask before a long run, so it fails fast).
+ */
+export function siteFiles(dir: string): ReadonlySet<string> {
+  if (!existsSync(dir)) return new Set();
+  const manifest = join(dir, MANIFEST);
+  if (!existsSync(manifest)) {
+    if (readdirSync(dir).length === 0) return new Set();
+    throw new InputError(`${dir} is not empty and has no ${MANIFEST}: faultline writes its reports only into an empty folder or one it wrote before`);
   }
+  let files: unknown;
+  try {
+    files = (JSON.parse(readFileSync(manifest, 'utf8')) as { files?: unknown }).files;
+  } catch (e) {
+    throw new InputError(`${manifest} is not a faultline manifest: ${(e as Error).message.split('\n')[0]}`);
+  }
+  // Only plain file names: a manifest must not steer a deletion outside the folder.
+  if (!Array.isArray(files) || !files.every((f) => typeof f === 'string' && f === basename(f) && f !== '..' && f !== '.' && f !== MANIFEST)) {
+    throw new InputError(`${manifest} is not a faultline manifest: "files" must list file names in the folder`);
+  }
+  return new Set(files as string[]);
 }

@@ -5,6 +5,7 @@
  */
 import { FAULT_STEP_KINDS } from '../model/model.ts';
 import type { TraceFile } from '../trace/file.ts';
+import { escapeControls } from './escape.ts';
 
 /** Injected fault steps in a trace, by kind, in order of first appearance. */
 export function injectedFaults(file: TraceFile): Map<string, number> {
@@ -73,19 +74,35 @@ export function kindMeaning(file: TraceFile): string {
   }
 }
 
-/** Shell-quote one word when it needs it. */
+/**
+ * Shell-quote one word when it needs it: in single quotes, or, when it holds control characters,
+ * in bash's `$'…'` with them escaped (exact, and safe to print).
+ */
 function shellWord(w: string): string {
-  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+  if (/^[\w@%+=:,./-]+$/.test(w)) return w;
+  const quoted = w.replace(/'/g, `'\\''`);
+  return escapeControls(w) === w ? `'${quoted}'` : `$'${escapeControls(w.replace(/\\/g, '\\\\').replace(/'/g, "\\'"))}'`;
 }
 
-/** The command that replays this trace file. */
-export function replayCommand(tracePath: string): string {
-  return `npx faultline replay ${shellWord(tracePath)}`;
+/** Where a report's commands point. */
+export interface CommandPaths {
+  /** The trace file, as the reader should type it. */
+  readonly tracePath: string;
+  /** The module of a model that is not shipped, as the reader should type it (a trace file names no code). */
+  readonly modelPath?: string;
 }
 
-/** The command that runs the same check again (for shipped models). */
-export function checkCommand(file: TraceFile): string {
-  const words = ['npx', 'faultline', 'check', file.model, '--variant', file.variant];
+/**
+ * The command that replays this trace file. `modelPath` is the module a model that is not
+ * shipped was loaded from: a trace file never names code, so the command must.
+ */
+export function replayCommand(tracePath: string, modelPath?: string): string {
+  return ['npx', 'faultline', 'replay', tracePath, ...(modelPath === undefined ? [] : ['--model', modelPath])].map(shellWord).join(' ');
+}
+
+/** The command that runs the same check again: on the shipped model, or on the module `modelPath`. */
+export function checkCommand(file: TraceFile, modelPath?: string): string {
+  const words = ['npx', 'faultline', 'check', modelPath ?? file.model, '--variant', file.variant];
   for (const [k, v] of Object.entries(file.params)) words.push('--param', `${k}=${v}`);
   if (file.system) words.push('--system', file.system);
   if (file.faults && Object.keys(file.faults).length > 0) words.push('--faults', assignments(file.faults, ','));

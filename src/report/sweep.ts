@@ -6,6 +6,7 @@
 import { markdownTable } from 'markdown-table';
 import type { Axis } from '../sweep/axes.ts';
 import { counterexampleLength, type SweepCell } from '../sweep/sweep.ts';
+import { escapeControls as t } from './escape.ts';
 import { checkJson, type RunInfo } from './json.ts';
 
 /** A cell's verdict as one word: the check's verdict, or `invalid` / `error`. */
@@ -42,14 +43,14 @@ export function sweepTable(axes: readonly Axis[], rows: readonly SweepCell[]): s
               : verdict;
     const length = r ? counterexampleLength(r) : null;
     return [
-      ...swept.map((name) => cell.assignment[name]),
-      what,
+      ...swept.map((name) => t(cell.assignment[name])),
+      t(what),
       length === null ? '—' : `${length} steps`,
       r ? fmt(r.stats.distinctStates) : '—',
       cell.seconds.toFixed(2),
     ];
   });
-  return markdownTable([[...swept, 'verdict', 'counterexample', 'distinct states', 'seconds'], ...body], {
+  return markdownTable([[...swept.map(t), 'verdict', 'counterexample', 'distinct states', 'seconds'], ...body], {
     align: [...swept.map(() => 'r' as const), 'l', 'r', 'r', 'r'],
   });
 }
@@ -70,8 +71,8 @@ export function boundTable(axes: readonly Axis[], rows: readonly SweepCell[]): s
     return v === 'invalid' ? '—' : v;
   };
   return markdownTable([
-    [`${down.name} \\ ${across.name}`, ...across.values],
-    ...down.values.map((d) => [d, ...across.values.map((a) => word(at.get(`${d}\u0000${a}`)))]),
+    [t(`${down.name} \\ ${across.name}`), ...across.values.map(t)],
+    ...down.values.map((d) => [t(d), ...across.values.map((a) => word(at.get(`${d}\u0000${a}`)))]),
   ]);
 }
 

@@ -1,9 +1,14 @@
-/** Terminal output: results, property tables and traces as numbered steps with state diffs. */
+/**
+ * Terminal output: results, property tables and traces as numbered steps with state diffs. Every
+ * string from a model or a trace file passes through `escapeControls` (`t`), so it can neither
+ * drive the terminal nor forge a line of the output.
+ */
 import pc from 'picocolors';
-import type { CheckResult, Violation } from '../explore/result.ts';
+import type { Bound, CheckResult, Violation } from '../explore/result.ts';
 import { traceOf, type TraceFile } from '../trace/file.ts';
 import type { Trace } from '../trace/trace.ts';
 import { diff, flatten } from './diff.ts';
+import { escapeControls as t } from './escape.ts';
 import { assignments, headline, replayCommand } from './summary.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -27,7 +32,7 @@ export function formatTrace(trace: Trace, c: Colors): string {
     }
     // The kind is shown unless the label already says it (`deliver Prepared rm1→tm`).
     const kind = step.kind === 'action' || step.action.startsWith(`${step.kind} `) ? '' : c.dim(`[${step.kind}] `);
-    lines.push(`${num}. ${kind}${c.bold(step.action)}`);
+    lines.push(`${num}. ${kind}${c.bold(t(step.action))}`);
     for (const ch of diff(trace.steps[i - 1].state, step.state)) {
       const pad = `${' '.repeat(width)}     ${ch.path}: `;
       if (ch.added && ch.removed) {
@@ -42,15 +47,18 @@ export function formatTrace(trace: Trace, c: Colors): string {
   return lines.join('\n');
 }
 
-/** A trace file for the terminal: the headline, the run, the replay command, then the steps. */
-export function formatTraceFile(file: TraceFile, c: Colors, tracePath: string): string {
+/**
+ * A trace file for the terminal: the headline, the run, the replay command (with `--model
+ * modelPath` for a model that is not shipped), then the steps.
+ */
+export function formatTraceFile(file: TraceFile, c: Colors, tracePath: string, modelPath?: string): string {
   const run = [file.model, `variant ${file.variant}`];
   if (Object.keys(file.params).length > 0) run.push(assignments(file.params, ' '));
   if (file.faults && Object.keys(file.faults).length > 0) run.push(`faults ${assignments(file.faults, ',')}`);
   if (file.system) run.push(`system ${file.system}`);
-  const lines = [c.red(c.bold(`✗ ${headline(file)}`)), c.dim(`  ${run.join(' · ')}`)];
+  const lines = [c.red(c.bold(`✗ ${t(headline(file))}`)), c.dim(`  ${t(run.join(' · '))}`)];
   if (file.minimized) lines.push(c.dim(`  minimised from ${file.minimized.length} steps (${file.minimized.faults} faults)`));
-  lines.push(c.dim(`  replay: ${replayCommand(tracePath)}`), formatTrace(traceOf(file), c));
+  lines.push(c.dim(`  replay: ${replayCommand(tracePath, modelPath)}`), formatTrace(traceOf(file), c));
   return lines.join('\n');
 }
 
@@ -82,15 +90,17 @@ function formatLiveness(v: Violation, c: Colors): string[] {
   const count = (n: number) => `${n} ${n === 1 ? 'step' : 'steps'}`;
   const lines = [c.magenta(`  ↻ lasso: ${prefix === 0 ? 'from the start' : `after ${count(prefix)}`}, a loop of ${count(w.loopLength)} repeats forever`)];
   if (w.fairness.length === 0) lines.push(c.dim('  fairness: none assumed'));
-  for (const f of w.fairness) lines.push(c.dim(`  respects ${f}`));
+  for (const f of w.fairness) lines.push(c.dim(`  respects ${t(f)}`));
   return lines;
 }
 
-const BOUND_TEXT: Record<string, string> = {
+const BOUND_TEXT: Record<Bound, string> = {
   'max-depth': 'the depth bound (--max-depth)',
   'max-states': 'the state bound (--max-states)',
   'time-limit': 'the time limit (--time-limit)',
   'random-walks': 'random simulation, which samples behaviours and cannot cover the space',
+  interrupted: 'an interrupt (Ctrl-C or SIGTERM): the statistics are those of the part explored',
+  memory: 'memory: the JavaScript heap was nearly full (see the warning)',
 };
 
 /** The full human report of one check. */
@@ -105,21 +115,21 @@ export function formatResult(result: CheckResult, c: Colors): string {
         : p.witnessDepth !== undefined
           ? ` — first reached at depth ${p.witnessDepth}`
           : '';
-    out.push(`  ${mark} ${p.name} ${c.dim(`(${p.kind})`)}${note}`);
+    out.push(`  ${mark} ${t(p.name)} ${c.dim(`(${p.kind})`)}${note}`);
   }
   for (const v of result.violations) {
     if (!v.trace) continue;
-    out.push('', c.red(c.bold(`✗ ${v.property} (${v.kind}) violated in ${v.trace.steps.length - 1} steps`)));
-    if (v.description) out.push(c.dim(`  ${v.description}`));
+    out.push('', c.red(c.bold(`✗ ${t(v.property)} (${v.kind}) violated in ${v.trace.steps.length - 1} steps`)));
+    if (v.description) out.push(c.dim(`  ${t(v.description)}`));
     out.push(...formatLiveness(v, c));
     out.push(formatTrace(v.trace, c));
   }
   out.push('');
-  for (const w of result.warnings) out.push(c.yellow(`⚠ ${w}`));
+  for (const w of result.warnings) out.push(c.yellow(`⚠ ${t(w)}`));
   if (result.warnings.length > 0) out.push('');
   if (result.verdict === 'holds') out.push(c.green('verdict: holds — every property holds on the complete bounded space'));
-  else if (result.verdict === 'violated') out.push(c.red(`verdict: violated — ${result.violations.map((v) => v.property).join(', ')}`));
+  else if (result.verdict === 'violated') out.push(c.red(`verdict: violated — ${t(result.violations.map((v) => v.property).join(', '))}`));
   else if (result.cutBy === null) out.push(c.yellow('verdict: incomplete — no violation found, but not every property could be decided (see the warnings)'));
-  else out.push(c.yellow(`verdict: incomplete — no violation found, but the search was cut by ${BOUND_TEXT[result.cutBy ?? ''] ?? 'a bound'}`));
+  else out.push(c.yellow(`verdict: incomplete — no violation found, but the search was cut by ${BOUND_TEXT[result.cutBy]}`));
   return out.join('\n');
 }

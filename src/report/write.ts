@@ -27,6 +27,8 @@ export interface WriteOptions {
   readonly nodes?: readonly string[];
   /** File name stem; default `<model>-<variant>`. A sweep adds its parameter point. */
   readonly baseName?: string;
+  /** The module of a model that is not shipped, for the commands the reports suggest. */
+  readonly modelPath?: string;
 }
 
 /** The files written for one violation. */
@@ -38,16 +40,19 @@ export interface WrittenReport {
   readonly json: string;
 }
 
+/** The reports of one violation, rendered: their paths and, for each path, its text. */
+export interface RenderedReport extends WrittenReport {
+  readonly texts: ReadonlyMap<string, string>;
+}
+
 /** A file-name-safe stem: letters, digits, `.`, `_`, `=` and `-` only. */
 export function fileStem(text: string): string {
   return text.replace(/[^A-Za-z0-9._=-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'report';
 }
 
-/** Write the reports of `violations` into `dir` (created if needed); returns what was written. */
-export function writeReports(dir: string, run: TraceRun, result: { readonly violations: readonly ReportedViolation[] }, options: WriteOptions = {}): WrittenReport[] {
+/** Render the reports of `violations` as files of `dir`, without writing anything. */
+export function renderReports(dir: string, run: TraceRun, result: { readonly violations: readonly ReportedViolation[] }, options: WriteOptions = {}): RenderedReport[] {
   const traced = result.violations.filter((v): v is ReportedViolation & { trace: Trace } => v.trace !== null);
-  if (traced.length === 0) return [];
-  mkdirSync(dir, { recursive: true });
   const base = fileStem(options.baseName ?? `${run.model}-${run.variant}`);
   const taken = new Set<string>();
   return traced.map((v) => {
@@ -56,9 +61,24 @@ export function writeReports(dir: string, run: TraceRun, result: { readonly viol
     taken.add(stem);
     const file = traceFile(run, v, options.nodes);
     const paths = { html: join(dir, `${stem}.html`), markdown: join(dir, `${stem}.md`), json: join(dir, `${stem}.json`) };
-    writeFileSync(paths.json, serializeTraceFile(file));
-    writeFileSync(paths.markdown, markdownReport(file, { tracePath: paths.json }));
-    writeFileSync(paths.html, htmlReport(file, { tracePath: paths.json }));
-    return { property: v.property, file, ...paths };
+    const commands = { tracePath: paths.json, modelPath: options.modelPath };
+    const texts = new Map([
+      [paths.json, serializeTraceFile(file)],
+      [paths.markdown, markdownReport(file, commands)],
+      [paths.html, htmlReport(file, commands)],
+    ]);
+    return { property: v.property, file, ...paths, texts };
   });
+}
+
+/**
+ * Write the reports of `violations` into `dir` (created if needed); returns what was written. A
+ * file that cannot be written throws Node's error, whose `path` names it.
+ */
+export function writeReports(dir: string, run: TraceRun, result: { readonly violations: readonly ReportedViolation[] }, options: WriteOptions = {}): WrittenReport[] {
+  const reports = renderReports(dir, run, result, options);
+  if (reports.length === 0) return [];
+  mkdirSync(dir, { recursive: true });
+  for (const r of reports) for (const [path, text] of r.texts) writeFileSync(path, text);
+  return reports;
 }

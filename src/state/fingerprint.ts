@@ -9,17 +9,21 @@
  * Unordered collections combine their entries by addition of well-mixed entry hashes, which is
  * order-independent without sorting.
  *
- * Because states are immutable and successor states share unchanged parts with their parent,
- * the hash of every object and array is memoised on the object itself (under a symbol, not
- * enumerable): hashing a successor only walks the parts that changed.
+ * Only plain data is hashed (see plain-data.ts): anything else ends the hash with a
+ * `PlainDataError` that says what and where, and so does a cycle or a nesting so deep that the
+ * recursion exhausts the stack. The hot path only compares prototypes (and lets the stack
+ * overflow); the description is found by a second, iterative walk.
+ *
+ * The protocol layer hashes each node's state once, when a handler changes it, so most successor
+ * states reuse the fingerprints of their unchanged parts (see `IntHasher`).
  */
+import { plainDataProblem, TYPED_ARRAY_PROTOTYPES } from './plain-data.ts';
 
 /** A 64-bit fingerprint as two unsigned 32-bit halves. */
 export interface Fingerprint {
   readonly hi: number;
   readonly lo: number;
 }
-
 
 // Output registers of hashInto: avoids allocating a pair per visited value.
 let outHi = 0;
@@ -218,16 +222,20 @@ function hashMap(map: ReadonlyMap<unknown, unknown>): void {
   finish(h1, h2, T_MAP, map.size);
 }
 
+/** Thrown on the hot path when a value is not plain data; `hashTop` finds out what and where. */
+const NOT_PLAIN = new Error('not plain data');
+
 function hashComposite(o: object): void {
-  if (Array.isArray(o)) return hashSequence(o, T_ARRAY);
-  if ((o as { constructor?: unknown }).constructor === Object) hashObject(o);
-  else if (o instanceof Set) hashSet(o);
-  else if (o instanceof Map) hashMap(o);
-  else if (ArrayBuffer.isView(o)) {
+  const proto = Object.getPrototypeOf(o);
+  if (proto === Object.prototype) hashObject(o);
+  else if (proto === Array.prototype) hashSequence(o as unknown[], T_ARRAY);
+  else if (proto === Set.prototype) hashSet(o as Set<unknown>);
+  else if (proto === Map.prototype) hashMap(o as Map<unknown, unknown>);
+  else if (proto === null) hashObject(o);
+  else if (TYPED_ARRAY_PROTOTYPES.has(proto)) {
     hashString(o.constructor.name, T_TYPED);
     hashSequence(o as unknown as ArrayLike<number>, outHi ^ outLo);
-  } else if (typeof o === 'function') throw new TypeError('a function is not plain data and cannot be part of a state');
-  else hashObject(o);
+  } else throw NOT_PLAIN;
 }
 
 function hashInto(v: unknown): void {
@@ -256,13 +264,20 @@ function hashInto(v: unknown): void {
       } else hashComposite(v);
       return;
     default:
-      throw new TypeError(`a ${typeof v} is not plain data and cannot be part of a state`);
+      throw NOT_PLAIN; // a function or a symbol
   }
 }
 
 /** Hash `value` and avalanche the result, so that even a bare primitive gets a full fingerprint. */
 function hashTop(value: unknown): void {
-  hashInto(value);
+  try {
+    hashInto(value);
+  } catch (e) {
+    // Not plain data, or a stack overflow (a cycle, or nesting thousands of levels deep): the
+    // walk says which and where. An overflow it finds no reason for is passed on as it is.
+    if (e !== NOT_PLAIN && !(e instanceof RangeError)) throw e;
+    throw plainDataProblem(value) ?? (e === NOT_PLAIN ? new Error('a value was refused as not plain data, but no fault was found in it') : e);
+  }
   finish(outHi, outLo, 0x3243f6a8, 0);
 }
 

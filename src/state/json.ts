@@ -25,3 +25,13 @@ export function asStored(v: unknown): unknown {
   const text = JSON.stringify(toJsonValue(v));
   return text === undefined ? null : JSON.parse(text);
 }
+
+/**
+ * JSON text that prints safely on a terminal and is still exact. `JSON.stringify` escapes the C0
+ * controls inside strings but leaves DEL, the C1 controls (ESC's 8-bit twin U+009B starts a
+ * terminal command) and U+2028/9 raw; here they are written as `\u` escapes, which parse back to
+ * the same string.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

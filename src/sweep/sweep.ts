@@ -5,13 +5,15 @@
  *
  * A cell whose params make no sense together (the model throws an `InputError`, e.g. f ≥ n) is
  * reported as invalid rather than ending the sweep; a model that fails in a cell is reported as
- * an error; options no model accepts (an unknown property to check) end it as bad input. Each cell keeps its run description and full `CheckResult`, so anything that
- * renders one check (text, JSON, reports) can render every cell of a sweep.
+ * an error; options no model accepts (an unknown property to check) end it as bad input. Each
+ * cell keeps its run description and full `CheckResult`, so anything that renders one check
+ * (text, JSON, reports) can render every cell of a sweep.
  */
-import { check, type CheckOptions } from '../explore/check.ts';
+import { checking, type CheckOptions } from '../explore/check.ts';
+import { runToEnd, runYielding, type Search } from '../explore/drive.ts';
 import type { CheckResult } from '../explore/result.ts';
 import type { Params } from '../model/definition.ts';
-import { InputError, describeError } from '../model/errors.ts';
+import { InputError, ModelError, describeError } from '../model/errors.ts';
 import type { Model } from '../model/model.ts';
 import { cells, type Axis } from './axes.ts';
 
@@ -58,31 +60,49 @@ export function counterexampleLength(result: CheckResult): number | null {
   return lengths.length > 0 ? Math.min(...lengths) : null;
 }
 
+/** Called with each row of a sweep as soon as it is done. */
+export type OnCell<R extends SweepRun> = (cell: SweepCell<R>, index: number, total: number) => void;
+
 /**
  * Check every cell of `axes`, in order; `onCell` sees each row as soon as it is done. Every
  * cell is described before the first is checked, so bad params fail fast.
  */
-export function runSweep<R extends SweepRun>(
-  axes: readonly Axis[],
-  builder: CellBuilder<R>,
-  options: CheckOptions = {},
-  onCell?: (cell: SweepCell<R>, index: number, total: number) => void,
-): SweepCell<R>[] {
-  const planned = cells(axes).map((assignment) => ({ assignment, run: builder.describe(assignment) }));
-  return planned.map(({ assignment, run }, index) => {
-    const cell = checkCell(assignment, run, builder, options);
-    onCell?.(cell, index, planned.length);
-    return cell;
-  });
+export function runSweep<R extends SweepRun>(axes: readonly Axis[], builder: CellBuilder<R>, options: CheckOptions = {}, onCell?: OnCell<R>): SweepCell<R>[] {
+  return runToEnd(sweeping(axes, builder, options, onCell));
 }
 
-/** Build and check one cell: params that make no sense together make it invalid, a model that throws an error. */
-function checkCell<R extends SweepRun>(
+/**
+ * `runSweep`, yielding to the event loop while it checks (see drive.ts). When `options.stop` is
+ * raised, the cell being checked ends cut by `interrupted` and no further cell is checked: the
+ * rows returned are those checked so far.
+ */
+export function runSweepAsync<R extends SweepRun>(axes: readonly Axis[], builder: CellBuilder<R>, options: CheckOptions = {}, onCell?: OnCell<R>): Promise<SweepCell<R>[]> {
+  return runYielding(sweeping(axes, builder, options, onCell));
+}
+
+function* sweeping<R extends SweepRun>(axes: readonly Axis[], builder: CellBuilder<R>, options: CheckOptions, onCell?: OnCell<R>): Search<SweepCell<R>[]> {
+  const planned = cells(axes).map((assignment) => ({ assignment, run: builder.describe(assignment) }));
+  const done: SweepCell<R>[] = [];
+  for (const [index, { assignment, run }] of planned.entries()) {
+    if (options.stop?.reason) break;
+    const cell = yield* checkCell(assignment, run, builder, options);
+    onCell?.(cell, index, planned.length);
+    done.push(cell);
+  }
+  return done;
+}
+
+/**
+ * Build and check one cell: params that make no sense together make it invalid, a model that
+ * throws an error. Bad options (an unknown --property, an unknown fairness node) end the whole
+ * sweep as bad input, and an internal error ends it too: neither is this cell's fault.
+ */
+function* checkCell<R extends SweepRun>(
   assignment: Readonly<Record<string, string>>,
   run: R,
   builder: CellBuilder<R>,
   options: CheckOptions,
-): SweepCell<R> {
+): Search<SweepCell<R>> {
   const start = performance.now();
   const seconds = () => (performance.now() - start) / 1000;
   let built: { model: Model<any, any>; run: R };
@@ -90,13 +110,13 @@ function checkCell<R extends SweepRun>(
     built = builder.build(run);
   } catch (e) {
     if (e instanceof InputError) return { assignment, run, result: null, invalid: e.message, seconds: seconds() };
-    return { assignment, run, result: null, error: describeError(e), seconds: seconds() };
+    if (e instanceof ModelError) return { assignment, run, result: null, error: describeError(e), seconds: seconds() };
+    throw e;
   }
   try {
-    return { assignment, run: built.run, result: check(built.model, options), seconds: seconds(), nodes: built.model.nodes };
+    return { assignment, run: built.run, result: yield* checking(built.model, options), seconds: seconds(), nodes: built.model.nodes };
   } catch (e) {
-    // Bad options (an unknown --property) are bad input for the whole sweep, not this cell's fault.
-    if (e instanceof InputError) throw e;
+    if (!(e instanceof ModelError)) throw e;
     return { assignment, run, result: null, error: describeError(e), seconds: seconds() };
   }
 }

@@ -9,7 +9,7 @@ import type { ParamValue, Params } from '../model/definition.ts';
 import { InputError } from '../model/errors.ts';
 import { STEP_KINDS, type StepKind } from '../model/model.ts';
 import type { PropertyKind } from '../model/property.ts';
-import { toJsonValue } from '../state/json.ts';
+import { jsonText, toJsonValue } from '../state/json.ts';
 import type { Trace, TraceStep } from './trace.ts';
 
 /** The schema version this faultline writes and reads. */
@@ -115,7 +115,7 @@ function fileStep(s: TraceStep): TraceFileStep {
 
 /** The file's text: two-space JSON with a final newline. */
 export function serializeTraceFile(file: TraceFile): string {
-  return JSON.stringify(file, null, 2) + '\n';
+  return jsonText(file, 2) + '\n';
 }
 
 /** The trace stored in a file, for the renderers that take a `Trace`. */
@@ -157,7 +157,8 @@ export function parseTraceFile(text: string, source: string): TraceFile {
   const model = str(doc.model, '"model"');
   const variant = str(doc.variant, '"variant"');
   if (!isRecord(doc.params)) bad('"params"', 'must be an object');
-  const params: Record<string, ParamValue> = {};
+  // Records without a prototype: a "__proto__" key is then a key like any other, refused by name.
+  const params: Record<string, ParamValue> = Object.create(null);
   for (const [k, v] of Object.entries(doc.params as Record<string, unknown>)) {
     if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') bad(`"params.${k}"`, 'must be a number, string or boolean');
     params[k] = v as ParamValue;
@@ -165,7 +166,7 @@ export function parseTraceFile(text: string, source: string): TraceFile {
   let faults: Record<string, number | string> | undefined;
   if (doc.faults !== undefined) {
     if (!isRecord(doc.faults)) bad('"faults"', 'must be an object');
-    faults = {};
+    faults = Object.create(null) as Record<string, number | string>;
     for (const [k, v] of Object.entries(doc.faults as Record<string, unknown>)) {
       if (typeof v !== 'number' && typeof v !== 'string') bad(`"faults.${k}"`, 'must be a number or string');
       faults[k] = v as number | string;

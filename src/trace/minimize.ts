@@ -7,10 +7,11 @@
  * then over all steps; every accepted candidate is cut right after its first violating state.
  * A lasso keeps its loop as it is and only its prefix is shrunk.
  */
-import { ModelError, describeError } from '../model/errors.ts';
+import { ModelError } from '../model/errors.ts';
+import { guarded } from '../model/guard.ts';
 import { FAULT_STEP_KINDS, stepInfo, type Model } from '../model/model.ts';
 import { buildTrace, statesAlong, type Path, type Trace } from './trace.ts';
-import { firstViolation, violates, type Target } from './violation.ts';
+import { findTarget, firstViolation, violates, type Target } from './violation.ts';
 
 export interface Minimized {
   readonly path: Path;
@@ -41,12 +42,9 @@ export function describeMinimized(m: Minimized): string {
 
 /** Shrink the counterexample `path` of `target`; throws a `ModelError` if `path` does not violate it. */
 export function minimize<S, A>(model: Model<S, A>, target: Target<S, A>, path: Path): Minimized {
-  try {
-    return shrink(model, target, path);
-  } catch (e) {
-    if (e instanceof ModelError) throw e;
-    throw new ModelError(`the model threw while minimising: ${describeError(e)}`, e);
-  }
+  const checked = guarded(model);
+  // The target as the guarded model has it, so that a property that throws is blamed by name.
+  return shrink(checked, findTarget(checked, target.name, target.kind) ?? target, path);
 }
 
 function shrink<S, A>(model: Model<S, A>, target: Target<S, A>, path: Path): Minimized {

@@ -4,7 +4,7 @@
  * States are compared as stored (JSON form of what the model shows), so Sets, Maps and key order
  * do not cause false alarms.
  */
-import { ModelError, describeError } from '../model/errors.ts';
+import { guarded } from '../model/guard.ts';
 import { stepInfo, type Model } from '../model/model.ts';
 import { fingerprintHex } from '../state/fingerprint.ts';
 import { asStored } from '../state/json.ts';
@@ -32,16 +32,8 @@ export function describeReplay(file: TraceFile, outcome: ReplayOutcome): string 
   }
 }
 
-export function replay<S, A>(model: Model<S, A>, file: TraceFile): ReplayOutcome {
-  try {
-    return replaySteps(model, file);
-  } catch (e) {
-    if (e instanceof ModelError) throw e;
-    throw new ModelError(`the model threw while replaying: ${describeError(e)}`, e);
-  }
-}
-
-function replaySteps<S, A>(model: Model<S, A>, file: TraceFile): ReplayOutcome {
+export function replay<S, A>(raw: Model<S, A>, file: TraceFile): ReplayOutcome {
+  const model = guarded(raw);
   const stored = (s: S) => asStored(model.show ? model.show(s) : s);
   const differs = (i: number, s: S): ReplayOutcome | null => {
     const expected = file.steps[i].state;

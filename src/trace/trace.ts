@@ -3,7 +3,8 @@
  * then which enabled action) and rebuilt by re-executing those choices. Explorers keep only the
  * choices; full states exist again only for the few traces a person reads.
  */
-import { ModelError, describeError } from '../model/errors.ts';
+import { ModelError } from '../model/errors.ts';
+import { guarded } from '../model/guard.ts';
 import { stepInfo, type Model, type StepKind } from '../model/model.ts';
 
 /** A behaviour as choices: an index into `init()`, then one index into `actions(s)` per step. */
@@ -70,14 +71,9 @@ export function statesAlong<S, A>(model: Model<S, A>, path: Path): { states: S[]
 }
 
 /** Rebuild the readable trace of a path by re-executing it. */
-export function buildTrace<S, A>(model: Model<S, A>, path: Path): Trace {
-  let replayed: { states: S[]; actions: A[] };
-  try {
-    replayed = statesAlong(model, path);
-  } catch (e) {
-    if (e instanceof ModelError) throw e;
-    throw new ModelError(`the model threw while rebuilding a trace: ${describeError(e)}`, e);
-  }
+export function buildTrace<S, A>(raw: Model<S, A>, path: Path): Trace {
+  const model = guarded(raw);
+  const replayed = statesAlong(model, path);
   const show = (s: S): unknown => (model.show ? model.show(s) : s);
   const steps: TraceStep[] = [
     { index: 0, kind: 'init', action: 'init', actionIndex: path.initIndex, state: show(replayed.states[0]) },
