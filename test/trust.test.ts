@@ -156,6 +156,16 @@ describe('nothing written to a terminal or a text file carries raw control chara
     expect(replayed.stdout).toContain(escapeControls(PROPERTY));
   });
 
+  it('list of a model module shows its names escaped; list --json keeps them exact', async () => {
+    const text = await run('list', fixture);
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toMatch(RAW_CONTROLS);
+    expect(text.stdout).toContain(escapeControls(PROPERTY));
+    const json = await run('list', fixture, '--json');
+    expect(json.stdout).not.toMatch(RAW_CONTROLS);
+    expect(JSON.parse(json.stdout).properties.map((p: { name: string }) => p.name)).toContain(PROPERTY);
+  });
+
   it('error messages quote user input escaped', async () => {
     const r = await run('check', 'two-phase-commit', '--variant', `x${FORGED}`);
     expect(r.code).toBe(2);

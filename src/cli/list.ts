@@ -5,6 +5,8 @@
 import { markdownTable } from 'markdown-table';
 import { models } from '../../models/index.ts';
 import { instantiate, type ModelDefinition, type ParamSpec, type Params } from '../model/definition.ts';
+import { escapeControls } from '../report/escape.ts';
+import { jsonText } from '../state/json.ts';
 import type { Io } from './io.ts';
 import { loadDefinition } from './load.ts';
 
@@ -60,11 +62,12 @@ export function paramValues(p: ParamSpec): string {
   return 'any integer';
 }
 
-const cells = (rows: string[][]) => markdownTable(rows) + '\n';
+/** A table whose cells, which may come from a model module, cannot drive the terminal. */
+const cells = (rows: string[][]) => markdownTable(rows.map((row) => row.map(escapeControls))) + '\n';
 
 /** One model in full: params with their values, variants, properties and systems. */
 function formatModel(m: ModelListing): string {
-  const parts = [`${m.name} — ${m.description}\n`];
+  const parts = [`${escapeControls(`${m.name} — ${m.description}`)}\n`];
   if (m.params.length > 0) {
     parts.push(cells([['param', 'default', 'values', 'description'], ...m.params.map((p) => [p.name, String(p.default), paramValues(p), p.description])]));
   }
@@ -80,11 +83,11 @@ function formatModel(m: ModelListing): string {
 export async function listCommand(modelName: string | undefined, o: { json?: boolean }, io: Io): Promise<number> {
   if (modelName !== undefined) {
     const listing = describeModel(await loadDefinition(modelName));
-    io.stdout.write(o.json ? JSON.stringify(listing, null, 2) + '\n' : formatModel(listing));
+    io.stdout.write(o.json ? jsonText(listing, 2) + '\n' : formatModel(listing));
     return 0;
   }
   if (o.json) {
-    io.stdout.write(JSON.stringify(models.map(describeModel), null, 2) + '\n');
+    io.stdout.write(jsonText(models.map(describeModel), 2) + '\n');
     return 0;
   }
   // The table shows no properties, so no model needs building for it.
