@@ -1,7 +1,8 @@
 /**
  * The compiled executable (dist/, as `npm ci` builds it) run as a user runs it: the exit codes,
  * one --json, one --report, --version, and models loaded from folders outside the repository.
- * Every other CLI test runs the same `main` in-process (test/support/cli.ts).
+ * Every other CLI test runs the same `main` in-process (test/support/cli.ts), but for what only a
+ * process shows (signals, a closed pipe, a small heap, start-up failures: stopping.test.ts).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
