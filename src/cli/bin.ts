@@ -15,6 +15,7 @@ const debug = process.argv.includes('--debug');
 let running = false;
 
 function fail(e: unknown): never {
+  // Controls are blanked here rather than with report/escape.ts: this must work when nothing else loads.
   const message = (e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
   process.stderr.write(`faultline: ${running ? 'internal error' : 'could not start'}: ${message}\n`);
   if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
