@@ -3,15 +3,14 @@
  * the critical section is the model's choice (e.g. a client that has checked its lease and has
  * not yet written).
  */
-import { always, type Always } from '../src/model/property.ts';
-import type { World } from '../src/protocol/world.ts';
+import { always, type Always, type ProtocolWorld } from 'faultline';
 
 /** At most one node of `role` satisfies `inCriticalSection`. */
-export function mutualExclusion(
+export function mutualExclusion<W extends ProtocolWorld<any, any>>(
   name: string,
   role: string,
-  inCriticalSection: (w: World, id: string) => boolean,
+  inCriticalSection: (w: W, id: string) => boolean,
   description: string,
-): Always<World> {
+): Always<W> {
   return always(name, (w) => w.nodesOf(role).filter((id) => inCriticalSection(w, id)).length <= 1, description);
 }

@@ -35,7 +35,7 @@ export function runSuite(onRow?: (row: SuiteRow, checked: SuiteCheck) => void): 
   const rows: SuiteRow[] = [];
   for (const def of models) {
     for (const variant of def.variants) {
-      const model = instantiate(def, { params: defaultParams(def), variant: variant.name });
+      const model = instantiate(def, { params: defaultParams(def, variant), variant: variant.name });
       const result = check(model);
       const shortest = result.violations
         .map((v) => (v.trace ? v.trace.steps.length - 1 : null))

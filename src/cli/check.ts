@@ -84,8 +84,9 @@ export function parseFaults(raw: string | undefined): Record<string, string> {
 
 /** Resolve params, variant and system model of `def` from the command line. */
 export function runInfo(def: ModelDefinition<any>, o: CheckCommandOptions): RunInfo {
-  const params = resolveParams(def, parseAssignments('--param', o.param));
-  const variant = resolveVariant(def, o.variant).name;
+  const variantSpec = resolveVariant(def, o.variant);
+  const variant = variantSpec.name;
+  const params = resolveParams(def, variantSpec, parseAssignments('--param', o.param));
   const faults = parseFaults(o.faults);
   return { model: def.name, variant, params, ...(o.system ? { system: o.system } : {}), ...(o.faults ? { faultOverrides: faults } : {}) };
 }

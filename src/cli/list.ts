@@ -1,7 +1,7 @@
 /** `faultline list`: the shipped models with their params, variants and properties. */
 import { markdownTable } from 'markdown-table';
 import { models } from '../../models/index.ts';
-import { instantiate, type ModelDefinition, type Params } from '../model/definition.ts';
+import { instantiate, resolveParams, type ModelDefinition, type Params, type VariantSpec } from '../model/definition.ts';
 
 export interface ModelListing {
   readonly name: string;
@@ -13,8 +13,9 @@ export interface ModelListing {
   readonly systems?: readonly { name: string; description: string; faults: Readonly<Record<string, number | string>> }[];
 }
 
-export function defaultParams(def: ModelDefinition<any>): Params {
-  return Object.fromEntries(def.params.map((p) => [p.name, p.default]));
+/** The params of a variant (default: the first) with no `--param` given: the schema's defaults and the variant's own values. */
+export function defaultParams(def: ModelDefinition, variant: VariantSpec = def.variants[0]): Params {
+  return resolveParams(def, variant, {});
 }
 
 /** Describe a definition; its properties are read off the default model. */

@@ -3,7 +3,7 @@
  * every step matches and the violation reproduces, 1 when it diverges (naming the first diverging
  * step) or no longer violates, 2 when the file is malformed or names an unknown model.
  */
-import { instantiate, resolveVariant, type BuildConfig, type ModelDefinition, type ParamValue } from '../model/definition.ts';
+import { checkParams, instantiate, resolveVariant, type BuildConfig, type ModelDefinition } from '../model/definition.ts';
 import { InputError } from '../model/errors.ts';
 import type { Model } from '../model/model.ts';
 import { readTraceFile, type TraceFile } from '../trace/file.ts';
@@ -12,17 +12,11 @@ import { NO_SYSTEM } from '../protocol/definition.ts';
 import { loadDefinition } from './load.ts';
 
 /** Rebuild the model a trace file was recorded on: same variant, params, faults and system. */
-export function rebuild(def: ModelDefinition<any>, file: TraceFile): Model<any, any> {
-  const variant = resolveVariant(def, file.variant).name;
-  const params: Record<string, ParamValue> = Object.fromEntries(def.params.map((p) => [p.name, p.default]));
-  for (const [name, value] of Object.entries(file.params)) {
-    const spec = def.params.find((p) => p.name === name);
-    if (!spec) {
-      throw new InputError(`the trace sets param "${name}", which ${def.name} does not have (params: ${def.params.map((p) => p.name).join(', ') || 'none'})`);
-    }
-    if (typeof value !== typeof spec.default) throw new InputError(`the trace sets param "${name}" to ${JSON.stringify(value)}, but ${def.name} expects a ${typeof spec.default}`);
-    params[name] = value;
-  }
+export function rebuild(def: ModelDefinition, file: TraceFile): Model<any, any> {
+  const variantSpec = resolveVariant(def, file.variant);
+  const variant = variantSpec.name;
+  // Params from a file get the same checks as `--param`: a value the command line would refuse is refused here.
+  const params = checkParams(def, variantSpec, file.params);
   // The file records every fault knob in force, so they are applied to "no system" rather than
   // on top of a named system whose other knobs might differ.
   const config: BuildConfig = {

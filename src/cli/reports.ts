@@ -14,7 +14,7 @@ import { defaultParams } from './list.ts';
 /** The index entry of one checked variant. */
 export function siteEntry(def: ModelDefinition<any>, variant: VariantSpec, model: Model<any, any>, result: CheckResult): SiteEntry {
   return {
-    run: { model: def.name, variant: variant.name, params: defaultParams(def) },
+    run: { model: def.name, variant: variant.name, params: defaultParams(def, variant) },
     expected: variant.expect,
     verdict: result.verdict,
     violations: result.violations,
@@ -37,7 +37,7 @@ export function reportsCommand(dir: string): number {
   const entries: SiteEntry[] = [];
   for (const def of models) {
     for (const variant of def.variants.filter((v) => v.expect === 'violated')) {
-      const model = instantiate(def, { params: defaultParams(def), variant: variant.name });
+      const model = instantiate(def, { params: defaultParams(def, variant), variant: variant.name });
       entries.push(siteEntry(def, variant, model, check(model)));
     }
   }

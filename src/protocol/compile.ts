@@ -17,8 +17,8 @@ import { Effects } from './context.ts';
 import { describe } from './describe.ts';
 import type { FaultConfig } from './faults.ts';
 import { MessageTable, network } from './network.ts';
-import type { NodeState, Payload, Protocol, Role, Step } from './types.ts';
-import { CRASHED, PAUSED, UP, USED, World, type Timer, type Topology } from './world.ts';
+import type { Payload, Protocol, Role, Step } from './types.ts';
+import { CRASHED, PAUSED, UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
 
 const NO_TIMERS: readonly Timer[] = Object.freeze([]);
 
@@ -38,8 +38,8 @@ export type ProtocolModel = Model<World, Step> & {
   readonly config: FaultConfig;
 };
 
-export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultConfig): ProtocolModel {
-  const decls = protocol.nodes;
+export function compile(protocol: Protocol<any, any>, config: FaultConfig): ProtocolModel {
+  const decls = protocol.decls;
   const ids = decls.map((d) => d.id);
   const n = ids.length;
   if (n > 30) throw new Error(`a protocol may have at most 30 nodes, this one has ${n}`);
@@ -48,11 +48,13 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
   const roles: Role<any, any>[] = decls.map((d) => {
     const role = protocol.roles[d.role];
     if (!role) throw new Error(`node ${d.id} has role "${d.role}", which the protocol does not define`);
-    return role as Role<any, any>;
+    return role;
   });
+  const byRole = new Map<string, number[]>(Object.keys(protocol.roles).map((r) => [r, []]));
+  decls.forEach((d, i) => byRole.get(d.role)!.push(i));
   const messages = new MessageTable();
   const net = network(config.network, messages, n);
-  const topology: Topology = { decls, ids, index, roles, messages, network: net };
+  const topology: Topology = { decls, ids, index, roles, byRole, messages, network: net };
   const clocks = config.maxTime > 0;
   const rounds = config.timing === 'rounds';
   const bounded = config.timing === 'bounded';
@@ -66,10 +68,12 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
   if (config.byzantine > 0 && !protocol.universe) throw new Error('Byzantine nodes need the protocol to declare its message universe');
   if (rounds && !protocol.rounds) throw new Error('timing "rounds" needs the protocol to declare how many rounds it runs');
 
+  const lastRound = protocol.rounds ?? 0;
+  const assume = protocol.assume;
   const knowledge = new SignedKnowledge(index);
   const unforged = (w: World, p: Payload): boolean => !signed || knowledge.unforged(w, p);
 
-  const hashNode = (state: NodeState, timers: readonly Timer[], out: number[] | Int32Array, i: number): void => {
+  const hashNode = (state: unknown, timers: readonly Timer[], out: number[] | Int32Array, i: number): void => {
     fingerprintInto(timers.length === 0 ? state : [state, timers], fp);
     out[2 * i] = fp[0];
     out[2 * i + 1] = fp[1];
@@ -82,9 +86,9 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
   const run = (
     w: World,
     i: number,
-    handler: ((s: NodeState, ctx: Effects) => NodeState | void) | undefined,
-    s: NodeState = w.states[i],
-  ): NodeState => {
+    handler: ((s: any, ctx: Effects) => unknown) | undefined,
+    s: unknown = w.states[i],
+  ): unknown => {
     effects.reset(ids[i], decls[i].role, w.time + w.offsets[i], w.round);
     return handler ? (handler(s, effects) ?? s) : s;
   };
@@ -95,7 +99,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
    * changes nothing (a re-delivered message the node ignores) returns `w` itself, so neither a
    * new world nor its fingerprint has to be built.
    */
-  const settle = (w: World, i: number, state: NodeState, base?: Partial<WorldFields>): World => {
+  const settle = (w: World, i: number, state: unknown, base?: Partial<WorldFields>): World => {
     const before = base?.timers ? base.timers[i] : w.timers[i];
     const timers = effects.applyTimers(before);
     let changed = timers !== w.timers[i];
@@ -104,7 +108,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       changed ||= scratch[0] !== w.nodeHash[2 * i] || scratch[1] !== w.nodeHash[2 * i + 1];
     }
     if (!changed && effects.sends.length === 0 && (base === undefined || unchanged(w, base))) return w;
-    const f = fields(w, base);
+    const f = w.fields(base);
     if (changed) {
       const states = f.states.slice();
       states[i] = state;
@@ -126,54 +130,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     return true;
   };
 
-  interface WorldFields {
-    states: readonly NodeState[];
-    timers: readonly (readonly Timer[])[];
-    nodeHash: readonly number[];
-    net: unknown;
-    status: readonly number[];
-    traitors: number;
-    time: number;
-    offsets: readonly number[];
-    partition: number;
-    used: readonly number[];
-    round: number;
-    cursor: number;
-    knowledge: readonly number[];
-  }
-  const fields = (w: World, base: Partial<WorldFields> = {}): WorldFields => ({
-    states: w.states,
-    timers: w.timers,
-    nodeHash: w.nodeHash,
-    net: w.net,
-    status: w.status,
-    traitors: w.traitors,
-    time: w.time,
-    offsets: w.offsets,
-    partition: w.partition,
-    used: w.used,
-    round: w.round,
-    cursor: w.cursor,
-    knowledge: w.knowledge,
-    ...base,
-  });
-  const make = (f: WorldFields): World =>
-    new World(
-      topology,
-      f.states,
-      f.timers,
-      f.nodeHash,
-      f.net,
-      f.status,
-      f.traitors,
-      f.time,
-      f.offsets,
-      f.partition,
-      f.used,
-      f.round,
-      f.cursor,
-      f.knowledge,
-    );
+  const make = (f: WorldFields): World => new World(topology, f);
 
   /** Put the recorded sends of node `from` into the network (or lose them across a partition). */
   const deliverSends = (f: WorldFields, from: number): void => {
@@ -198,6 +155,25 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     return out;
   };
 
+  /** Which fields of each node's state survive a crash: every one, or those listed. */
+  const durable = roles.map((r) => r.durable ?? []);
+  /**
+   * A node's state right after a crash: what was on disk, over a fresh `init`. Recovery starts
+   * from it; while the node is down it is what the world shows of it.
+   */
+  const afterCrash = (i: number, s: unknown): unknown => {
+    const keep = durable[i];
+    if (keep === 'all') return s;
+    const fresh = roles[i].init(ids[i]);
+    if (keep.length === 0) return fresh;
+    if (typeof fresh !== 'object' || fresh === null || typeof s !== 'object' || s === null) {
+      throw new Error(`role ${decls[i].role} lists durable fields, but its state is not a record`);
+    }
+    const out: Record<string, unknown> = { ...fresh };
+    for (const k of keep) out[k] = (s as Record<string, unknown>)[k];
+    return out;
+  };
+
   // ---- initial states -------------------------------------------------------------------------
 
   const init = (): World[] => {
@@ -207,11 +183,25 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     const worlds: World[] = [];
     for (const traitors of traitorSets) {
       for (const offsets of offsetSets) {
-        const states = decls.map((d, i) => roles[i].init(d.id) as NodeState);
+        const states = decls.map((d, i) => roles[i].init(d.id));
         const timers = decls.map(() => NO_TIMERS);
         const nodeHash = Array<number>(2 * n).fill(0);
         states.forEach((s, i) => hashNode(s, NO_TIMERS, nodeHash, i));
-        let w = new World(topology, states, timers, nodeHash, net.empty, Array<number>(n).fill(UP), traitors, 0, offsets, 0, Array<number>(7).fill(0), rounds ? 1 : 0, 0, []);
+        let w = make({
+          states,
+          timers,
+          nodeHash,
+          net: net.empty,
+          status: Array<number>(n).fill(UP),
+          traitors,
+          time: 0,
+          offsets,
+          partition: 0,
+          used: Array<number>(7).fill(0),
+          round: rounds ? 1 : 0,
+          cursor: 0,
+          knowledge: [],
+        });
         for (let i = 0; i < n; i++) {
           const start = roles[i].start;
           if (!start || !loyal(w, i)) continue;
@@ -248,7 +238,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     /** Timing `bounded`: a delivery or a due timer is pending, so time must wait for it. */
     let pending = false;
     if (rounds) {
-      if (w.round > protocol.rounds!) return steps;
+      if (w.round > lastRound) return steps;
       const pairs = choicePairs(w, n);
       if (w.cursor < pairs.length) {
         const [b, r] = pairs[w.cursor];
@@ -290,10 +280,10 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
           }
         }
       }
-      if (protocol.assume) {
+      if (assume) {
         // Only the protocol's own steps so far: the environment assumption does not restrict faults.
         let kept = 0;
-        for (const a of steps) if (protocol.assume(w, describedStep(a))) steps[kept++] = a;
+        for (const a of steps) if (assume(w, describedStep(a))) steps[kept++] = a;
         steps.length = kept;
       }
     }
@@ -361,49 +351,46 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
         return settle(w, a.node, s, { timers });
       }
       case 'drop':
-        return make(fields(w, { net: net.drop(w.net, a.msg), used: bump(w.used, USED.drop) }));
+        return make(w.fields({ net: net.drop(w.net, a.msg), used: bump(w.used, USED.drop) }));
       case 'duplicate':
-        return make(fields(w, { net: net.duplicate(w.net, a.msg), used: bump(w.used, USED.duplicate) }));
+        return make(w.fields({ net: net.duplicate(w.net, a.msg), used: bump(w.used, USED.duplicate) }));
       case 'crash': {
         const i = a.node;
         const states = w.states.slice();
-        states[i] = { durable: w.states[i].durable, volatile: null };
+        states[i] = afterCrash(i, w.states[i]);
         const timers = w.timers.slice();
         timers[i] = NO_TIMERS;
         const nodeHash = w.nodeHash.slice();
         hashNode(states[i], NO_TIMERS, nodeHash, i);
         const status = w.status.slice();
         status[i] = CRASHED;
-        return make(fields(w, { states, timers, nodeHash, status, used: bump(w.used, USED.crash) }));
+        return make(w.fields({ states, timers, nodeHash, status, used: bump(w.used, USED.crash) }));
       }
       case 'recover': {
         const i = a.node;
-        const fresh = roles[i].init(ids[i]) as NodeState;
-        const restarted: NodeState = { durable: w.states[i].durable, volatile: fresh.volatile };
         const status = w.status.slice();
         status[i] = UP;
-        const s = run(w, i, roles[i].recover, restarted);
-        return settle(w, i, s, { status, used: bump(w.used, USED.recover) });
+        return settle(w, i, run(w, i, roles[i].recover), { status, used: bump(w.used, USED.recover) });
       }
       case 'pause':
       case 'resume': {
         const status = w.status.slice();
         status[a.node] = a.kind === 'pause' ? PAUSED : UP;
-        return make(fields(w, { status, ...(a.kind === 'pause' ? { used: bump(w.used, USED.pause) } : {}) }));
+        return make(w.fields({ status, ...(a.kind === 'pause' ? { used: bump(w.used, USED.pause) } : {}) }));
       }
       case 'partition': {
         const side = a.side;
         const cut = (id: number) => {
           return ((side >> messages.sender[id]) & 1) !== ((side >> messages.recipient[id]) & 1);
         };
-        return make(fields(w, { partition: side, net: net.lose(w.net, cut), used: bump(w.used, USED.partition) }));
+        return make(w.fields({ partition: side, net: net.lose(w.net, cut), used: bump(w.used, USED.partition) }));
       }
       case 'heal':
-        return make(fields(w, { partition: 0 }));
+        return make(w.fields({ partition: 0 }));
       case 'tick':
-        return make(fields(w, { time: w.time + 1, ...(a.offsets ? { offsets: a.offsets } : {}) }));
+        return make(w.fields({ time: w.time + 1, ...(a.offsets ? { offsets: a.offsets } : {}) }));
       case 'byzantine': {
-        const f = fields(w, rounds ? { cursor: w.cursor + 1 } : { used: bump(w.used, USED.lies) });
+        const f = w.fields(rounds ? { cursor: w.cursor + 1 } : { used: bump(w.used, USED.lies) });
         if (a.payload !== null) {
           effects.reset(ids[a.from], '', 0, w.round);
           effects.send(ids[a.to], a.payload);
@@ -419,7 +406,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
   /** Timing `rounds`: deliver every message of this round, run end-of-round handlers, start the next round. */
   const endRound = (w: World): World => {
     const inFlight = net.all(w.net);
-    let cur = make(fields(w, { net: net.empty }));
+    let cur = make(w.fields({ net: net.empty }));
     for (const msg of inFlight) {
       const e = messages.get(msg);
       const i = messages.recipient[msg];
@@ -432,7 +419,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       if (!end || !active(cur, i)) continue;
       cur = settle(cur, i, run(cur, i, (st, ctx) => end(st, w.round, ctx)));
     }
-    return make(fields(cur, { round: w.round + 1, cursor: 0 }));
+    return make(cur.fields({ round: w.round + 1, cursor: 0 }));
   };
 
   // ---- identity (display and labels: describe.ts) ---------------------------------------------
@@ -440,6 +427,7 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
   const tracksStatus = config.crash > 0 || config.pause > 0;
   const tracksUsed = config.drop + config.duplicate + config.partition + config.crash + config.recover + config.pause > 0 || (config.byzantine > 0 && !rounds);
   const hasher = new IntHasher();
+  const view = protocol.view;
   const fingerprint = (w: World, out: Int32Array): void => {
     if (w.hashed) {
       out[0] = w.hashHi;
@@ -447,9 +435,16 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
       return;
     }
     const h = hasher.start();
-    const nodeHash = w.nodeHash;
-    for (let k = 0; k < nodeHash.length; k += 2) h.pair(nodeHash[k], nodeHash[k + 1]);
-    net.encode(w.net, h);
+    if (view) {
+      // The protocol's view stands for the node states, timers and network; the fault
+      // bookkeeping below is still the layer's.
+      fingerprintInto(view(w), fp);
+      h.pair(fp[0], fp[1]);
+    } else {
+      const nodeHash = w.nodeHash;
+      for (let k = 0; k < nodeHash.length; k += 2) h.pair(nodeHash[k], nodeHash[k + 1]);
+      net.encode(w.net, h);
+    }
     if (config.byzantine > 0) h.int(w.traitors);
     if (tracksStatus) for (const x of w.status) h.int(x);
     if (tracksUsed) for (const x of w.used) h.int(x);
@@ -495,8 +490,11 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     properties: protocol.properties,
     fairness: protocol.fairness,
     within: protocol.within,
-    checkDeadlock: userTerminal !== undefined || rounds,
+    // One rule for every model: a state without enabled steps is a deadlock unless it is a legal
+    // end. Here the bounds of time and rounds are legal ends too: the protocol stops there because
+    // the model stops, not because it is stuck.
+    checkDeadlock: protocol.deadlock !== false,
     terminal: (w) =>
-      (rounds && w.round > protocol.rounds!) || (clocks && w.time >= config.maxTime) || (userTerminal ? userTerminal(w) : false),
+      (rounds && w.round > lastRound) || (clocks && w.time >= config.maxTime) || (userTerminal ? userTerminal(w) : false),
   };
 }

@@ -1,48 +1,76 @@
 /**
- * `protocolDefinition`: a shipped model written as a protocol. It turns the user's choice of
- * system model (`--system`, else the variant's, else the first declared, else no faults) and
- * knob overrides (`--faults`) into a fault configuration, and compiles the protocol with it.
+ * `defineProtocol`: a model written as a protocol. It turns the user's choice of system model
+ * (`--system`, else the variant's, else the first declared, else no faults) and knob overrides
+ * (`--faults`) into a fault configuration, and compiles the protocol with it.
  */
-import type { ModelDefinition, ParamSpec, Params, VariantSpec } from '../model/definition.ts';
+import { DEFINITION, checkName, variantList, type ModelDefinition, type VariantDecl } from '../model/definition.ts';
 import { InputError } from '../model/errors.ts';
+import { paramList, type ParamSchema, type ParamValues } from '../model/params.ts';
 import { compile, type ProtocolModel } from './compile.ts';
-import { NO_FAULTS, applyFaultOverrides, describeFaults, type SystemModel } from './faults.ts';
-import type { Payload, Protocol } from './types.ts';
+import { NO_FAULTS, applyFaultOverrides, describeFaults, type FaultConfig } from './faults.ts';
+import type { NodesOf, Protocol, Roles } from './types.ts';
 
 /** The system name meaning "no declared system model": a reliable unordered network, no faults. */
 export const NO_SYSTEM = 'none';
 
-export interface ProtocolVariant extends VariantSpec {
-  /** The system model this variant is meant to be checked under (default: the first declared). */
-  readonly system?: string;
+/** A named system model: what the world may do to the protocol (`{ network: 'set', crash: 1 }`). */
+export interface SystemDecl {
+  readonly description: string;
+  readonly faults: Partial<FaultConfig>;
 }
 
-export interface ProtocolDefinitionSpec<M extends Payload> {
+/** What `defineProtocol` takes. */
+export interface ProtocolModelSpec<P extends ParamSchema, V extends string, Sys extends string, R extends Roles, N extends NodesOf<R>> {
   readonly name: string;
   readonly description: string;
-  readonly params: readonly ParamSpec[];
-  readonly variants: readonly ProtocolVariant[];
+  /** Params by name: `{ rms: int({ default: 3, min: 1, max: 12, description: '…' }) }`. */
+  readonly params?: P;
   /** Named system models; the first is the default. None declared: a reliable unordered network. */
-  readonly systems?: readonly SystemModel[];
-  /** Build the protocol for given params and variant. Throw `InputError` for combinations that make no sense. */
-  protocol(params: Params, variant: string): Protocol<M>;
+  readonly systems?: { readonly [K in Sys]: SystemDecl };
+  /** Variants by name; the first is the default. Without any, one variant `default` expected to hold. */
+  readonly variants?: { readonly [K in V]: VariantDecl<ParamValues<P>, NoInfer<Sys> | typeof NO_SYSTEM> };
+  /** Build the protocol (`protocol({...})`) for resolved params and a variant. Throw `InputError` for combinations that make no sense. */
+  build(config: { readonly params: ParamValues<P>; readonly variant: V }): Protocol<R, N>;
 }
 
-export function protocolDefinition<M extends Payload>(spec: ProtocolDefinitionSpec<M>): ModelDefinition {
-  const systems = spec.systems ?? [];
+/**
+ * A protocol model: roles, nodes and properties from `build`, fault models from `systems`.
+ *
+ * ```ts
+ * export default defineProtocol({
+ *   name: 'ping',
+ *   description: 'a client pings a server over a lossy link',
+ *   systems: { lossy: { description: 'one message may be lost', faults: { drop: 1 } } },
+ *   build: () => protocol({ roles: { client, server }, nodes: { client: ['c'], server: ['s'] }, properties: [...] }),
+ * });
+ * ```
+ */
+export function defineProtocol<
+  P extends ParamSchema = {},
+  V extends string = 'default',
+  Sys extends string = never,
+  R extends Roles = Roles,
+  N extends NodesOf<R> = NodesOf<R>,
+>(spec: ProtocolModelSpec<P, V, Sys, R, N>): ModelDefinition<ParamValues<P>, V> {
+  checkName(spec.name);
+  const systems = Object.entries<SystemDecl>(spec.systems ?? ({} as Record<Sys, SystemDecl>)).map(([name, s]) => ({ ...s, name }));
+  const params = paramList(spec.params ?? {});
+  const variants = variantList(spec.name, params, spec.variants ?? { default: { expect: 'holds', description: 'the protocol as written' } });
+  for (const v of variants) {
+    if (v.system !== undefined && v.system !== NO_SYSTEM && !systems.some((s) => s.name === v.system)) {
+      throw new TypeError(`variant ${v.name} of ${spec.name} names system "${v.system}", which is not declared`);
+    }
+  }
   return {
+    [DEFINITION]: true,
     name: spec.name,
     description: spec.description,
-    params: spec.params,
-    variants: spec.variants,
-    systems: systems.map((s) => ({
-      name: s.name,
-      description: s.description,
-      faults: describeFaults({ ...NO_FAULTS, ...s.faults }),
-    })),
+    params,
+    variants,
+    systems: systems.map((s) => ({ name: s.name, description: s.description, faults: describeFaults({ ...NO_FAULTS, ...s.faults }) })),
     build({ params, variant, system, faults }): ProtocolModel {
-      const protocol = spec.protocol(params, variant);
-      const wanted = system ?? spec.variants.find((v) => v.name === variant)?.system;
+      const protocol = spec.build({ params: params as ParamValues<P>, variant: variant as V });
+      const wanted = system ?? variants.find((v) => v.name === variant)?.system;
       let base = NO_FAULTS;
       if (wanted === NO_SYSTEM) {
         // Start from nothing: with `faults` holding every knob in force, this rebuilds a run exactly.
@@ -54,7 +82,7 @@ export function protocolDefinition<M extends Payload>(spec: ProtocolDefinitionSp
         }
         base = { ...NO_FAULTS, ...found.faults };
       } else if (systems.length > 0) base = { ...NO_FAULTS, ...systems[0].faults };
-      const ids = protocol.nodes.map((d) => d.id);
+      const ids = protocol.decls.map((d) => d.id);
       const overrides = Object.fromEntries(Object.entries(faults ?? {}).map(([k, v]) => [k, String(v)]));
       const config = applyFaultOverrides(base, overrides, ids);
       const model = compile(protocol, config);

@@ -7,7 +7,7 @@
 import type { StepInfo } from '../model/model.ts';
 import { choicePairs } from './adversary.ts';
 import type { FaultConfig } from './faults.ts';
-import type { NodeState, Payload, Protocol, Step } from './types.ts';
+import type { Payload, Protocol, Step } from './types.ts';
 import { CRASHED, PAUSED, USED, type Topology, type World } from './world.ts';
 
 /** `Prepared` or `Vote(term=2, granted=true)`: a payload in one short phrase. */
@@ -24,10 +24,6 @@ function compact(v: unknown): string {
   return String(v);
 }
 
-function isEmptyPart(v: unknown): boolean {
-  return v === null || v === undefined || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
-}
-
 export interface Description {
   label(a: Step): string;
   step(a: Step): StepInfo;
@@ -41,21 +37,16 @@ export interface Tracked {
 }
 
 export function describe(topology: Topology, config: FaultConfig, protocol: Protocol<any>, tracked: Tracked): Description {
-  const { decls, ids, roles, messages, network: net } = topology;
+  const { decls, ids, messages, network: net } = topology;
   const n = ids.length;
   const clocks = config.maxTime > 0;
   const rounds = config.timing === 'rounds';
   const loyal = (w: World, i: number) => (w.traitors & (1 << i)) === 0;
 
-  const showPart = decls.map((_, i) => {
-    const s0 = roles[i].init(ids[i]) as NodeState;
-    return isEmptyPart(s0.volatile) ? 'durable' : isEmptyPart(s0.durable) ? 'volatile' : 'both';
-  });
   const show = (w: World): unknown => {
     const out: Record<string, unknown> = {};
     decls.forEach((d, i) => {
-      const s = w.states[i];
-      out[d.id] = showPart[i] === 'durable' ? s.durable : showPart[i] === 'volatile' ? s.volatile : s;
+      out[d.id] = w.states[i];
     });
     // Shown in reading order; a FIFO network keeps its queues' order, which is the point of it.
     const inFlight = net.all(w.net).map((id) => envelopeText(id));
@@ -80,7 +71,7 @@ export function describe(topology: Topology, config: FaultConfig, protocol: Prot
       out.round = w.round;
       if (config.byzantine > 0) {
         const pair = choicePairs(w, n)[w.cursor];
-        out.nextLie = pair && w.round <= protocol.rounds! ? `${ids[pair[0]]}→${ids[pair[1]]}` : null;
+        out.nextLie = pair && w.round <= (protocol.rounds ?? 0) ? `${ids[pair[0]]}→${ids[pair[1]]}` : null;
       }
     }
     if (tracked.used) {
