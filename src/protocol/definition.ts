@@ -8,7 +8,7 @@ import { InputError } from '../model/errors.ts';
 import { paramList, type ParamSchema, type ParamValues } from '../model/params.ts';
 import { compile, type ProtocolModel } from './compile.ts';
 import { NO_FAULTS, applyFaultOverrides, describeFaults, type FaultConfig } from './faults.ts';
-import type { NodesOf, Protocol, Roles } from './types.ts';
+import type { Protocol } from './types.ts';
 
 /** The system name meaning "no declared system model": a reliable unordered network, no faults. */
 export const NO_SYSTEM = 'none';
@@ -20,7 +20,7 @@ export interface SystemDecl {
 }
 
 /** What `defineProtocol` takes. */
-export interface ProtocolModelSpec<P extends ParamSchema, V extends string, Sys extends string, R extends Roles, N extends NodesOf<R>> {
+export interface ProtocolModelSpec<P extends ParamSchema, V extends string, Sys extends string> {
   readonly name: string;
   readonly description: string;
   /** Params by name: `{ rms: int({ default: 3, min: 1, max: 12, description: '…' }) }`. */
@@ -29,8 +29,12 @@ export interface ProtocolModelSpec<P extends ParamSchema, V extends string, Sys 
   readonly systems?: { readonly [K in Sys]: SystemDecl };
   /** Variants by name; the first is the default. Without any, one variant `default` expected to hold. */
   readonly variants?: { readonly [K in V]: VariantDecl<ParamValues<P>, NoInfer<Sys> | typeof NO_SYSTEM> };
-  /** Build the protocol (`protocol({...})`) for resolved params and a variant. Throw `InputError` for combinations that make no sense. */
-  build(config: { readonly params: ParamValues<P>; readonly variant: V }): Protocol<R, N>;
+  /**
+   * Build the protocol (`protocol(...)`) for resolved params and a variant. Throw `InputError` for
+   * combinations that make no sense. Variants may build protocols of different shapes (other roles
+   * or nodes): each is typed where it is built.
+   */
+  build(config: { readonly params: ParamValues<P>; readonly variant: V }): Protocol<any, any>;
 }
 
 /**
@@ -45,13 +49,9 @@ export interface ProtocolModelSpec<P extends ParamSchema, V extends string, Sys 
  * });
  * ```
  */
-export function defineProtocol<
-  P extends ParamSchema = {},
-  V extends string = 'default',
-  Sys extends string = never,
-  R extends Roles = Roles,
-  N extends NodesOf<R> = NodesOf<R>,
->(spec: ProtocolModelSpec<P, V, Sys, R, N>): ModelDefinition<ParamValues<P>, V> {
+export function defineProtocol<P extends ParamSchema = {}, V extends string = 'default', Sys extends string = never>(
+  spec: ProtocolModelSpec<P, V, Sys>,
+): ModelDefinition<ParamValues<P>, V> {
   checkName(spec.name);
   const systems = Object.entries<SystemDecl>(spec.systems ?? ({} as Record<Sys, SystemDecl>)).map(([name, s]) => ({ ...s, name }));
   const params = paramList(spec.params ?? {});
