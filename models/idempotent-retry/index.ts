@@ -13,7 +13,8 @@
  * Liveness: every deposit is eventually acknowledged — as long as the losses cannot outnumber the
  * copies of one request (drop budget ≤ retries). No fairness is assumed, and none is needed: every
  * step consumes a message, a retry or a fault budget, so every behaviour is finite, and one only
- * stops where nothing is enabled (no copy left on its way, no retry left, the server up).
+ * stops where nothing is enabled (no copy left on its way, no retry left, the server up): the
+ * client is done, or has given up on a deposit, which is the liveness property's counterexample.
  */
 import { defineProtocol, eventually, int, protocol, role, sometimes, type Context, type Role, type WorldOf } from 'faultline';
 import { acknowledgedApplied, atMostOnce } from 'faultline/invariants';
@@ -23,8 +24,8 @@ export type Msg = { readonly type: 'Deposit'; readonly id: number } | { readonly
 export type Variant = 'default' | 'no-dedup' | 'volatile-dedup';
 
 /**
- * The client (which does not crash here): the request in progress (`requests + 1` once all are
- * acknowledged) and how many copies of it were sent.
+ * The client: the request in progress (`requests + 1` once all are acknowledged) and how many
+ * copies of it were sent. It does not crash in the declared systems; all of it is on disk.
  */
 export interface Client {
   readonly current: number;

@@ -84,6 +84,7 @@ export function leaseProtocol(lease: number, margin: number, variant: Variant) {
       ctx.setTimer('expire', lease);
       return { issued: token, holder: from };
     },
+    // The lease runs out.
     timer: (s) => ({ ...s, holder: null }),
   });
   const client = role<ClientState, Msg>({
@@ -104,13 +105,13 @@ export function leaseProtocol(lease: number, margin: number, variant: Variant) {
       checkLease: {
         when: (s, ctx) => s.phase === 'holding' && ctx.now < s.expiry,
         run: (s, ctx) => {
-          if (s.phase !== 'holding') return;
+          if (s.phase !== 'holding') return; // never (see `when`): narrows the state's type
           ctx.setTimer('write', 0);
           return { phase: 'writing', token: s.token };
         },
       },
     },
-    // The write timer, armed by the lease check.
+    // The write timer, armed by the lease check: only a writing client has it.
     timer: (s, _name, ctx) => {
       if (s.phase !== 'writing') return;
       ctx.send('storage', { type: 'Write', token: s.token });
