@@ -225,7 +225,8 @@ export const definition = defineProtocol({
   },
   build: ({ params: { lease, margin }, variant }): Protocol<any, any> => {
     if (margin >= lease) throw new InputError(`param margin (${margin}) must be < lease (${lease}): the lease would never look valid`);
-    // Two protocols under one definition; each only ever handles the messages it sends itself.
+    // Two protocols under one definition, with different roles (hence `Protocol<any, any>`; each
+    // is typed where it is built); each only ever handles the messages it sends itself.
     if (variant === 'waiting-client-served') return waitingProtocol(lease, 'strong');
     if (variant === 'waiting-client-starved') return waitingProtocol(lease, 'weak');
     return leaseProtocol(lease, margin, variant);
