@@ -50,13 +50,14 @@ describe('lease-fencing: fencing tokens keep storage safe', () => {
     // Without clocks every lease check passes and the lease always runs out, so each client gets
     // to write: the protocol's legal end. If the lock crashes and never returns, the clients wait
     // for a grant that never comes. Shortest: each client asks (an idle client can always ask),
-    // and the lock crashes.
+    // and the lock crashes (the one crash allowed: a crashed client or storage stops no one else).
     const r = check(build('fenced', { system: 'asynchronous' }), { all: true });
     expect(r.verdict).toBe('holds');
     expect(statuses(r)['deadlock']).toBe('holds');
     const down = check(build('fenced', { system: 'asynchronous', faults: { crash: '1' } }));
     expect(down.violations.map((v) => v.property)).toEqual(['deadlock']);
     expect(shortest(down)).toBe(3);
+    expect(down.violations[0].trace!.steps[3].action).toBe('crash lock');
   });
 
   it('rejects a margin that leaves no usable lease', () => {
