@@ -50,7 +50,7 @@ describe('lease-fencing: fencing tokens keep storage safe', () => {
     // Without clocks every lease check passes and the lease always runs out, so each client gets
     // to write: the protocol's legal end. If the lock crashes and never returns, the clients wait
     // for a grant that never comes. Shortest: each client asks (an idle client can always ask),
-    // and the lock crashes (the one crash allowed: a crashed client or storage stops no one else).
+    // and the lock crashes (the one crash allowed; had a client or storage crashed, others could still act).
     const r = check(build('fenced', { system: 'asynchronous' }), { all: true });
     expect(r.verdict).toBe('holds');
     expect(statuses(r)['deadlock']).toBe('holds');
