@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { definition, senderOf } from '../../models/two-generals/index.ts';
+import { definition, senderOf, type TwoGeneralsWorld } from '../../models/two-generals/index.ts';
 import { check } from '../../src/explore/check.ts';
 import { defaultParams } from '../../src/cli/list.ts';
 import { instantiate } from '../../src/model/definition.ts';
-import type { World } from '../../src/protocol/world.ts';
 import { expectGenuineCounterexample } from '../support/liveness.ts';
 import { paths } from '../support/paths.ts';
 import { firstFailing, holds, replayStates } from '../support/scenario.ts';
@@ -77,7 +76,7 @@ describe('two-generals', () => {
  * at the captured messenger; capturing the order stops it at once (1 step), whatever k.
  */
 describe('two-generals: both eventually attack only on a reliable road', () => {
-  const bothAttack = (w: World) => ['a', 'b'].every((g) => w.node<{ durable: { plan: string }; volatile: null }>(g).durable.plan === 'attack');
+  const bothAttack = (w: TwoGeneralsWorld) => w.node('a').plan === 'attack' && w.node('b').plan === 'attack';
 
   for (const k of [0, 2, 4]) {
     it(`k=${k}: holds on the reliable road with no fairness assumed (every behaviour is finite)`, () => {
