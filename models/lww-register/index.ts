@@ -26,11 +26,11 @@ import { convergesWhenQuiet, noCausallyLaterWriteLost } from 'faultline/invarian
 
 export type Variant = 'lamport' | 'hlc' | 'wall-clock';
 
-/** A timestamp, compared element by element; the replica id in it makes stamps unique. */
-export type Stamp = readonly (number | string)[];
-
-/** The stamps the variants make: wall-clock `[clock, replica, seq]`, Lamport `[counter, replica]`, HLC `[l, c, replica]`. */
-export type VersionStamp =
+/**
+ * A version's timestamp, as each variant makes it: wall-clock `[clock, replica, seq]`, Lamport
+ * `[counter, replica]`, HLC `[l, c, replica]`. The replica id in it makes stamps unique.
+ */
+export type Stamp =
   | readonly [clock: number, replica: string, seq: number]
   | readonly [counter: number, replica: string]
   | readonly [l: number, c: number, replica: string];
@@ -39,7 +39,7 @@ export type VersionStamp =
 export interface Version {
   readonly id: string;
   readonly value: number;
-  readonly stamp: VersionStamp;
+  readonly stamp: Stamp;
   /** Every write this one causally follows, sorted. */
   readonly deps: readonly string[];
 }
@@ -68,8 +68,8 @@ export const replicaIds = (n: number): ReplicaId[] => Array.from({ length: n }, 
 /** The global state of the register, as its properties read it. */
 export type LwwWorld = WorldOf<{ readonly replica: Role<ReplicaState, Msg> }, { readonly replica: ReplicaId[] }>;
 
-/** Lexicographic order of stamps: negative when `a` is older than `b`. */
-export function compareStamps(a: Stamp, b: Stamp): number {
+/** Lexicographic order of stamps (or of HLC readings): negative when `a` is older than `b`. */
+export function compareStamps(a: readonly (number | string)[], b: readonly (number | string)[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   }
@@ -97,7 +97,7 @@ export function hlcReceive([l, c]: readonly [number, number], [lm, cm]: readonly
 }
 
 /** The clock reading `[l, c]` of an HLC stamp `[l, c, replica]`. */
-function hlcReading(stamp: VersionStamp): [number, number] {
+function hlcReading(stamp: Stamp): [number, number] {
   const [l, c] = stamp;
   if (typeof c !== 'number') throw new TypeError(`[${stamp.join(',')}] is not a hybrid-logical-clock stamp`);
   return [l, c];
@@ -130,7 +130,7 @@ export function lwwProtocol(replicas: number, writes: number, variant: Variant) 
           const read = s.holds;
           const seq = s.writes + 1;
           let hlc = s.hlc;
-          let stamp: VersionStamp;
+          let stamp: Stamp;
           if (variant === 'wall-clock') stamp = [ctx.now, ctx.self, seq];
           else if (variant === 'lamport') stamp = [(read?.stamp[0] ?? 0) + 1, ctx.self];
           else {

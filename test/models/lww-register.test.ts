@@ -116,6 +116,15 @@ describe('lww-register: wall-clock stamps lose causally later writes', () => {
     expect(status['converges-when-quiet']).toBe('holds');
     expect(status['replicas-converge']).toBe('holds');
   });
+
+  it('every run ends with every write taken and every message read: no deadlock, even without a time bound', () => {
+    // Increments and deliveries are enabled while any is left, and both run out. Without clocks
+    // (no system model) no time bound ends a run, so this is the model's own end-state rule at work.
+    for (const variant of ['lamport', 'hlc', 'wall-clock']) {
+      const r = check(build(variant, { system: 'none' }), { all: true });
+      expect(r.properties.find((p) => p.name === 'deadlock')?.status, variant).toBe('holds');
+    }
+  });
 });
 
 /*

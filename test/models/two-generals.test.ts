@@ -59,6 +59,8 @@ describe('two-generals', () => {
     expect(r.stats.distinctStates).toBe(2 * k + 3);
     // Losing an earlier messenger leaves both waiting; only the last one splits the generals.
     expect(r.properties.find((p) => p.name === 'both-attack')?.status).toBe('holds');
+    // Every run stops at dawn (the last messenger read, or one captured): no deadlock.
+    expect(r.properties.find((p) => p.name === 'deadlock')?.status).toBe('holds');
   });
 
   it('more losses do not help the generals: with drop=2 the shortest counterexample is still k + 1 steps', () => {
