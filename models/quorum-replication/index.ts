@@ -67,12 +67,12 @@ export function quorums(n: number, r: number, w: number, variant: Variant): { r:
 export function quorumReplicationProtocol(n: number, r: number, w: number, writes: number) {
   const replicas = replicaIds(n);
   /** Operation `op` is write ⌊op/2⌋ + 1 when even, read ⌊op/2⌋ + 1 when odd. */
-  const begin = (op: number, history: readonly RegisterOp[], ctx: Context<Msg>): Client => {
+  const begin = (op: number, hist: readonly RegisterOp[], ctx: Context<Msg>): Client => {
     if (op < 2 * writes) {
       const k = Math.floor(op / 2) + 1;
       ctx.broadcast(op % 2 === 0 ? { type: 'Write', version: k } : { type: 'Read', read: k }, replicas);
     }
-    return { op, replied: [], highest: 0, history };
+    return { op, replied: [], highest: 0, history: hist };
   };
   /** Complete the operation in progress, which returned `version`, and begin the next. */
   const complete = (s: Client, version: number, ctx: Context<Msg>): Client => {

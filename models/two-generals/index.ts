@@ -74,7 +74,7 @@ export function twoGeneralsProtocol(k: number) {
       properties: [
         agreement(
           'coordinated-attack',
-          (w: TwoGeneralsWorld) => (dawn(w) ? [w.node('a').plan, w.node('b').plan] : []),
+          (w) => (dawn(w) ? [w.node('a').plan, w.node('b').plan] : []),
           'at dawn (no messenger on the road) both generals attack or neither does',
         ),
         eventually('both-eventually-attack', bothAttack, 'the exchange stops before both generals have decided to attack'),
