@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { definition, senderOf, type TwoGeneralsWorld } from '../../models/two-generals/index.ts';
 import { check } from '../../src/explore/check.ts';
-import { defaultParams } from '../../src/cli/list.ts';
-import { instantiate } from '../../src/model/definition.ts';
+import { instantiate, resolveParams } from '../../src/model/definition.ts';
 import { expectGenuineCounterexample } from '../support/liveness.ts';
 import { paths } from '../support/paths.ts';
 import { firstFailing, holds, replayStates } from '../support/scenario.ts';
@@ -21,7 +20,7 @@ const lastMessengerLost = (k: number) => [...Array.from({ length: k }, (_, n) =>
 describe('two-generals', () => {
   it('each variant shows what it expects at its defaults', () => {
     for (const v of definition.variants) {
-      const r = check(instantiate(definition, { params: defaultParams(definition), variant: v.name }));
+      const r = check(instantiate(definition, { params: resolveParams(definition, v, {}), variant: v.name }));
       expect(r.verdict, v.name).toBe(v.expect);
     }
   });
