@@ -118,7 +118,7 @@ export function lwwProtocol(replicas: number, writes: number, variant: Variant) 
     durable: 'all',
     receive: (s, msg, _from, ctx) => {
       const { type: _, ...v } = msg;
-      // Variant `hlc` keeps an HLC in every replica's state.
+      // Variant `hlc`: receiving moves the replica's HLC past the message's stamp.
       const after = variant === 'hlc' ? { ...s, hlc: hlcReceive(s.hlc!, hlcReading(v.stamp), ctx.now) } : s;
       return merge(after, v);
     },
