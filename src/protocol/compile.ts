@@ -12,7 +12,6 @@
  */
 import type { Model, StepInfo } from '../model/model.ts';
 import { IntHasher, fingerprintInto } from '../state/fingerprint.ts';
-import { SignedKnowledge } from './adversary.ts';
 import type { FaultConfig } from './faults.ts';
 import { Kernel } from './kernel.ts';
 import { budgetsField } from './steps/budgets.ts';
@@ -27,7 +26,6 @@ import { partitions } from './steps/partitions.ts';
 import { pauses } from './steps/pauses.ts';
 import { rounds as synchronousRounds } from './steps/rounds.ts';
 import { IDENTITY_ORDER, SHOWN_ORDER, type Bookkeeping, type Field, type StepSource } from './steps/source.ts';
-import { envelopeText } from './steps/text.ts';
 import type { Protocol, Step } from './types.ts';
 import type { World, WorldFields } from './world.ts';
 
@@ -37,10 +35,8 @@ export type ProtocolModel = Model<World, Step> & {
 };
 
 export function compile(protocol: Protocol<any, any>, config: FaultConfig): ProtocolModel {
-  const signed = config.byzantine > 0 && config.byzantineMode === 'signed';
-  const knowledge = signed ? new SignedKnowledge(new Map(protocol.decls.map((d, i) => [d.id, i]))) : null;
-  const k = new Kernel(protocol, config, knowledge);
-  const { n, ids, decls, net, messages } = k;
+  const k = new Kernel(protocol, config);
+  const { n } = k;
   const inRounds = config.timing === 'rounds';
 
   // ---- the step sources that take part -------------------------------------------------------
@@ -55,7 +51,7 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig): Prot
     config.pause > 0 && pauses(k, config),
     config.partition > 0 && partitions(k, config.partition),
   ].filter((s) => s !== false);
-  const adversary = config.byzantine > 0 ? byzantine(k, protocol, config, knowledge) : null;
+  const adversary = config.byzantine > 0 ? byzantine(k, protocol, config) : null;
   const time = config.maxTime > 0 ? clock(k, config) : null;
   const round = inRounds ? synchronousRounds(k, protocol, adversary) : null;
   /**
@@ -135,7 +131,7 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig): Prot
   const budgets = sources.flatMap((s) => s.budgets ?? []);
   if (budgets.length > 0) kept.set('used', budgetsField(budgets));
   const identity = IDENTITY_ORDER.flatMap((name) => kept.get(name) ?? []);
-  const shown = SHOWN_ORDER.flatMap((name) => kept.get(name) ?? []);
+  const shown = SHOWN_ORDER.flatMap((name) => kept.get(name) ?? []).filter((f) => f.show !== undefined);
 
   const hasher = new IntHasher();
   const fp = new Int32Array(2);
@@ -152,11 +148,7 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig): Prot
       // bookkeeping below is still the layer's.
       fingerprintInto(view(w), fp);
       h.pair(fp[0], fp[1]);
-    } else {
-      const nodeHash = w.nodeHash;
-      for (let i = 0; i < nodeHash.length; i += 2) h.pair(nodeHash[i], nodeHash[i + 1]);
-      net.encode(w.net, h);
-    }
+    } else k.encode(w, h);
     for (const f of identity) f.encode(w, h);
     h.end(out);
     w.hashed = true;
@@ -166,20 +158,8 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig): Prot
 
   /** Node states by id, messages in flight, armed timers, then the bookkeeping worth showing. */
   const show = (w: World): unknown => {
-    const out: Record<string, unknown> = {};
-    decls.forEach((d, i) => {
-      out[d.id] = w.states[i];
-    });
-    // Shown in reading order; a FIFO network keeps its queues' order, which is the point of it.
-    const inFlight = net.all(w.net).map((id) => envelopeText(messages, id));
-    out.network = config.network === 'fifo' ? inFlight : inFlight.sort();
-    const armed = Object.fromEntries(
-      decls
-        .map((d, i) => [d.id, w.timers[i].map((t) => (t.deadline === null ? t.name : `${t.name}@${t.deadline}`))] as const)
-        .filter(([, ts]) => ts.length > 0),
-    );
-    if (Object.keys(armed).length > 0) out.timers = armed;
-    for (const f of shown) f.show?.(w, out);
+    const out = k.show(w);
+    for (const f of shown) f.show!(w, out);
     return out;
   };
 
@@ -194,7 +174,7 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig): Prot
     step,
     fingerprint,
     show,
-    nodes: ids,
+    nodes: k.ids,
     properties: protocol.properties,
     fairness: protocol.fairness,
     within: protocol.within,

@@ -3,11 +3,12 @@
  * handler with its effects, settling the node's new state (and its cached fingerprint), putting
  * the messages it sent into the network, and building a World from a fields record.
  */
-import { fingerprintInto } from '../state/fingerprint.ts';
-import type { SignedKnowledge } from './adversary.ts';
+import { fingerprintInto, type IntHasher } from '../state/fingerprint.ts';
+import { SignedKnowledge } from './adversary.ts';
 import { Effects } from './context.ts';
 import type { FaultConfig } from './faults.ts';
 import { MessageTable, network, type Network } from './network.ts';
+import { envelopeText } from './steps/text.ts';
 import type { NodeDecl, NodeId, Payload, Protocol, Role } from './types.ts';
 import { UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
 
@@ -29,14 +30,13 @@ export class Kernel {
   readonly net: Network;
   /** The context handed to handlers, reset before each call. */
   readonly effects: Effects;
+  /** Signed Byzantine mode: the signed fragments the traitors are sent, which they may then relay. */
+  readonly knowledge: SignedKnowledge | null;
+  /** A FIFO network shows its queues in their order; the others in reading order. */
+  private readonly fifo: boolean;
   private readonly fp = new Int32Array(2);
 
-  constructor(
-    protocol: Protocol<any, any>,
-    config: FaultConfig,
-    /** Signed Byzantine mode: what the adversary learns of messages sent to a traitor. */
-    private readonly knowledge: SignedKnowledge | null,
-  ) {
+  constructor(protocol: Protocol<any, any>, config: FaultConfig) {
     const decls = protocol.decls;
     const ids = decls.map((d) => d.id);
     const n = ids.length;
@@ -60,6 +60,8 @@ export class Kernel {
     this.messages = messages;
     this.net = net;
     this.effects = new Effects(decls, ids, config.maxTime > 0);
+    this.knowledge = config.byzantine > 0 && config.byzantineMode === 'signed' ? new SignedKnowledge(index) : null;
+    this.fifo = config.network === 'fifo';
   }
 
   /** The indices of the named nodes; no names means every node. */
@@ -149,6 +151,31 @@ export class Kernel {
       return;
     }
     f.net = this.net.send(f.net, this.messages.intern({ from: this.ids[from], to, payload }, from, j));
+  }
+
+  /** The kernel's part of a state's identity: each node's state and timers (their cached fingerprints), then the network. */
+  encode(w: World, h: IntHasher): void {
+    const nodeHash = w.nodeHash;
+    for (let i = 0; i < nodeHash.length; i += 2) h.pair(nodeHash[i], nodeHash[i + 1]);
+    this.net.encode(w.net, h);
+  }
+
+  /** The kernel's part of a shown state: node states by id, the messages in flight, the armed timers. */
+  show(w: World): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    this.decls.forEach((d, i) => {
+      out[d.id] = w.states[i];
+    });
+    // Shown in reading order; a FIFO network keeps its queues' order, which is the point of it.
+    const inFlight = this.net.all(w.net).map((id) => envelopeText(this.messages, id));
+    out.network = this.fifo ? inFlight : inFlight.sort();
+    const armed = Object.fromEntries(
+      this.decls
+        .map((d, i) => [d.id, w.timers[i].map((t) => (t.deadline === null ? t.name : `${t.name}@${t.deadline}`))] as const)
+        .filter(([, ts]) => ts.length > 0),
+    );
+    if (Object.keys(armed).length > 0) out.timers = armed;
+    return out;
   }
 
   /**

@@ -5,7 +5,7 @@
  * timing one message (or none) per loyal recipient per round. In signed mode it cannot forge a
  * loyal node's signature: it may only send signed fragments it has been sent.
  */
-import { choicePairs, placements, type SignedKnowledge } from '../adversary.ts';
+import { choicePairs, placements } from '../adversary.ts';
 import type { FaultConfig } from '../faults.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Payload, Protocol, Step } from '../types.ts';
@@ -17,7 +17,7 @@ import { messageText } from './text.ts';
 type Lie = StepOf<'byzantine'>;
 
 /** The Byzantine source; in `rounds` timing the round source asks it for each round's choices. */
-export interface Adversary extends StepSource<Lie> {
+export interface ByzantineSource extends StepSource<Lie> {
   /**
    * Rounds: append the choices for the next (traitor, loyal recipient) pair of this round;
    * false when every pair has chosen (the round can end).
@@ -47,8 +47,8 @@ const KNOWLEDGE: Field = {
   },
 };
 
-export function byzantine(k: Kernel, protocol: Protocol<any, any>, config: FaultConfig, knowledge: SignedKnowledge | null): Adversary {
-  const { ids, n } = k;
+export function byzantine(k: Kernel, protocol: Protocol<any, any>, config: FaultConfig): ByzantineSource {
+  const { ids, n, knowledge } = k;
   const universe = protocol.universe;
   if (!universe) throw new Error('Byzantine nodes need the protocol to declare its message universe');
   const rounds = config.timing === 'rounds';

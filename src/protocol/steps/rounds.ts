@@ -7,10 +7,10 @@
 import type { Kernel } from '../kernel.ts';
 import type { Protocol } from '../types.ts';
 import type { World } from '../world.ts';
-import type { Adversary } from './byzantine.ts';
+import type { ByzantineSource } from './byzantine.ts';
 import type { Field, StepOf, StepSource } from './source.ts';
 
-export function rounds(k: Kernel, protocol: Protocol<any, any>, adversary: Adversary | null): StepSource<StepOf<'round'>> {
+export function rounds(k: Kernel, protocol: Protocol<any, any>, adversary: ByzantineSource | null): StepSource<StepOf<'round'>> {
   const { n, net, messages, roles } = k;
   const last = protocol.rounds;
   if (!last) throw new Error('timing "rounds" needs the protocol to declare how many rounds it runs');
