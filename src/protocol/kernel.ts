@@ -8,7 +8,7 @@ import { SignedKnowledge } from './adversary.ts';
 import { Effects } from './context.ts';
 import type { FaultConfig } from './faults.ts';
 import { MessageTable, network, type Network } from './network.ts';
-import { envelopeText } from './steps/text.ts';
+import { envelopeText } from './text.ts';
 import type { NodeDecl, NodeId, Payload, Protocol, Role } from './types.ts';
 import { UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
 

@@ -12,7 +12,7 @@ import type { Payload, Protocol, Step } from '../types.ts';
 import { USED, type World } from '../world.ts';
 import { spend } from './budgets.ts';
 import type { Field, StepOf, StepSource } from './source.ts';
-import { messageText } from './text.ts';
+import { messageText } from '../text.ts';
 
 type Lie = StepOf<'byzantine'>;
 

@@ -6,7 +6,7 @@
 import type { Kernel } from '../kernel.ts';
 import type { Step } from '../types.ts';
 import type { StepOf, StepSource } from './source.ts';
-import { compact } from './text.ts';
+import { compact } from '../text.ts';
 
 type Local = StepOf<'local'>;
 

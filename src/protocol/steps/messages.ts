@@ -5,7 +5,7 @@
 import type { StepInfo } from '../../model/model.ts';
 import type { MessageTable } from '../network.ts';
 import type { StepOf } from './source.ts';
-import { envelopeText } from './text.ts';
+import { envelopeText } from '../text.ts';
 
 export type MessageKind = 'deliver' | 'drop' | 'duplicate';
 

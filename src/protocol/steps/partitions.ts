@@ -4,13 +4,18 @@
  * Each split is offered once (node 0 is always on the first side).
  */
 import type { Kernel } from '../kernel.ts';
+import type { NodeId } from '../types.ts';
 import { USED } from '../world.ts';
 import { spend } from './budgets.ts';
 import type { Field, StepOf, StepSource } from './source.ts';
-import { sides } from './text.ts';
+
+/** `tm rm1 | rm2 rm3`: the two sides of a partition, the nodes whose bit is set in `mask` first. */
+function sides(ids: readonly NodeId[], mask: number): string {
+  return `${ids.filter((_, i) => (mask >> i) & 1).join(' ')} | ${ids.filter((_, i) => !((mask >> i) & 1)).join(' ')}`;
+}
 
 /** The current partition (a bit mask of one side; 0 when the network is whole): identifies a state, shown as `a b | c`. */
-export const PARTITION: Field = {
+const PARTITION: Field = {
   name: 'partition',
   encode(w, h) {
     h.int(w.partition);

@@ -1,6 +1,6 @@
-/** How messages and partitions read in step labels and shown states. */
-import type { MessageTable } from '../network.ts';
-import type { NodeId, Payload } from '../types.ts';
+/** How messages read in step labels and shown states: `Vote(term=2, granted=true) rm1→rm2`. */
+import type { MessageTable } from './network.ts';
+import type { Payload } from './types.ts';
 
 /** `Prepared` or `Vote(term=2, granted=true)`: a payload in one short phrase. */
 export function messageText(p: Payload): string {
@@ -21,9 +21,4 @@ export function compact(v: unknown): string {
 export function envelopeText(messages: MessageTable, id: number): string {
   const e = messages.get(id);
   return `${messageText(e.payload)} ${e.from}→${e.to}`;
-}
-
-/** `tm rm1 | rm2 rm3`: the two sides of a partition, the nodes whose bit is set in `mask` first. */
-export function sides(ids: readonly NodeId[], mask: number): string {
-  return `${ids.filter((_, i) => (mask >> i) & 1).join(' ')} | ${ids.filter((_, i) => !((mask >> i) & 1)).join(' ')}`;
 }
