@@ -83,11 +83,17 @@ export class Kernel {
     return w.status[i] === UP && (w.traitors & (1 << i)) === 0;
   }
 
+  /** The fingerprint of a node's state and timers (in a buffer the next call overwrites). */
+  private fingerprintNode(state: unknown, timers: readonly Timer[]): Int32Array {
+    fingerprintInto(timers.length === 0 ? state : [state, timers], this.fp);
+    return this.fp;
+  }
+
   /** Write the fingerprint of a node's state and timers into `out` at node `i`'s pair. */
   hashNode(state: unknown, timers: readonly Timer[], out: number[] | Int32Array, i: number): void {
-    fingerprintInto(timers.length === 0 ? state : [state, timers], this.fp);
-    out[2 * i] = this.fp[0];
-    out[2 * i + 1] = this.fp[1];
+    const fp = this.fingerprintNode(state, timers);
+    out[2 * i] = fp[0];
+    out[2 * i + 1] = fp[1];
   }
 
   /** The handlers' context, made ready for node `i` in `w`. */
@@ -113,10 +119,10 @@ export class Kernel {
   settle(w: World, i: number, state: unknown, base?: Partial<WorldFields>): World {
     const before = base?.timers ? base.timers[i] : w.timers[i];
     const timers = this.effects.applyTimers(before);
-    const hash = this.fp;
     let changed = timers !== w.timers[i];
+    let hash: Int32Array | undefined;
     if (changed || state !== w.states[i]) {
-      fingerprintInto(timers.length === 0 ? state : [state, timers], hash);
+      hash = this.fingerprintNode(state, timers);
       changed ||= hash[0] !== w.nodeHash[2 * i] || hash[1] !== w.nodeHash[2 * i + 1];
     }
     if (!changed && this.effects.sends.length === 0 && (base === undefined || unchanged(w, base))) return w;
@@ -127,8 +133,8 @@ export class Kernel {
       const allTimers = f.timers.slice();
       allTimers[i] = timers;
       const nodeHash = f.nodeHash.slice();
-      nodeHash[2 * i] = hash[0];
-      nodeHash[2 * i + 1] = hash[1];
+      nodeHash[2 * i] = hash![0];
+      nodeHash[2 * i + 1] = hash![1];
       f.states = states;
       f.timers = allTimers;
       f.nodeHash = nodeHash;

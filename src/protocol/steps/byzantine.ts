@@ -67,9 +67,10 @@ export function byzantine(k: Kernel, protocol: Protocol<any, any>, config: Fault
   return {
     kinds: ['byzantine'],
     initial: () => placements(k.indicesOf(config.byzantineNodes), config.byzantine).map((traitors) => ({ traitors })),
-    // Asynchronous timing: within the budget, any traitor tells any loyal node anything it can produce.
+    // Asynchronous timing (in rounds, the round asks `choose`): within the budget, any traitor
+    // tells any loyal node anything it can produce.
     enabled(w, out) {
-      if (rounds || w.used[USED.lies] >= config.lies) return;
+      if (w.used[USED.lies] >= config.lies) return;
       for (let b = 0; b < n; b++) {
         if (k.loyal(w, b)) continue;
         for (let r = 0; r < n; r++) if (r !== b && k.loyal(w, r)) lies(w, b, r, 0, out);

@@ -20,7 +20,7 @@ import type { Counter, World, WorldFields } from '../world.ts';
  */
 export const IDENTITY_ORDER = ['traitors', 'status', 'used', 'partition', 'clock', 'round', 'knowledge'] as const;
 export type Bookkeeping = (typeof IDENTITY_ORDER)[number];
-/** The order the bookkeeping is shown in, after the nodes, the network and the timers: the faults used come last. */
+/** The order the bookkeeping is shown in, after the nodes, the network and the timers: the faults used come last, after what they did. */
 export const SHOWN_ORDER: readonly Bookkeeping[] = ['traitors', 'status', 'partition', 'clock', 'round', 'knowledge', 'used'];
 
 /** A part of the bookkeeping: how it identifies a state and how it is shown. */
