@@ -631,3 +631,52 @@ describe('protocol layer: one deadlock rule', () => {
     expect([rounds.verdict, deadlock(rounds), rounds.stats.distinctStates]).toEqual(['holds', 'holds', 3]);
   });
 });
+
+describe('protocol layer: the order of enabled steps', () => {
+  // Breadth-first search meets a state's successors in this order, which decides which of several
+  // shortest counterexamples it reports: deliveries; each node's local actions, then its due
+  // timers, node by node; then the faults, the Byzantine lies and the clock.
+  const ORDER = ['deliver', 'node', 'drop', 'duplicate', 'crash', 'recover', 'pause', 'resume', 'partition', 'heal', 'byzantine', 'tick'];
+  type Note = { readonly type: 'Note' };
+  /** Each node sends a note to the next one and arms a timer; its local action is always enabled. */
+  const busy = role<{ readonly acted: number }, Note>({
+    init: () => ({ acted: 0 }),
+    start: (_s, ctx) => {
+      ctx.send(ctx.self === 'a' ? 'b' : 'a', { type: 'Note' });
+      ctx.setTimer('wake');
+    },
+    actions: { act: { when: () => true, run: (s) => ({ acted: s.acted + 1 }) } },
+  });
+  const everything = protocol({ roles: { busy }, nodes: { busy: ['a', 'b', 'c'] } }, { properties: [], rounds: 1, universe: (): Note[] => [{ type: 'Note' }] });
+  const faults = { drop: 1, duplicate: 1, crash: 2, recover: 1, pause: 2, partition: 1, byzantine: 1, byzantineNodes: ['c'], maxTime: 1 };
+
+  /** Check the order of `steps` and return the kinds seen. */
+  const ordered = <W>(m: Compiled<W>, steps: readonly Step[]) => {
+    const rank = (a: Step) => ORDER.indexOf(a.kind === 'local' || a.kind === 'timer' ? 'node' : a.kind);
+    const ranks = steps.map(rank);
+    expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
+    const nodeSteps = steps.flatMap((a) => (a.kind === 'local' ? [2 * a.node] : a.kind === 'timer' ? [2 * a.node + 1] : []));
+    expect(nodeSteps).toEqual([...nodeSteps].sort((x, y) => x - y));
+    return new Set(steps.map((a) => kindOf(m, a)));
+  };
+
+  it('deliveries, then node by node its local actions and due timers, then drop … tick', () => {
+    const m = build(everything, faults);
+    const [w0] = m.init();
+    const seen = ordered(m, m.actions(w0));
+    const find = (w: typeof w0, label: string) => m.actions(w).find((a) => m.label(a) === label)!;
+    const w1 = m.next(w0, find(w0, 'crash a'));
+    const w2 = m.next(w1, find(w1, 'pause b'));
+    const w3 = m.next(w2, find(w2, 'partition a | b c'));
+    for (const kind of ordered(m, m.actions(w3))) seen.add(kind);
+    expect([...seen].sort()).toEqual([...ORDER.filter((k) => k !== 'node'), 'local', 'timer'].sort());
+  });
+
+  it('in rounds, the Byzantine choices (or the round) come first', () => {
+    const m = build(everything, { timing: 'rounds', drop: 1, crash: 1, byzantine: 1, byzantineNodes: ['c'], maxTime: 1 });
+    const kinds = m.actions(m.init()[0]).map((a) => a.kind);
+    expect(kinds.slice(0, 2)).toEqual(['byzantine', 'byzantine']);
+    expect(kinds.slice(2).filter((k) => k === 'byzantine' || k === 'round')).toEqual([]);
+    expect(new Set(kinds)).toEqual(new Set(['byzantine', 'drop', 'crash', 'tick']));
+  });
+});
