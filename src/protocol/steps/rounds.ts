@@ -27,6 +27,7 @@ export function rounds(k: Kernel, protocol: Protocol<any, any>, adversary: Byzan
       if (adversary) out.nextLie = w.round <= last ? adversary.choosing(w) : null;
     },
   };
+  /** Deliver every message of this round to its (up, loyal) recipient, run the end-of-round handlers, start the next round. */
   const endRound = (w: World): World => {
     const inFlight = net.all(w.net);
     let cur = k.make(w.fields({ net: net.empty }));
