@@ -4,9 +4,8 @@
  * `c: write(2)`.
  */
 import type { Kernel } from '../kernel.ts';
-import type { Step } from '../types.ts';
-import type { StepOf, StepSource } from './source.ts';
 import { compact } from '../text.ts';
+import type { StepOf, StepSource } from './source.ts';
 
 type Local = StepOf<'local'>;
 
@@ -17,7 +16,7 @@ export function localActions(k: Kernel): StepSource<Local> {
     Object.entries(role.actions ?? {}).map(([name, action]) => ({
       name,
       action,
-      step: { kind: 'local', node, action: name, choice: undefined, chosen: false } as Step,
+      step: { kind: 'local', node, action: name, choice: undefined, chosen: false } as Local,
     })),
   );
   return {
