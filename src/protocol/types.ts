@@ -37,9 +37,10 @@ export interface SignedBundle extends Payload {
   readonly bundle: readonly SignedPayload[];
 }
 
-export interface Envelope<M extends Payload = Payload> {
-  readonly from: NodeId;
-  readonly to: NodeId;
+/** A message in flight: `payload` from node `from` to node `to` (`I`: the protocol's node ids). */
+export interface Envelope<M extends Payload = Payload, I extends NodeId = NodeId> {
+  readonly from: I;
+  readonly to: I;
   readonly payload: M;
 }
 

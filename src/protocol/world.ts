@@ -44,7 +44,7 @@ export interface ProtocolWorld<R extends Roles = Roles, N extends NodesOf<R> = N
   /** Timers a node has armed, sorted by name. */
   timersOf(id: NodeIdOf<N>): readonly Timer[];
   /** Messages in flight, with multiplicity, in the network's canonical order. */
-  inFlight(): readonly Envelope<MessageOf<R>>[];
+  inFlight(): readonly Envelope<MessageOf<R>, NodeIdOf<N>>[];
   /** How many faults of a kind have happened. */
   faultsUsed(kind: Counter): number;
   /** Whether the nodes `a` and `b` are on different sides of the current partition. */
