@@ -79,24 +79,24 @@ describe('state graph', () => {
 });
 
 describe('faultline graph', { timeout: 60_000 }, () => {
-  it('writes the graph of a shipped model', () => {
-    const r = faultline('graph', 'two-phase-commit', '--param', 'rms=2', '--format', 'dot');
+  it('writes the graph of a shipped model', async () => {
+    const r = await faultline('graph', 'two-phase-commit', '--param', 'rms=2', '--format', 'dot');
     expect(r.code).toBe(0);
     expect(r.stdout.match(/^ {2}"s\d+" \[/gm)).toHaveLength(tpcStates(2));
     expect(r.stderr).toContain(`${tpcStates(2)} states`);
   });
 
-  it('exits 2 with one line above --max-states, and on an unknown format', () => {
+  it('exits 2 with one line above --max-states, and on an unknown format', async () => {
     for (const args of [
       ['graph', 'two-phase-commit', '--format', 'graphml', '--max-states', '10'],
       ['graph', 'two-phase-commit', '--format', 'svg'],
       ['graph', 'no-such-model', '--format', 'dot'],
     ]) {
-      const r = faultline(...args);
+      const r = await faultline(...args);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
-    expect(faultline('graph', 'two-phase-commit', '--format', 'dot', '--max-states', '10').stderr).toMatch(/more than 10 states/);
+    expect((await faultline('graph', 'two-phase-commit', '--format', 'dot', '--max-states', '10')).stderr).toMatch(/more than 10 states/);
   });
 });

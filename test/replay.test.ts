@@ -39,18 +39,19 @@ describe('check → JSON trace → replay', { timeout: 60_000 }, () => {
   });
 
   for (const [model, variant] of buggy) {
-    it(`${model} / ${variant}: the report's trace replays and reproduces (exit 0), and matches check --json`, () => {
+    it(`${model} / ${variant}: the report's trace replays and reproduces (exit 0), and matches check --json`, async () => {
       const dir = tmp();
-      const checked = faultline('check', model, '--variant', variant, '--report', dir);
+      // One run prints the JSON and writes the report: both must tell the same trace.
+      const checked = await faultline('check', model, '--variant', variant, '--report', dir, '--json');
       expect(checked.code).toBe(1);
       const path = join(dir, `${model}-${variant}.json`);
       const file = readTraceFile(path);
-      const r = faultline('replay', path);
+      const r = await faultline('replay', path);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/reproduces/);
 
-      const json = JSON.parse(faultline('check', model, '--variant', variant, '--json').stdout);
+      const json = JSON.parse(checked.stdout);
       const v = json.violations.find((x: { property: string }) => x.property === file.property);
       expect(v.trace.steps).toEqual(file.steps);
       expect(v.trace.loopStart).toBe(file.loopStart);
@@ -59,48 +60,52 @@ describe('check → JSON trace → replay', { timeout: 60_000 }, () => {
     });
   }
 
-  it("a protocol model's lasso replays and minimises: its loop closes by the model's fingerprint", () => {
+  it("a protocol model's lasso replays and minimises: its loop closes by the model's fingerprint", async () => {
     // A protocol's world holds its topology (handlers are functions), so it is no plain data:
     // whether the loop returns to its first state must be asked of the model's identity.
     const dir = tmp();
     const args = ['two-phase-commit', '--param', 'rms=2', '--system', 'coordinator-crash'];
-    expect(faultline('check', ...args, '--report', dir).code).toBe(1);
+    expect((await faultline('check', ...args, '--report', dir)).code).toBe(1);
     const path = join(dir, 'two-phase-commit-default.json');
     const file = readTraceFile(path);
     expect(file.kind).toBe('eventually');
     expect(file.loopStart).toEqual(expect.any(Number));
-    const r = faultline('replay', path);
+    const r = await faultline('replay', path);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/reproduces/);
-    const minimised = faultline('check', ...args, '--minimize');
+    const minimised = await faultline('check', ...args, '--minimize');
     expect(minimised.stderr).toBe('');
     expect(minimised.code).toBe(1);
   });
 
-  it('a model loaded by path replays with --model, its fault steps and lanes included', () => {
+  it('a model loaded by path replays with --model, its fault steps and lanes included', async () => {
     const dir = tmp();
-    expect(faultline('check', RW, '--variant', 'ack-before-replicate', '--report', dir).code).toBe(1);
+    expect((await faultline('check', RW, '--variant', 'ack-before-replicate', '--report', dir)).code).toBe(1);
     const path = join(dir, 'replicated-write-ack-before-replicate.json');
     const file = readTraceFile(path);
     expect(file.nodes).toEqual(['client', 'primary', 'backup']);
     expect(file.steps.some((s) => s.kind === 'crash' && s.node === 'primary')).toBe(true);
-    const r = faultline('replay', path, '--model', RW);
+    const r = await faultline('replay', path, '--model', RW);
     expect(r.code).toBe(0);
     // Without --model the name is not a shipped model.
-    expectOneLineError(faultline('replay', path), /unknown model "replicated-write"/);
+    expectOneLineError(await faultline('replay', path), /unknown model "replicated-write"/);
   });
 });
 
+// The trace every edit below starts from, as `check --report` writes it.
+const editedDir = tmp();
+await faultline('check', RW, '--variant', 'ack-before-replicate', '--report', editedDir);
+const recorded = readTraceFile(join(editedDir, 'replicated-write-ack-before-replicate.json'));
+
 describe('replay of edited traces', { timeout: 60_000 }, () => {
-  const dir = tmp();
-  faultline('check', RW, '--variant', 'ack-before-replicate', '--report', dir);
-  const file = readTraceFile(join(dir, 'replicated-write-ack-before-replicate.json'));
+  const dir = editedDir;
+  const file = recorded;
   const replayEdited = (name: string, edit: (doc: any) => void) => faultline('replay', edited(file, dir, name, edit), '--model', RW);
 
-  it('a changed state diverges at that step (exit 1), naming the variable', () => {
+  it('a changed state diverges at that step (exit 1), naming the variable', async () => {
     const k = file.length;
-    const r = replayEdited('state.json', (doc) => {
+    const r = await replayEdited('state.json', (doc) => {
       doc.steps[k].state.acked = !doc.steps[k].state.acked;
     });
     const acked = (file.steps[k].state as { acked: boolean }).acked;
@@ -108,34 +113,34 @@ describe('replay of edited traces', { timeout: 60_000 }, () => {
     expect(r.stdout).toContain(`diverges at step ${k}: expected acked = ${!acked}, got ${acked}`);
   });
 
-  it('a changed label diverges at that step (exit 1)', () => {
-    const r = replayEdited('label.json', (doc) => {
+  it('a changed label diverges at that step (exit 1)', async () => {
+    const r = await replayEdited('label.json', (doc) => {
       doc.steps[2].action = 'deliver Nonsense nowhere→nobody';
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('diverges at step 2: expected action "deliver Nonsense nowhere→nobody"');
   });
 
-  it('an action index past the enabled actions diverges (exit 1)', () => {
-    const r = replayEdited('index.json', (doc) => {
+  it('an action index past the enabled actions diverges (exit 1)', async () => {
+    const r = await replayEdited('index.json', (doc) => {
       doc.steps[1].actionIndex = 999;
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('diverges at step 1: expected action #999');
   });
 
-  it('fault budgets in the file are passed to the model: no crash budget, no crash step', () => {
+  it('fault budgets in the file are passed to the model: no crash budget, no crash step', async () => {
     const crashAt = file.steps.findIndex((s) => s.kind === 'crash');
     expect(crashAt).toBeGreaterThan(0);
-    const r = replayEdited('faults.json', (doc) => {
+    const r = await replayEdited('faults.json', (doc) => {
       doc.faults = { crash: 0 };
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`diverges at step ${crashAt}`);
   });
 
-  it('a trace cut before the violation replays every step but does not reproduce (exit 1)', () => {
-    const r = replayEdited('cut.json', (doc) => {
+  it('a trace cut before the violation replays every step but does not reproduce (exit 1)', async () => {
+    const r = await replayEdited('cut.json', (doc) => {
       doc.steps.pop();
       doc.length -= 1;
     });
@@ -166,16 +171,16 @@ describe('replay of edited traces', { timeout: 60_000 }, () => {
     ['an unknown param', JSON.stringify({ ...file, params: { ...file.params, bogus: 1 } }), /param "bogus"/],
   ];
   for (const [what, text, message] of refused) {
-    it(`exits 2 with one line on ${what}`, () => {
+    it(`exits 2 with one line on ${what}`, async () => {
       const path = join(dir, `bad-${what.replace(/\W+/g, '-')}.json`);
       writeFileSync(path, text);
       const uses = what === 'an unknown model' ? [] : ['--model', RW];
-      expectOneLineError(faultline('replay', path, ...uses), message);
+      expectOneLineError(await faultline('replay', path, ...uses), message);
     });
   }
 
-  it('exits 2 on a missing file', () => {
-    expectOneLineError(faultline('replay', join(dir, 'nowhere.json')), /trace file not found/);
+  it('exits 2 on a missing file', async () => {
+    expectOneLineError(await faultline('replay', join(dir, 'nowhere.json')), /trace file not found/);
   });
 });
 

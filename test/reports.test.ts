@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { models } from '../models/index.ts';
+import { models, studies, type Study } from '../models/index.ts';
 import { instantiate } from '../src/model/definition.ts';
 import { FAULT_STEP_KINDS, STEP_KINDS, type StepKind } from '../src/model/model.ts';
 import { lanesOf, sequenceChart } from '../src/report/chart.ts';
@@ -18,6 +18,8 @@ import { definition as retryLoop } from './fixtures/retry-loop.ts';
 import { faultline, faultlineIn } from './support/cli.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'faultline-reports-'));
+/** A study case's reports are named after its point, as `sweep --report` names a cell: `byzantine-generals-oral-n=9-f=3`. */
+const studyStem = (s: Study) => [s.model, s.variant, ...Object.entries(s.params).map(([k, v]) => `${k}=${v}`)].join('-');
 const RW = 'test/fixtures/replicated-write.ts';
 
 /** A synthetic trace with one step of every kind, over three nodes. */
@@ -150,6 +152,10 @@ describe('HTML report', () => {
   });
 });
 
+// A model with markup in every string, checked with --report.
+const hostileDir = tmp();
+const hostileChecked = await faultline('check', 'test/fixtures/hostile.ts', '--report', hostileDir);
+
 describe('escaping', { timeout: 60_000 }, () => {
   it('escapeHtml and escapeMarkdown leave no markup', () => {
     expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
@@ -158,10 +164,9 @@ describe('escaping', { timeout: 60_000 }, () => {
     );
   });
 
-  const dir = tmp();
-  const checked = faultline('check', 'test/fixtures/hostile.ts', '--report', dir);
-  const html = readFileSync(join(dir, 'hostile-default.html'), 'utf8');
-  const md = readFileSync(join(dir, 'hostile-default.md'), 'utf8');
+  const checked = hostileChecked;
+  const html = readFileSync(join(hostileDir, 'hostile-default.html'), 'utf8');
+  const md = readFileSync(join(hostileDir, 'hostile-default.md'), 'utf8');
 
   it('a model with markup in every string yields a report with none of it live (HTML)', () => {
     expect(checked.code).toBe(1);
@@ -187,26 +192,29 @@ describe('escaping', { timeout: 60_000 }, () => {
   });
 });
 
+// The trace `faultline report` renders, as `check --report` writes it.
+const reportDir = tmp();
+await faultline('check', RW, '--variant', 'ack-before-replicate', '--report', reportDir);
+
 describe('faultline report', { timeout: 60_000 }, () => {
-  const dir = tmp();
-  faultline('check', RW, '--variant', 'ack-before-replicate', '--report', dir);
+  const dir = reportDir;
   const path = join(dir, 'replicated-write-ack-before-replicate.json');
   const file = readTraceFile(path);
 
-  it('renders the same HTML, Markdown and JSON that check --report wrote', () => {
+  it('renders the same HTML, Markdown and JSON that check --report wrote', async () => {
     for (const [format, ext] of [
       ['html', 'html'],
       ['markdown', 'md'],
       ['json', 'json'],
     ]) {
-      const r = faultline('report', path, '--format', format);
+      const r = await faultline('report', path, '--format', format);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(readFileSync(join(dir, `replicated-write-ack-before-replicate.${ext}`), 'utf8'));
     }
   });
 
-  it('renders text with numbered steps and only what changed', () => {
-    const r = faultline('report', path);
+  it('renders text with numbered steps and only what changed', async () => {
+    const r = await faultline('report', path);
     expect(r.code).toBe(0);
     // The step kind is shown unless the label already starts with it.
     const tag = (s: { kind: string; action: string }) => (s.kind === 'action' || s.action.startsWith(`${s.kind} `) ? '' : `[${s.kind}] `);
@@ -225,20 +233,20 @@ describe('faultline report', { timeout: 60_000 }, () => {
     expect(count(md, /^\d+\. /gm)).toBe(file.steps.length);
   });
 
-  it('exits 2 on an unknown format', () => {
-    const r = faultline('report', path, '--format', 'pdf');
+  it('exits 2 on an unknown format', async () => {
+    const r = await faultline('report', path, '--format', 'pdf');
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 
 describe('check --minimize', { timeout: 60_000 }, () => {
-  it('prints the original and minimised lengths and reports the minimised trace', () => {
+  it('prints the original and minimised lengths and reports the minimised trace', async () => {
     const dir = tmp();
     const labels = (f: TraceFile) => f.steps.map((s) => s.action);
     const params = ['--param', 'pauses=1', '--param', 'maxTime=1', '--strategy', 'random', '--seed', '5'];
-    const plain = faultline('check', RW, '--variant', 'ack-before-replicate', ...params, '--report', join(dir, 'plain'));
-    const small = faultline('check', RW, '--variant', 'ack-before-replicate', ...params, '--report', join(dir, 'small'), '--minimize');
+    const plain = await faultline('check', RW, '--variant', 'ack-before-replicate', ...params, '--report', join(dir, 'plain'));
+    const small = await faultline('check', RW, '--variant', 'ack-before-replicate', ...params, '--report', join(dir, 'small'), '--minimize');
     expect(plain.code).toBe(1);
     expect(small.code).toBe(1);
     const before = readTraceFile(join(dir, 'plain', 'replicated-write-ack-before-replicate.json'));
@@ -251,7 +259,7 @@ describe('check --minimize', { timeout: 60_000 }, () => {
     let k = 0;
     for (const label of labels(after)) k = labels(before).indexOf(label, k) + 1;
     expect(k).toBeGreaterThan(0);
-    expect(faultline('replay', join(dir, 'small', 'replicated-write-ack-before-replicate.json'), '--model', RW).code).toBe(0);
+    expect((await faultline('replay', join(dir, 'small', 'replicated-write-ack-before-replicate.json'), '--model', RW)).code).toBe(0);
   });
 });
 
@@ -274,28 +282,33 @@ describe('writeReports', () => {
   });
 });
 
-describe('reports/', { timeout: 60_000 }, () => {
+describe('reports/', { timeout: 180_000 }, () => {
   const expectedFiles = (dir: string) =>
     readdirSync(dir)
       .sort()
       .map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]);
 
-  it('is byte-identical across runs, one report per buggy shipped variant, index links resolve; all --report writes the same', () => {
+  it('is byte-identical across runs, one report per buggy shipped variant and study case, index links resolve; all --report writes the same', async () => {
     // As `npm run reports` does: a relative directory, from the project root (here: a scratch cwd).
     const cwd = tmp();
     const dir = join(cwd, 'reports');
-    expect(faultlineIn(cwd, 'reports', 'reports').code).toBe(0);
+    expect((await faultlineIn(cwd, 'reports', 'reports')).code).toBe(0);
     const first = expectedFiles(dir);
     // A report left from an earlier run (a variant since renamed) goes; files of others stay.
     writeFileSync(join(dir, 'two-phase-commit-renamed-variant.html'), 'stale');
     writeFileSync(join(dir, 'notes.md'), 'mine');
-    expect(faultlineIn(cwd, 'reports', 'reports').code).toBe(0);
+    // A second run, by `faultline all --report reports` (npm start), writes the very same bytes;
+    // it exits 0 only if every shipped variant behaves as expected at its defaults.
+    expect((await faultlineIn(cwd, 'all', '--report', 'reports')).code).toBe(0);
     expect(existsSync(join(dir, 'two-phase-commit-renamed-variant.html'))).toBe(false);
     expect(readFileSync(join(dir, 'notes.md'), 'utf8')).toBe('mine');
     rmSync(join(dir, 'notes.md'));
     expect(expectedFiles(dir)).toEqual(first);
 
-    const buggy = models.flatMap((d) => d.variants.filter((v) => v.expect === 'violated').map((v) => `${d.name}-${v.name}`));
+    const buggy = [
+      ...models.flatMap((d) => d.variants.filter((v) => v.expect === 'violated').map((v) => `${d.name}-${v.name}`)),
+      ...studies.map(studyStem),
+    ];
     const names = first.map(([f]) => f);
     for (const stem of buggy) for (const ext of ['html', 'md', 'json']) expect(names).toContain(`${stem}.${ext}`);
     expect(names).toContain('index.html');
@@ -307,23 +320,19 @@ describe('reports/', { timeout: 60_000 }, () => {
     for (const link of links) expect(existsSync(join(dir, decodeURI(link)))).toBe(true);
     // No timestamps, durations or absolute paths in anything written.
     for (const [f] of first) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/\d{4}-\d{2}-\d{2}|\d+\.\d+ ?s\b|durationMs|\/tmp\/|\/work\//);
-
-    // `faultline all --report reports` (npm start) writes the very same bytes.
-    const other = tmp();
-    faultlineIn(other, 'all', '--report', 'reports');
-    expect(expectedFiles(join(other, 'reports'))).toEqual(first);
   });
 
-  it('the committed reports/ directory holds a report for every buggy shipped variant', () => {
+  it('the committed reports/ directory holds a report for every buggy shipped variant and every study case', () => {
     const committed = readdirSync(join(import.meta.dirname, '..', 'reports'));
     for (const d of models) {
       for (const v of d.variants.filter((x) => x.expect === 'violated')) expect(committed).toContain(`${d.name}-${v.name}.html`);
     }
+    for (const s of studies) expect(committed).toContain(`${studyStem(s)}.html`);
   });
 
-  it('a trace file written by check --report is schema 1 with every step', () => {
+  it('a trace file written by check --report is schema 1 with every step', async () => {
     const dir = tmp();
-    faultline('check', 'two-phase-commit', '--variant', 'prepared-rm-aborts', '--report', dir);
+    await faultline('check', 'two-phase-commit', '--variant', 'prepared-rm-aborts', '--report', dir);
     const text = readFileSync(join(dir, 'two-phase-commit-prepared-rm-aborts.json'), 'utf8');
     const file = readTraceFile(join(dir, 'two-phase-commit-prepared-rm-aborts.json'));
     expect(serializeTraceFile(file)).toBe(text);

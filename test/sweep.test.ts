@@ -68,8 +68,8 @@ describe('sweep engine', () => {
       // Lamport, Shostak & Pease, Theorem 1 and the 3-generals impossibility: OM(f) needs n ≥ 3f + 1.
       expect(row.result!.verdict, `n=${n}`).toBe(n >= 3 * 1 + 1 ? 'holds' : 'violated');
     }
-    // The counterexample takes the m + 1 = 2 rounds, one step each.
-    expect(counterexampleLength(rows[0].result!)).toBe(2);
+    // The reduced OM counterexample: the commander's order, then one OM(0) step per lieutenant (1 + (n − 1)).
+    expect(counterexampleLength(rows[0].result!)).toBe(3);
     expect(rows.map((r) => r.run.params.n)).toEqual([3, 4, 5]);
   });
 
@@ -96,45 +96,45 @@ describe('sweep engine', () => {
 });
 
 describe('faultline sweep', () => {
-  it('--report writes one replayable report per violated cell, named after the cell', () => {
+  it('--report writes one replayable report per violated cell, named after the cell', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sweep-report-'));
-    const r = faultline('sweep', 'byzantine-generals', '--param', 'n=3..5', '--param', 'f=1', '--report', dir, '--json');
+    const r = await faultline('sweep', 'byzantine-generals', '--param', 'n=3..5', '--param', 'f=1', '--report', dir, '--json');
     expect(r.code).toBe(0);
     // OM(1) fails exactly below 3f + 1 = 4 generals: only the n = 3 cell has a counterexample.
     const violated = JSON.parse(r.stdout).filter((c: { verdict: string }) => c.verdict === 'violated');
     expect(violated).toHaveLength(1);
     expect(readdirSync(dir).sort()).toEqual(['html', 'json', 'md'].map((ext) => `byzantine-generals-oral-n=3-f=1.${ext}`));
-    expect(faultline('replay', join(dir, 'byzantine-generals-oral-n=3-f=1.json')).code).toBe(0);
+    expect((await faultline('replay', join(dir, 'byzantine-generals-oral-n=3-f=1.json'))).code).toBe(0);
   });
 
-  it('--json: one object per cell, with the trace shaped as in check --json', () => {
-    const r = faultline('sweep', 'byzantine-generals', '--param', 'n=3..4', '--param', 'f=1', '--json');
+  it('--json: one object per cell, with the trace shaped as in check --json', async () => {
+    const r = await faultline('sweep', 'byzantine-generals', '--param', 'n=3..4', '--param', 'f=1', '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toHaveLength(2);
     expect(out.map((c: { params: { n: number } }) => c.params.n)).toEqual([3, 4]);
     expect(out.map((c: { verdict: string }) => c.verdict)).toEqual(['violated', 'holds']);
-    expect(out[0].counterexampleLength).toBe(2);
+    expect(out[0].counterexampleLength).toBe(3); // the order, then each of the 2 lieutenants' OM(0)
     expect(out[1].counterexampleLength).toBeNull();
     expect(out[0].distinctStates).toBeGreaterThan(0);
-    const single = JSON.parse(faultline('check', 'byzantine-generals', '--param', 'n=3', '--param', 'f=1', '--json').stdout);
+    const single = JSON.parse((await faultline('check', 'byzantine-generals', '--param', 'n=3', '--param', 'f=1', '--json')).stdout);
     expect(out[0].violations[0].trace).toEqual(single.violations[0].trace);
     expect(out[0].distinctStates).toBe(single.stats.distinctStates);
   });
 
-  it('prints a Markdown table and the bound table of two swept params', () => {
-    const r = faultline('sweep', 'byzantine-generals', '--param', 'n=3..4', '--param', 'f=1..2');
+  it('prints a Markdown table and the bound table of two swept params', async () => {
+    const r = await faultline('sweep', 'byzantine-generals', '--param', 'n=3..4', '--param', 'f=1..2');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\| +n \| +f \| verdict +\| counterexample \| distinct states \| seconds \|/);
     expect(r.stdout).toMatch(/\| n \\ f \| 1 +\| 2 +\|/);
     expect(r.stdout).toMatch(/4 cells in [\d.]+ s/);
   });
 
-  it('exits 0 with invalid cells, 2 when no cell is valid', () => {
-    const some = faultline('sweep', 'byzantine-generals', '--param', 'n=2..3', '--param', 'f=2', '--json');
+  it('exits 0 with invalid cells, 2 when no cell is valid', async () => {
+    const some = await faultline('sweep', 'byzantine-generals', '--param', 'n=2..3', '--param', 'f=2', '--json');
     expect(some.code).toBe(0);
     expect(JSON.parse(some.stdout).map((c: { verdict: string }) => c.verdict)).toEqual(['invalid', 'holds']);
-    const none = faultline('sweep', 'byzantine-generals', '--param', 'n=2', '--param', 'f=2..3');
+    const none = await faultline('sweep', 'byzantine-generals', '--param', 'n=2', '--param', 'f=2..3');
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no cell of the sweep is valid/);
   });
@@ -145,22 +145,23 @@ describe('faultline sweep', () => {
     ['an unknown param', ['--param', 'k=1..2'], /unknown param "k"/],
     ['a value out of range', ['--param', 'n=1..3'], /must be ≥ 2/],
     ['an unknown variant', ['--variant', 'carrier-pigeon'], /unknown variant/],
-  ])('exits 2 on %s', (_what, args, message) => {
-    const r = faultline('sweep', 'byzantine-generals', ...args);
+    ['an unknown property', ['--param', 'n=3..4', '--property', 'IC3'], /unknown property "IC3" \(properties: IC1, IC2, /],
+  ])('exits 2 on %s', async (_what, args, message) => {
+    const r = await faultline('sweep', 'byzantine-generals', ...args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
   });
 
-  it('exits 2 when the model fails in a cell, after reporting every cell', () => {
-    const r = faultline('sweep', 'test/fixtures/throwing-model.ts', '--json');
+  it('exits 2 when the model fails in a cell, after reporting every cell', async () => {
+    const r = await faultline('sweep', 'test/fixtures/throwing-model.ts', '--json');
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject([{ verdict: 'error', reason: expect.stringMatching(/counter overflow/) }]);
     expect(r.stderr).toMatch(/the model failed in a cell/);
   });
 
-  it('a single check of a cell that makes no sense exits 2', () => {
-    const r = faultline('check', 'byzantine-generals', '--param', 'n=3', '--param', 'f=3');
+  it('a single check of a cell that makes no sense exits 2', async () => {
+    const r = await faultline('check', 'byzantine-generals', '--param', 'n=3', '--param', 'f=3');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/f must be less than n/);
   });

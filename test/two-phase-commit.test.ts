@@ -43,7 +43,8 @@ function reference(n: number, variant: string): { states: number; shortestIncons
 }
 
 describe('two-phase-commit (Gray & Lamport TwoPhase)', () => {
-  for (let n = 1; n <= 7; n++) {
+  // n = 7 and 8 are checked against the same closed form by every `npm run bench`.
+  for (let n = 1; n <= 6; n++) {
     it(`rms=${n}: 6^n + 4^n + 2^n distinct states, depth 3n+2, consistency holds`, () => {
       const r = check(build(n));
       expect(r.stats.distinctStates).toBe(6 ** n + 4 ** n + 2 ** n);

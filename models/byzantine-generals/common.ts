@@ -14,6 +14,11 @@ export const ATTACK: Order = 'ATTACK';
 export const RETREAT: Order = 'RETREAT';
 export const ORDERS: readonly Order[] = [ATTACK, RETREAT];
 
+/** Orders as numbers in the reduced models' states: 0 none (yet), 1 ATTACK, 2 RETREAT. */
+export const ATTACK_VALUE = 1;
+export const RETREAT_VALUE = 2;
+export const orderOf = (v: number): Order | null => (v === ATTACK_VALUE ? ATTACK : v === RETREAT_VALUE ? RETREAT : null);
+
 export type Mode = 'oral' | 'signed';
 
 /** One instance of the problem, validated. */
@@ -71,20 +76,18 @@ export function placements(n: number, f: number): number[] {
   return out;
 }
 
-/** What both reduced models keep that their properties read: who is a traitor, how many rounds ran. */
-export interface RoundState {
+/** What both reduced models keep that their properties read: who is a traitor. */
+export interface Placement {
   /** Bit i set: general i is a traitor (bit 0: the commander). */
   readonly traitors: number;
-  /** Rounds run so far (0 … m+1). */
-  readonly done: number;
 }
 
-export function isTraitor(s: RoundState, i: number): boolean {
+export function isTraitor(s: Placement, i: number): boolean {
   return (s.traitors & (1 << i)) !== 0;
 }
 
 /** Indices of the loyal lieutenants among `n` generals. */
-export function loyalLieutenants(s: RoundState, n: number): number[] {
+export function loyalLieutenants(s: Placement, n: number): number[] {
   const out: number[] = [];
   for (let k = 1; k < n; k++) if (!isTraitor(s, k)) out.push(k);
   return out;
@@ -94,14 +97,17 @@ export function loyalLieutenants(s: RoundState, n: number): number[] {
  * IC1, IC2 and the witnesses that keep them from holding vacuously, over a model whose lieutenant
  * `k` has decided `decisionOf(s, k)` (null while undecided).
  */
-export function generalsProperties<S extends RoundState, A>(g: Generals, decisionOf: (s: S, k: number) => Order | null): Property<S, A>[] {
+export function generalsProperties<S extends Placement, A>(g: Generals, decisionOf: (s: S, k: number) => Order | null): Property<S, A>[] {
   const loyalDecisions = (s: S) => loyalLieutenants(s, g.n).map((k) => decisionOf(s, k));
   return [
     ic1(loyalDecisions),
     ic2((s: S) => (isTraitor(s, 0) ? null : g.order), loyalDecisions),
     sometimes(
       'loyal-lieutenants-decide',
-      (s: S) => s.done === g.m + 1 && loyalLieutenants(s, g.n).length > 0,
+      (s: S) => {
+        const d = loyalDecisions(s);
+        return d.length > 0 && d.every((x) => x !== null);
+      },
       'the rounds end with every loyal lieutenant decided',
     ),
     sometimes('order-obeyed', (s: S) => loyalDecisions(s).includes(g.order), "some loyal lieutenant decides the commander's order"),

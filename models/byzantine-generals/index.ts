@@ -11,8 +11,11 @@
  * the vacuous n = f + 1, where no placement leaves a loyal commander with a loyal lieutenant,
  * nor two loyal lieutenants); SM(f) holds for every n.
  *
- * By default the reduced model (`reduced-oral.ts`, `reduced-signed.ts`) is explored;
- * `reduce=false` explores the unreduced reference on the protocol layer (`protocol.ts`).
+ * By default the reduced model (`reduced-oral.ts`, `reduced-signed.ts`) is explored — exhaustive
+ * up to n = 10 with f = 3 in well under a second per cell; `reduce=false` explores the
+ * unreduced reference on the protocol layer (`protocol.ts`), feasible up to f = 1 with 10
+ * generals or f = 2 with 5. A reduced OM counterexample translates back to the unreduced
+ * protocol (`witness.ts`; `unreduce.ts` does it for a trace file).
  */
 import type { ModelDefinition } from '../../src/model/definition.ts';
 import { InputError } from '../../src/model/errors.ts';
@@ -45,7 +48,8 @@ export const definition: ModelDefinition = {
     {
       name: 'reduce',
       default: true,
-      description: 'explore the reduced model (symmetry, counting, collapsed last round); false: the unreduced protocol-layer reference',
+      description:
+        'explore the reduced model (OM: composed from memoised sub-instance outcome sets; SM: symmetry and counting); false: the unreduced protocol-layer reference',
     },
   ],
   variants: [

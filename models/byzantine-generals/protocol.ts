@@ -1,9 +1,11 @@
 /**
- * The unreduced reference: OM(m) and SM(m) written on the protocol layer exactly as in the
- * paper, with synchronous rounds (`timing: 'rounds'`) and f Byzantine generals placed anywhere
+ * The unreduced reference: OM(m) and SM(m) written on the protocol layer as in the paper, with
+ * synchronous rounds (`timing: 'rounds'`) and f Byzantine generals placed anywhere
  * (`byzantine: f`, every placement explored). A traitor sends, in every round, one payload (or
  * nothing) to every loyal general, chosen from the message universe: in `oral` mode any value on
  * any path, in `signed` mode any bundle of signed orders whose loyal signatures it has seen.
+ * OM's rounds from the fourth on are delivered in several lockstep slots (`oralSchedule`), so
+ * that a traitor's choice is always a list short enough to enumerate.
  *
  * Nothing is abstracted here, so its state space is large; it is the yardstick the reduced
  * model (`reduced-oral.ts`, `reduced-signed.ts`) is tested against.
@@ -62,33 +64,102 @@ function subsets<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/**
+ * One slot of the oral schedule: a lockstep round of the layer, carrying part of OM round
+ * `round` — the values heard on the paths that extend `prefix` (rounds 1–3: all of them).
+ */
+export interface Slot {
+  readonly round: number;
+  /** Null in a round with no path left to relay on: it runs, empty, as in the paper. */
+  readonly prefix: readonly string[] | null;
+}
+
+/**
+ * When OM's messages are sent, and how a lieutenant decides. Round r (r ≥ 2) relays the values
+ * heard on paths of r − 1 generals; from round 4 on it is split into one slot per path q of
+ * r − 2 generals, carrying the values heard on the paths q → x. Nothing is lost: what a loyal
+ * lieutenant relays in round r was all heard in round r − 1, and a traitor still chooses any
+ * value (or none) on every path, only over several steps — which keeps each choice a list
+ * short enough to enumerate (a traitor's relay to one lieutenant in round 4 of OM(3) with 9
+ * generals would otherwise be one of 3^30 messages).
+ */
+export function oralSchedule(lieutenants: readonly string[], m: number) {
+  const slots: Slot[] = [];
+  for (let r = 1; r <= m + 1; r++) {
+    const prefixes = r <= 2 ? [[]] : pathsOf(lieutenants, r - 2, []);
+    if (prefixes.length === 0) slots.push({ round: r, prefix: null });
+    for (const prefix of prefixes) slots.push({ round: r, prefix });
+  }
+  const extending = (slot: Slot, length: number, avoid: readonly string[]) =>
+    slot.prefix === null ? [] : pathsOf(lieutenants, length, avoid).filter((p) => slot.prefix!.every((x, i) => p[i] === x));
+  const cache = new Map<string, readonly string[]>();
+  const cached = (key: string, make: () => string[]) => {
+    let out = cache.get(key);
+    if (!out) cache.set(key, (out = make()));
+    return out;
+  };
+
+  /** The tree of `me`'s recursive majority: each path's own value and its extensions, children first. */
+  const trees = new Map<string, { key: string; children: number[] }[]>();
+  const treeOf = (me: string) => {
+    let nodes = trees.get(me);
+    if (nodes) return nodes;
+    nodes = [];
+    const add = (p: string[]): number => {
+      const children = p.length === m + 1 ? [] : lieutenants.filter((j) => j !== me && !p.includes(j)).map((j) => add([...p, j]));
+      nodes!.push({ key: pathKey(p), children });
+      return nodes!.length - 1;
+    };
+    add(['c']);
+    trees.set(me, nodes);
+    return nodes;
+  };
+
+  return {
+    slots,
+    /** The paths (keys) whose values lieutenant `me` stores after slot `slot` (1-based): the relayer last. */
+    delivered: (slot: number, me: string) =>
+      cached(`d${slot}:${me}`, () => extending(slots[slot - 1], slots[slot - 1].round, [me]).map(pathKey)),
+    /** The paths (keys) `from` tells `to` about in slot `slot`. */
+    relayed: (slot: number, from: string, to: string) =>
+      slots[slot - 1].round < 2 ? [] : cached(`r${slot}:${from}>${to}`, () => extending(slots[slot - 1], slots[slot - 1].round - 1, [from, to]).map(pathKey)),
+    /** OM: lieutenant `me`'s recursive majority over what it heard (RETREAT where nothing was heard). */
+    decide: (me: string, heard: Readonly<Record<string, Order>>): Order => {
+      const nodes = treeOf(me);
+      const value: Order[] = [];
+      nodes.forEach((node, i) => {
+        const own = heard[node.key] ?? RETREAT;
+        value[i] = node.children.length === 0 ? own : majority([own, ...node.children.map((c) => value[c])]);
+      });
+      return value[nodes.length - 1];
+    },
+  };
+}
+
 export function generalsProtocol(g: Generals): Protocol<Msg> {
   const ids = generalIds(g.n);
   const lieutenants = ids.slice(1);
   const rank = new Map(ids.map((id, i) => [id, i]));
-  const rounds = g.m + 1;
   const memo = new Map<string, readonly Msg[]>();
-
-  /** OM: lieutenant `me`'s recursive majority over what it heard (RETREAT where nothing was heard). */
-  const decideOral = (me: string, heard: Readonly<Record<string, Order>>): Order => {
-    const val = (p: string[]): Order => {
-      const own = heard[pathKey(p)] ?? RETREAT;
-      if (p.length === rounds) return own;
-      return majority([own, ...lieutenants.filter((j) => j !== me && !p.includes(j)).map((j) => val([...p, j]))]);
-    };
-    return val(['c']);
-  };
+  const oral = oralSchedule(lieutenants, g.m);
+  const rounds = g.mode === 'oral' ? oral.slots.length : g.m + 1;
 
   const oralLieutenant: Role<OralLieutenant, Msg> = {
     init: (): OralLieutenant => ({ durable: { heard: {}, decision: null }, volatile: null }),
     receive: (s, msg, from, ctx) => {
+      const slot = oral.slots[ctx.round - 1];
       const heard: Record<string, Order> = { ...s.durable.heard };
-      if (msg.type === 'Order' && from === 'c' && ctx.round === 1 && isOrder(msg.value)) heard.c = msg.value;
+      if (msg.type === 'Order' && from === 'c' && slot.round === 1 && isOrder(msg.value)) heard.c = msg.value;
       else if (msg.type === 'Relay' && from !== 'c') {
         for (const [key, value] of Object.entries(msg.heard)) {
           const p = key.split('>');
           const valid =
-            p.length === ctx.round - 1 && p[0] === 'c' && p.slice(1).every((x) => rank.has(x) && x !== 'c') && distinct([...p, from, ctx.self]);
+            p.length === slot.round - 1 &&
+            p[0] === 'c' &&
+            p.slice(1).every((x) => rank.has(x) && x !== 'c') &&
+            distinct([...p, from, ctx.self]) &&
+            slot.prefix !== null &&
+            slot.prefix.every((x, i) => p[i] === x);
           if (valid && isOrder(value)) heard[`${key}>${from}`] = value;
         }
       } else return;
@@ -96,17 +167,17 @@ export function generalsProtocol(g: Generals): Protocol<Msg> {
     },
     endOfRound: (s, round, ctx) => {
       const me = ctx.self;
-      // A value not received this round reads as RETREAT, and is relayed as such.
+      // A value not received in this slot reads as RETREAT, and is relayed as such.
       const heard: Record<string, Order> = { ...s.durable.heard };
-      for (const p of pathsOf(lieutenants, round, [me])) heard[pathKey(p)] ??= RETREAT;
-      if (round <= g.m) {
+      for (const key of oral.delivered(round, me)) heard[key] ??= RETREAT;
+      if (round < oral.slots.length) {
         for (const j of lieutenants) {
           if (j === me) continue;
-          const told = Object.fromEntries(pathsOf(lieutenants, round, [me, j]).map((p) => [pathKey(p), heard[pathKey(p)]]));
-          if (Object.keys(told).length > 0) ctx.broadcast({ type: 'Relay', heard: told }, [j]);
+          const keys = oral.relayed(round + 1, me, j);
+          if (keys.length > 0) ctx.broadcast({ type: 'Relay', heard: Object.fromEntries(keys.map((k) => [k, heard[k]])) }, [j]);
         }
       }
-      return { durable: { heard, decision: round === rounds ? decideOral(me, heard) : null }, volatile: null };
+      return { durable: { heard, decision: round === oral.slots.length ? oral.decide(me, heard) : null }, volatile: null };
     },
   };
 
@@ -159,12 +230,11 @@ export function generalsProtocol(g: Generals): Protocol<Msg> {
     if (out) return out;
     out = [];
     if (to !== 'c' && g.mode === 'oral') {
-      if (from === 'c' && round === 1) out = ORDERS.map((value) => ({ type: 'Order' as const, value }));
-      else if (from !== 'c' && round >= 2) {
+      if (from === 'c' && oral.slots[round - 1].round === 1) out = ORDERS.map((value) => ({ type: 'Order' as const, value }));
+      else if (from !== 'c') {
         // Any value, or none, on each path the traitor could have heard on (at least one value: "none at all" is the layer's silence).
-        const ps = pathsOf(lieutenants, round - 1, [from, to]).map(pathKey);
         let told: Record<string, Order>[] = [{}];
-        for (const p of ps) told = told.flatMap((t) => [...ORDERS.map((v) => ({ ...t, [p]: v })), t]);
+        for (const p of oral.relayed(round, from, to)) told = told.flatMap((t) => [...ORDERS.map((v) => ({ ...t, [p]: v })), t]);
         out = told.filter((t) => Object.keys(t).length > 0).map((heard) => ({ type: 'Relay' as const, heard }));
       }
     } else if (to !== 'c') {

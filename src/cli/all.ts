@@ -10,8 +10,9 @@ import { instantiate, type ModelDefinition, type VariantSpec } from '../model/de
 import type { Model } from '../model/model.ts';
 import type { SiteEntry } from '../report/site.ts';
 import { colors } from '../report/text.ts';
+import type { Io } from './io.ts';
 import { defaultParams } from './list.ts';
-import { siteEntry, writeStudyReports } from './reports.ts';
+import { siteEntry, studyEntries, writeStudyReports } from './reports.ts';
 
 export interface SuiteRow {
   readonly model: string;
@@ -56,17 +57,17 @@ export function runSuite(onRow?: (row: SuiteRow, checked: SuiteCheck) => void): 
   return rows;
 }
 
-export function allCommand(o: { json?: boolean; report?: string }): number {
-  const c = colors(!!process.stdout.isTTY);
+export function allCommand(o: { json?: boolean; report?: string }, io: Io): number {
+  const c = colors(!!io.stdout.isTTY);
   const entries: SiteEntry[] = [];
   const rows = runSuite((row, checked) => {
-    if (process.stderr.isTTY) process.stderr.write(`${row.model} / ${row.variant}: ${row.actual}\n`);
+    if (io.stderr.isTTY) io.stderr.write(`${row.model} / ${row.variant}: ${row.actual}\n`);
     if (o.report) entries.push(siteEntry(checked.def, checked.variant, checked.model, checked.result));
   });
-  if (o.report) writeStudyReports(o.report, entries);
+  if (o.report) writeStudyReports(o.report, [...entries, ...studyEntries()], io);
   const mismatches = rows.filter((r) => r.actual !== r.expected);
   if (o.json) {
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   } else {
     const table = markdownTable(
       [
@@ -83,8 +84,8 @@ export function allCommand(o: { json?: boolean; report?: string }): number {
       ],
       { align: ['l', 'l', 'l', 'l', 'r', 'r', 'r'] },
     );
-    process.stdout.write(table + '\n');
-    process.stdout.write(
+    io.stdout.write(table + '\n');
+    io.stdout.write(
       mismatches.length === 0
         ? c.green(`\nall ${rows.length} model variants behave as expected\n`)
         : c.red(`\n${mismatches.length} of ${rows.length} model variants did not behave as expected\n`),

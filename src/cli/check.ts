@@ -10,6 +10,7 @@ import { colors, formatResult } from '../report/text.ts';
 import { writeReports, type ReportedViolation } from '../report/write.ts';
 import { describeMinimized, minimize } from '../trace/minimize.ts';
 import { findTarget } from '../trace/violation.ts';
+import type { Io } from './io.ts';
 import { loadDefinition } from './load.ts';
 import { progressLine } from './progress.ts';
 
@@ -25,9 +26,12 @@ export interface CheckCommandOptions {
   readonly seed?: string;
   readonly walks?: string;
   readonly fairness?: string;
+  /** Check only these properties (`--property`, repeatable). */
+  readonly property?: readonly string[];
   readonly all?: boolean;
   readonly json?: boolean;
-  readonly progress?: boolean;
+  /** No progress on stderr. */
+  readonly quiet?: boolean;
   /** Write HTML, Markdown and JSON reports of the violations into this directory. */
   readonly report?: string;
   /** Shrink each counterexample to the fewest faults, then the fewest steps. */
@@ -72,6 +76,7 @@ export function searchOptions(o: CheckCommandOptions): CheckOptions {
     seed: nonNegativeInt('--seed', o.seed),
     walks,
     all: o.all ?? false,
+    ...(o.property && o.property.length > 0 ? { properties: o.property } : {}),
     ...(o.fairness === undefined ? {} : { fairness: parseFairness(o.fairness) }),
   };
 }
@@ -113,11 +118,11 @@ export function minimizeViolations(
   return { violations: out, notes };
 }
 
-export async function checkCommand(modelName: string, o: CheckCommandOptions): Promise<number> {
+export async function checkCommand(modelName: string, o: CheckCommandOptions, io: Io): Promise<number> {
   const def = await loadDefinition(modelName);
   const options = searchOptions(o);
   const { model, run } = buildRun(def, runInfo(def, o));
-  const progress = progressLine(o.progress !== false);
+  const progress = await progressLine(!o.quiet, io.stderr);
   let result: CheckResult;
   try {
     result = check(model, { ...options, onProgress: progress.update });
@@ -137,19 +142,19 @@ export async function checkCommand(modelName: string, o: CheckCommandOptions): P
     if (!reported.some((v) => v.trace)) notes.push('report: no counterexample, so no report written');
   }
   if (o.json) {
-    process.stdout.write(JSON.stringify(checkJson(run, result), null, 2) + '\n');
-    for (const line of notes) process.stderr.write(line + '\n');
+    io.stdout.write(JSON.stringify(checkJson(run, result), null, 2) + '\n');
+    for (const line of notes) io.stderr.write(line + '\n');
   } else {
-    const c = colors(!!process.stdout.isTTY);
+    const c = colors(!!io.stdout.isTTY);
     const params = Object.entries(run.params)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     const faults = run.faults
       ? ' · ' + Object.entries(run.faults).map(([k, v]) => `${k}=${v}`).join(' ')
       : '';
-    process.stdout.write(`${c.bold(run.model)} · variant ${run.variant}${params ? ` · ${params}` : ''}${faults}\n`);
-    process.stdout.write(formatResult(result, c) + '\n');
-    for (const line of notes) process.stdout.write(line + '\n');
+    io.stdout.write(`${c.bold(run.model)} · variant ${run.variant}${params ? ` · ${params}` : ''}${faults}\n`);
+    io.stdout.write(formatResult(result, c) + '\n');
+    for (const line of notes) io.stdout.write(line + '\n');
   }
   return exitCode(result);
 }

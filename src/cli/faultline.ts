@@ -2,17 +2,17 @@
  * The `faultline` command line. Exit codes: 0 every property holds on the complete bounded
  * space · 1 a property is violated · 2 bad usage, bad model or bad input (one line on stderr,
  * a stack trace only with --debug) · 3 no violation found but the search was cut by a bound.
+ *
+ * `main` runs one command line against an `Io` and returns its exit code; the executable
+ * (bin.ts) passes the process's streams, the tests pass buffers.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, ModelError } from '../model/errors.ts';
-import { allCommand } from './all.ts';
-import { checkCommand } from './check.ts';
-import { graphCommand } from './graph.ts';
-import { listCommand } from './list.ts';
-import { replayCommand } from './replay.ts';
-import { REPORT_FORMATS, reportCommand } from './report.ts';
-import { reportsCommand } from './reports.ts';
-import { sweepCommand } from './sweep.ts';
+import { processIo, type Io } from './io.ts';
+import { version } from './version.ts';
+
+// Each command's module is imported when the command runs, so that `faultline --version` and
+// `faultline list` do not load the explorer, the reports and their libraries.
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -29,16 +29,19 @@ function withSearchOptions(command: Command): Command {
     .option('--seed <n>', 'seed of the random simulation')
     .option('--walks <n>', 'number of random walks (default 1000)')
     .option('--fairness <spec>', "fairness for liveness properties, replacing the model's: none, or e.g. weak:deliver,strong:heal")
+    .option('--property <name>', 'check only this property (repeatable; `deadlock` names the deadlock check)', collect, [])
     .option('--all', 'keep searching after the first violation and report one per property')
-    .option('--no-progress', 'no live progress on stderr');
+    .option('--quiet', 'no progress on stderr (a live line on a terminal, otherwise a line every 10 s)');
 }
 
-function program(): Command {
+/** The command tree; each action stores its command's exit code in `exit`. */
+function program(io: Io, exit: (code: number) => void): Command {
   const cli = new Command('faultline')
     .description('Model checking for distributed protocols under faults')
+    .version(version(), '-V, --version', 'print the version')
     .option('--debug', 'print stack traces of errors')
     .exitOverride()
-    .configureOutput({ outputError: () => {} })
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => {} })
     .showSuggestionAfterError(false);
 
   withSearchOptions(
@@ -52,7 +55,7 @@ function program(): Command {
     .option('--report <dir>', 'write HTML, Markdown and JSON reports of each counterexample into dir')
     .option('--minimize', 'shrink each counterexample to the fewest faults, then the fewest steps')
     .action(async (model, opts) => {
-      process.exitCode = await checkCommand(model, opts);
+      exit(await (await import('./check.ts')).checkCommand(model, opts, io));
     });
 
   cli
@@ -61,17 +64,17 @@ function program(): Command {
     .argument('<trace.json>', 'a trace file written by check --report')
     .option('--model <path>', 'the model module to replay against (default: the shipped model the trace names)')
     .action(async (trace, opts) => {
-      process.exitCode = await replayCommand(trace, opts);
+      exit(await (await import('./replay.ts')).replayCommand(trace, opts, io));
     });
 
   cli
     .command('report')
     .description('render a trace file as text, Markdown, HTML or JSON')
     .argument('<trace.json>', 'a trace file written by check --report')
-    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'html', 'json']).default('text'))
     .option('--out <file>', 'write to file instead of stdout')
-    .action((trace, opts) => {
-      process.exitCode = reportCommand(trace, opts);
+    .action(async (trace, opts) => {
+      exit((await import('./report.ts')).reportCommand(trace, opts, io));
     });
 
   cli
@@ -84,15 +87,15 @@ function program(): Command {
     .option('--max-states <n>', 'refuse models with more states than this (default 10000)')
     .option('--out <file>', 'write to file instead of stdout')
     .action(async (model, opts) => {
-      process.exitCode = await graphCommand(model, opts);
+      exit(await (await import('./graph.ts')).graphCommand(model, opts, io));
     });
 
   cli
     .command('reports')
     .description('write the study reports of every shipped variant expected to fail, plus an index')
     .argument('[dir]', 'output directory', 'reports')
-    .action((dir) => {
-      process.exitCode = reportsCommand(dir);
+    .action(async (dir) => {
+      exit((await import('./reports.ts')).reportsCommand(dir, io));
     });
 
   withSearchOptions(
@@ -105,15 +108,16 @@ function program(): Command {
     .option('--json', 'print a JSON array, one object per cell')
     .option('--report <dir>', "write HTML, Markdown and JSON reports of each cell's counterexample")
     .action(async (model, opts) => {
-      process.exitCode = await sweepCommand(model, opts);
+      exit(await (await import('./sweep.ts')).sweepCommand(model, opts, io));
     });
 
   cli
     .command('list')
-    .description('list the shipped models, their params, variants and properties')
-    .option('--json', 'print a JSON array')
-    .action((opts) => {
-      process.exitCode = listCommand(opts);
+    .description('list the shipped models, or one model (a name or a path), with params, variants, properties and systems')
+    .argument('[model]', 'a shipped model name, or a path to a .ts/.js module')
+    .option('--json', 'print JSON: an array of every shipped model, or one object for the model given')
+    .action(async (model, opts) => {
+      exit(await (await import('./list.ts')).listCommand(model, opts, io));
     });
 
   cli
@@ -121,33 +125,33 @@ function program(): Command {
     .description('check every shipped model and variant at its defaults; exit 1 if any verdict is unexpected')
     .option('--json', 'print the table as JSON')
     .option('--report <dir>', 'also write the study reports of the variants expected to fail (as `faultline reports`)')
-    .action((opts) => {
-      process.exitCode = allCommand(opts);
+    .action(async (opts) => {
+      exit((await import('./all.ts')).allCommand(opts, io));
     });
 
   return cli;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const debug = argv.includes('--debug');
+/** Run one command line (the arguments after `faultline`) and return its exit code. */
+export async function main(args: readonly string[], io: Io = processIo): Promise<number> {
+  const debug = args.includes('--debug');
+  let code = 0;
   try {
-    await program().parseAsync(argv);
+    await program(io, (c) => (code = c)).parseAsync(args, { from: 'user' });
+    return code;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
-      if (e.exitCode !== 0) process.stderr.write(`faultline: ${e.message.replace(/^error: /, '')}\n`);
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
-      return;
+      if (e.exitCode !== 0) io.stderr.write(`faultline: ${e.message.replace(/^error: /, '')}\n`);
+      return e.exitCode === 0 ? 0 : 2;
     }
     const known = e instanceof InputError || e instanceof ModelError;
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    process.stderr.write(`faultline: ${known ? '' : 'internal error: '}${message}\n`);
+    io.stderr.write(`faultline: ${known ? '' : 'internal error: '}${message}\n`);
     if (debug && e instanceof Error) {
-      process.stderr.write(`${e.stack}\n`);
-      if (e.cause instanceof Error) process.stderr.write(`caused by: ${e.cause.stack}\n`);
+      io.stderr.write(`${e.stack}\n`);
+      if (e.cause instanceof Error) io.stderr.write(`caused by: ${e.cause.stack}\n`);
     }
-    process.exitCode = 2;
+    return 2;
   }
 }
-
-await main(process.argv);

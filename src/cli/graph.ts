@@ -7,6 +7,7 @@ import { instantiate } from '../model/definition.ts';
 import { InputError } from '../model/errors.ts';
 import { DEFAULT_GRAPH_STATES, GRAPH_FORMATS, stateGraph, writeGraph, type GraphFormat } from '../report/graph.ts';
 import { runInfo } from './check.ts';
+import type { Io } from './io.ts';
 import { loadDefinition } from './load.ts';
 
 export interface GraphCommandOptions {
@@ -17,7 +18,7 @@ export interface GraphCommandOptions {
   readonly out?: string;
 }
 
-export async function graphCommand(modelName: string, o: GraphCommandOptions): Promise<number> {
+export async function graphCommand(modelName: string, o: GraphCommandOptions, io: Io): Promise<number> {
   if (!(GRAPH_FORMATS as readonly string[]).includes(o.format)) {
     throw new InputError(`--format must be one of ${GRAPH_FORMATS.join(', ')}, got "${o.format}"`);
   }
@@ -30,11 +31,11 @@ export async function graphCommand(modelName: string, o: GraphCommandOptions): P
   const graph = stateGraph(model, o.maxStates === undefined ? DEFAULT_GRAPH_STATES : Number(o.maxStates));
   const text = writeGraph(graph, o.format as GraphFormat);
   if (o.out) writeFileSync(o.out, text);
-  else process.stdout.write(text);
+  else io.stdout.write(text);
   let violating = 0;
   graph.forEachNode((_id, a) => {
     if (a.violates) violating++;
   });
-  process.stderr.write(`${graph.order} states, ${graph.size} transitions, ${violating} violating state(s)${o.out ? ` → ${o.out}` : ''}\n`);
+  io.stderr.write(`${graph.order} states, ${graph.size} transitions, ${violating} violating state(s)${o.out ? ` → ${o.out}` : ''}\n`);
   return 0;
 }

@@ -1,23 +1,41 @@
 /**
- * Finding a model: a shipped name (`two-phase-commit`) or a path to a .ts/.js module that
- * exports a `ModelDefinition` as `definition` or as its default export.
+ * Finding a model: a shipped name (`two-phase-commit`) or a path to a .ts/.mts/.js module that
+ * exports a `ModelDefinition` as `definition` or as its default export. A module is loaded
+ * through model-hooks.ts, from any folder.
  */
 import { existsSync } from 'node:fs';
+import { register } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { models } from '../../models/index.ts';
 import { isDefinition, type ModelDefinition } from '../model/definition.ts';
 import { InputError, ModelError, describeError } from '../model/errors.ts';
 
+let hooksRegistered = false;
+
+/**
+ * Register the model-loading hooks once, before the first model module is imported. Running
+ * from the TypeScript source (the test suite, the bench), the host already loads .ts files and
+ * resolves `faultline`, and the hooks module is not compiled: nothing to register.
+ */
+function registerModelHooks(): void {
+  if (hooksRegistered || import.meta.url.endsWith('.ts')) return;
+  register('./model-hooks.js', import.meta.url);
+  // Stack traces of the model's own errors (--debug) point into its TypeScript source.
+  process.setSourceMapsEnabled(true);
+  hooksRegistered = true;
+}
+
 export async function loadDefinition(nameOrPath: string): Promise<ModelDefinition<any>> {
   const shipped = models.find((m) => m.name === nameOrPath);
   if (shipped) return shipped;
-  if (!/\.(ts|js|mjs|mts)$/.test(nameOrPath)) {
-    throw new InputError(`unknown model "${nameOrPath}" (shipped: ${models.map((m) => m.name).join(', ')}; or give a path to a .ts/.js module)`);
+  if (!/\.(ts|mts|js|mjs)$/.test(nameOrPath)) {
+    throw new InputError(`unknown model "${nameOrPath}" (shipped: ${models.map((m) => m.name).join(', ')}; or give a path to a .ts/.mts/.js module)`);
   }
   const file = resolve(nameOrPath);
   if (!existsSync(file)) throw new InputError(`model file not found: ${nameOrPath}`);
   let mod: Record<string, unknown>;
+  registerModelHooks();
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (e) {

@@ -9,6 +9,7 @@ import type { Model } from '../model/model.ts';
 import { readTraceFile, type TraceFile } from '../trace/file.ts';
 import { describeReplay, replay } from '../trace/replay.ts';
 import { NO_SYSTEM } from '../protocol/definition.ts';
+import type { Io } from './io.ts';
 import { loadDefinition } from './load.ts';
 
 /** Rebuild the model a trace file was recorded on: same variant, params, faults and system. */
@@ -27,7 +28,7 @@ export function rebuild(def: ModelDefinition, file: TraceFile): Model<any, any> 
   return instantiate(def, config);
 }
 
-export async function replayCommand(tracePath: string, o: { model?: string }): Promise<number> {
+export async function replayCommand(tracePath: string, o: { model?: string }, io: Io): Promise<number> {
   const file = readTraceFile(tracePath);
   const def = await loadDefinition(o.model ?? file.model);
   if (o.model && def.name !== file.model) {
@@ -35,6 +36,6 @@ export async function replayCommand(tracePath: string, o: { model?: string }): P
   }
   const model = rebuild(def, file);
   const outcome = replay(model, file);
-  process.stdout.write(`${file.model} · variant ${file.variant} · ${file.property} (${file.kind}), ${file.length} steps: ${describeReplay(file, outcome)}\n`);
+  io.stdout.write(`${file.model} · variant ${file.variant} · ${file.property} (${file.kind}), ${file.length} steps: ${describeReplay(file, outcome)}\n`);
   return outcome.status === 'reproduces' ? 0 : 1;
 }

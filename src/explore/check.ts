@@ -2,7 +2,7 @@
  * `check`: run one search strategy over a model and turn its findings into a result: verdict,
  * statistics, a status per property and a readable trace per counterexample.
  */
-import { ModelError, describeError } from '../model/errors.ts';
+import { InputError, ModelError, describeError } from '../model/errors.ts';
 import { identity, type Fairness, type Model } from '../model/model.ts';
 import { isSafety } from '../model/property.ts';
 import { buildTrace } from '../trace/trace.ts';
@@ -29,6 +29,25 @@ export interface CheckOptions extends SearchOptions {
   readonly walks?: number;
   /** Fairness for liveness properties, replacing the model's own (`--fairness`). */
   readonly fairness?: readonly Fairness[];
+  /**
+   * Check only these properties (`--property`), as a TLC config chooses its invariants; `deadlock`
+   * names the deadlock check. Without a liveness property among them no state graph is recorded.
+   */
+  readonly properties?: readonly string[];
+}
+
+/** `model` with only the properties named (all of them when `names` is empty or missing). */
+export function selectProperties<S, A>(model: Model<S, A>, names: readonly string[] | undefined): Model<S, A> {
+  if (names === undefined || names.length === 0) return model;
+  const deadlock = model.checkDeadlock !== false;
+  const known = [...model.properties.map((p) => p.name), ...(deadlock ? [DEADLOCK] : [])];
+  const unknown = names.find((n) => !known.includes(n));
+  if (unknown !== undefined) throw new InputError(`unknown property "${unknown}" (properties: ${known.join(', ')})`);
+  // A view of the model, not a copy: hooks defined on a prototype stay reachable.
+  return Object.create(model, {
+    properties: { value: model.properties.filter((p) => names.includes(p.name)), enumerable: true },
+    checkDeadlock: { value: deadlock && names.includes(DEADLOCK), enumerable: true },
+  }) as Model<S, A>;
 }
 
 /** A fresh seed for a random simulation when the user gave none. */
@@ -36,7 +55,8 @@ export function freshSeed(): number {
   return (Date.now() ^ (process.pid << 16)) >>> 0;
 }
 
-export function check<S, A>(model: Model<S, A>, options: CheckOptions = {}): CheckResult {
+export function check<S, A>(checked: Model<S, A>, options: CheckOptions = {}): CheckResult {
+  const model = selectProperties(checked, options.properties);
   const strategy = options.strategy ?? 'bfs';
   const monitor = new SafetyMonitor(model, options.all ?? false);
   const seed = strategy === 'random' ? (options.seed ?? freshSeed()) : undefined;

@@ -124,16 +124,19 @@ function show(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
 }
 
-/** What `faultline list` says a parameter accepts: `1…12`, `true|false`, `ATTACK|RETREAT`, `text`. */
+/** What `faultline list` says a parameter accepts: `1..12`, `≥ 1`, `≤ 5`, `a/b`, `true/false`, `any integer`, `any`. */
 export function paramRange(spec: ParamSpec): string {
   switch (spec.kind) {
     case 'int':
-      return spec.min === undefined && spec.max === undefined ? 'integer' : `${spec.min ?? '−∞'}…${spec.max ?? '∞'}`;
+      if (spec.min !== undefined && spec.max !== undefined) return `${spec.min}..${spec.max}`;
+      if (spec.min !== undefined) return `≥ ${spec.min}`;
+      if (spec.max !== undefined) return `≤ ${spec.max}`;
+      return 'any integer';
     case 'bool':
-      return 'true|false';
+      return 'true/false';
     case 'oneOf':
-      return spec.choices.join('|');
+      return spec.choices.join('/');
     case 'text':
-      return 'text';
+      return 'any';
   }
 }

@@ -5,7 +5,7 @@
  *
  * A cell whose params make no sense together (the model throws an `InputError`, e.g. f ≥ n) is
  * reported as invalid rather than ending the sweep; a model that fails in a cell is reported as
- * an error. Each cell keeps its run description and full `CheckResult`, so anything that
+ * an error; options no model accepts (an unknown property to check) end it as bad input. Each cell keeps its run description and full `CheckResult`, so anything that
  * renders one check (text, JSON, reports) can render every cell of a sweep.
  */
 import { check, type CheckOptions } from '../explore/check.ts';
@@ -70,19 +70,33 @@ export function runSweep<R extends SweepRun>(
 ): SweepCell<R>[] {
   const planned = cells(axes).map((assignment) => ({ assignment, run: builder.describe(assignment) }));
   return planned.map(({ assignment, run }, index) => {
-    const start = performance.now();
-    const seconds = () => (performance.now() - start) / 1000;
-    let cell: SweepCell<R>;
-    try {
-      const built = builder.build(run);
-      cell = { assignment, run: built.run, result: check(built.model, options), seconds: seconds(), nodes: built.model.nodes };
-    } catch (e) {
-      cell =
-        e instanceof InputError
-          ? { assignment, run, result: null, invalid: e.message, seconds: seconds() }
-          : { assignment, run, result: null, error: describeError(e), seconds: seconds() };
-    }
+    const cell = checkCell(assignment, run, builder, options);
     onCell?.(cell, index, planned.length);
     return cell;
   });
+}
+
+/** Build and check one cell: params that make no sense together make it invalid, a model that throws an error. */
+function checkCell<R extends SweepRun>(
+  assignment: Readonly<Record<string, string>>,
+  run: R,
+  builder: CellBuilder<R>,
+  options: CheckOptions,
+): SweepCell<R> {
+  const start = performance.now();
+  const seconds = () => (performance.now() - start) / 1000;
+  let built: { model: Model<any, any>; run: R };
+  try {
+    built = builder.build(run);
+  } catch (e) {
+    if (e instanceof InputError) return { assignment, run, result: null, invalid: e.message, seconds: seconds() };
+    return { assignment, run, result: null, error: describeError(e), seconds: seconds() };
+  }
+  try {
+    return { assignment, run: built.run, result: check(built.model, options), seconds: seconds(), nodes: built.model.nodes };
+  } catch (e) {
+    // Bad options (an unknown --property) are bad input for the whole sweep, not this cell's fault.
+    if (e instanceof InputError) throw e;
+    return { assignment, run, result: null, error: describeError(e), seconds: seconds() };
+  }
 }

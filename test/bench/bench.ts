@@ -1,172 +1,263 @@
 /**
- * `npm run bench`: speed and memory figures (not timed tests). Each case runs in a fresh child
- * process so its peak memory is its own. Reference figures are from ../shared/baselines (TLC and
- * SPIN on TwoPhase, 2-core machine, medians of 3).
+ * `npm run bench`: speed and memory figures (never timed tests).
  *
- *   npm run bench                 all cases
- *   npm run bench -- tpc-8        one case
+ * Each case runs the compiled `faultline` (dist/, as a user runs it) in a fresh process, and
+ * checks its result against the derived figures. When `spin` and `gcc` are installed, SPIN runs
+ * side by side on the same two-phase-commit cases (the Promela model from two-phase-promela.ts)
+ * and the bench prints ours/SPIN ratios measured in the same run: absolute times on a shared
+ * machine drift, ratios measured within a minute of each other do not. TLC's figures are the
+ * reference measurements of docs/baselines.md (TLC is not run here).
+ *
+ * Times are process wall clock (ours: start-up included; SPIN: `./pan` only, without `spin -a`
+ * and gcc) and peak RSS of the process, through /usr/bin/time when it exists. It also prints the
+ * start-up time of `faultline --version` and `faultline list` (median of 5).
+ *
+ *   npm run bench                 every case but the manual ones
+ *   npm run bench -- tpc-8        one case (also how a manual case runs; start-up times are always printed)
  */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { markdownTable } from 'markdown-table';
-import { definition as twoPhaseCommit } from '../../models/two-phase-commit/index.ts';
-import { check } from '../../src/explore/check.ts';
-import type { CheckResult } from '../../src/explore/result.ts';
-import { instantiate } from '../../src/model/definition.ts';
-import { isSafety } from '../../src/model/property.ts';
-import type { RunInfo } from '../../src/report/json.ts';
-import type { CellBuilder } from '../../src/sweep/sweep.ts';
+import { setup as buildIfStale } from '../support/build.ts';
+import { twoPhasePromela } from './two-phase-promela.ts';
 
-interface Measured {
-  distinct: number;
-  generated: number;
-  seconds: number;
-  extra?: string;
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'dist', 'src', 'cli', 'bin.js');
+const TIME = '/usr/bin/time';
+
+/** TLC, 1 worker, on TwoPhase (docs/baselines.md): seconds by number of resource managers. */
+const TLC_SECONDS: Readonly<Record<number, number>> = { 6: 3.0, 7: 16.9, 8: 65.3 };
+
+const tpcStates = (n: number) => 6 ** n + 4 ** n + 2 ** n;
+
+/** What one process took: wall seconds and peak RSS in MB (null without /usr/bin/time). */
+interface Usage {
+  readonly seconds: number;
+  readonly peakMB: number | null;
+  readonly stdout: string;
+}
+
+/** Run a command to completion, measuring its wall clock and (through /usr/bin/time) its peak RSS. */
+function measure(command: string, args: readonly string[], cwd = ROOT): Usage {
+  const timed = existsSync(TIME);
+  const report = join(mkdtempSync(join(tmpdir(), 'faultline-bench-')), 'usage');
+  const [file, argv] = timed ? [TIME, ['-f', '%M', '-o', report, command, ...args]] : [command, [...args]];
+  const start = performance.now();
+  const r = spawnSync(file, argv, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - start) / 1000;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const peakMB = timed ? Math.round(Number(readFileSync(report, 'utf8').trim().split('\n').pop()) / 1024) : null;
+  rmSync(join(report, '..'), { recursive: true, force: true });
+  return { seconds, peakMB, stdout: r.stdout };
+}
+
+interface Figures {
+  readonly distinct: number;
+  readonly generated: number;
+  /** The search alone, as the tool reports it. */
+  readonly searchSeconds: number;
+  readonly notes?: string;
 }
 
 interface Case {
   readonly name: string;
   readonly what: string;
-  /** Reference timings in seconds from ../shared/baselines. */
-  readonly tlc?: number;
-  readonly spin?: number;
-  run(): Measured | Promise<Measured>;
+  /** Run only when named (`npm run bench -- <name>`). */
+  readonly manual?: boolean;
+  /** The `faultline` command line of the case, or null for a case that runs in this process (`run`). */
+  readonly args: readonly string[] | null;
+  /** Check the output against what is derived (a manual case: run it), and read the figures off it. */
+  figures(json: any): Figures | Promise<Figures>;
+  /** Resource managers of the two-phase-commit instance SPIN and TLC are compared on. */
+  readonly rms?: number;
 }
 
-function tpc(rms: number, tlc: number, spin: number): Case {
-  return {
-    name: `tpc-${rms}`,
-    what: `two-phase-commit rms=${rms}, BFS, safety`,
-    tlc,
-    spin,
-    run() {
-      // Safety only, as the TLC and SPIN runs it is compared with: the model's liveness property
-      // is left out, so the search records no state graph.
-      const model = instantiate(twoPhaseCommit, { params: { rms }, variant: 'default' });
-      const r = check({ ...model, properties: model.properties.filter(isSafety) });
-      if (r.verdict !== 'holds' || r.stats.distinctStates !== 6 ** rms + 4 ** rms + 2 ** rms) {
-        throw new Error(`tpc-${rms}: unexpected result ${r.verdict} / ${r.stats.distinctStates}`);
-      }
-      return { distinct: r.stats.distinctStates, generated: r.stats.generatedStates, seconds: r.stats.durationMs / 1000 };
-    },
-  };
-}
+/** TwoPhase's invariants (TypeOK, TCConsistent) and deadlock, as TLC checks them: no liveness, so no state graph. */
+const TLC_PROPERTIES = ['--property', 'type-ok', '--property', 'consistency', '--property', 'deadlock'];
 
-/** The shipped model as it is: its safety properties and "every participant eventually decides" under its own fairness. */
-function tpcLiveness(rms: number): Case {
+function tpc(rms: number, liveness: boolean): Case {
   return {
-    name: `tpc-${rms}-live`,
-    what: `two-phase-commit rms=${rms}, BFS, safety + liveness`,
-    run() {
-      const r = check(instantiate(twoPhaseCommit, { params: { rms }, variant: 'default' }));
-      const live = r.properties.find((p) => p.name === 'every-participant-decides');
-      if (r.verdict !== 'holds' || live?.status !== 'holds' || r.stats.distinctStates !== 6 ** rms + 4 ** rms + 2 ** rms) {
-        throw new Error(`tpc-${rms}-live: unexpected result ${r.verdict} / ${live?.status} / ${r.stats.distinctStates}`);
+    name: liveness ? `tpc-${rms}-live` : `tpc-${rms}`,
+    what: `two-phase-commit rms=${rms}, BFS, ${liveness ? 'safety + "every participant decides"' : 'safety'}`,
+    args: ['check', 'two-phase-commit', '--param', `rms=${rms}`, ...(liveness ? [] : TLC_PROPERTIES), '--json', '--quiet'],
+    rms: liveness ? undefined : rms,
+    figures(json) {
+      const live = json.properties.find((p: { name: string }) => p.name === 'every-participant-decides');
+      if (json.verdict !== 'holds' || json.stats.distinctStates !== tpcStates(rms) || (liveness && live?.status !== 'holds')) {
+        throw new Error(`${this.name}: unexpected result ${json.verdict} / ${json.stats.distinctStates} / ${live?.status}`);
       }
-      return { distinct: r.stats.distinctStates, generated: r.stats.generatedStates, seconds: r.stats.durationMs / 1000 };
+      return { distinct: json.stats.distinctStates, generated: json.stats.generatedStates, searchSeconds: json.stats.durationMs / 1000 };
     },
   };
 }
 
 /**
- * The resilience sweep of the Byzantine generals, n = 3…7 × f = 1…2 with m = f, as
- * `faultline sweep byzantine-generals --param n=3..7 --param f=1..2 [--variant signed]` runs it
- * (the process start is not included). Distinct and generated states are summed over the cells;
- * the notes give the CPU time, which is what matters on a shared machine.
+ * The resilience sweep of the Byzantine generals, n = 3…7 × f = 1…2 with m = f, as the README's
+ * command runs it. Distinct and generated states are summed over the cells.
  */
 function byzantineSweep(variant: 'oral' | 'signed'): Case {
   return {
     name: `byz-sweep-${variant}`,
-    what: `byzantine-generals sweep n=3..7 f=1..2, ${variant}`,
-    async run() {
-      // Loaded here, not at the top: the CLI loads every shipped model, and a case that does not
-      // need them (tpc-N) runs even while one of them does not load.
-      const [{ definition: byzantineGenerals }, { buildRun, runInfo }, { parseAxes }, { runSweep }] = await Promise.all([
-        import('../../models/byzantine-generals/index.ts'),
-        import('../../src/cli/check.ts'),
-        import('../../src/sweep/axes.ts'),
-        import('../../src/sweep/sweep.ts'),
-      ]);
-      const cpu = process.cpuUsage();
-      const start = performance.now();
-      const builder: CellBuilder<RunInfo> = {
-        describe: (a) => runInfo(byzantineGenerals, { variant, strategy: 'bfs', param: Object.entries(a).map(([k, v]) => `${k}=${v}`) }),
-        build: (run) => buildRun(byzantineGenerals, run),
-      };
-      const rows = runSweep(parseAxes(['n=3..7', 'f=1..2']), builder);
-      const seconds = (performance.now() - start) / 1000;
-      const used = process.cpuUsage(cpu);
-      for (const row of rows) {
-        const [n, f] = [Number(row.assignment.n), Number(row.assignment.f)];
+    what: `byzantine-generals sweep n=4..10 f=1..3, ${variant}`,
+    args: ['sweep', 'byzantine-generals', '--variant', variant, '--param', 'n=4..10', '--param', 'f=1..3', '--json', '--quiet'],
+    figures(cells: { params: { n: number; f: number }; verdict: string; distinctStates: number; generatedStates: number; seconds: number }[]) {
+      for (const { params, verdict } of cells) {
         // OM(f) holds iff n ≥ 3f + 1 (and vacuously at n = f + 1); SM(f) holds for every n.
-        const want = variant === 'signed' || n === f + 1 || n >= 3 * f + 1 ? 'holds' : 'violated';
-        if (row.result?.verdict !== want) throw new Error(`byz-sweep-${variant}: n=${n} f=${f} is ${row.result?.verdict}, expected ${want}`);
+        const want = variant === 'signed' || params.n === params.f + 1 || params.n >= 3 * params.f + 1 ? 'holds' : 'violated';
+        if (verdict !== want) throw new Error(`${this.name}: n=${params.n} f=${params.f} is ${verdict}, expected ${want}`);
       }
-      const sum = (get: (r: CheckResult) => number) => rows.reduce((acc, r) => acc + get(r.result!), 0);
-      return {
-        distinct: sum((r) => r.stats.distinctStates),
-        generated: sum((r) => r.stats.generatedStates),
-        seconds,
-        extra: `${rows.length} cells, CPU ${((used.user + used.system) / 1e6).toFixed(2)} s`,
-      };
+      const sum = (get: (c: (typeof cells)[number]) => number) => cells.reduce((acc, c) => acc + get(c), 0);
+      return { distinct: sum((c) => c.distinctStates), generated: sum((c) => c.generatedStates), searchSeconds: sum((c) => c.seconds), notes: `${cells.length} cells` };
     },
   };
 }
 
+/**
+ * The reduced Byzantine models against the unreduced reference on every cell where the
+ * unreduced one finishes (within about two minutes here): same verdict and the same reachable
+ * outcomes. Too slow for the test suite, which runs the small cells; run it by name
+ * (`npm run bench -- byz-crosscheck`). Figures are the unreduced model's.
+ */
+const byzantineCrossCheck: Case = {
+  name: 'byz-crosscheck',
+  manual: true,
+  what: 'byzantine-generals reduced vs unreduced, every feasible cell',
+  args: null,
+  figures: async () => {
+    const { check } = await import('../../src/explore/check.ts');
+    const { build, cellName, endOutcomes } = await import('../support/byzantine.ts');
+    type Cell = import('../support/byzantine.ts').Cell;
+    type Variant = import('../support/byzantine.ts').Variant;
+    const range = (f: number, from: number, to: number): Cell[] => Array.from({ length: to - from + 1 }, (_, i) => ({ n: from + i, f }));
+    const cells: [Variant, Cell][] = [
+      ...[...range(1, 2, 10), ...range(2, 3, 5), ...range(3, 4, 4), { n: 5, f: 1, m: 3 }].map((c): [Variant, Cell] => ['oral', c]),
+      ...[...range(1, 2, 9), ...range(2, 3, 5), ...range(3, 4, 5)].map((c): [Variant, Cell] => ['signed', c]),
+    ];
+    const start = performance.now();
+    let distinct = 0;
+    let generated = 0;
+    for (const [variant, c] of cells) {
+      const full = check(build(variant, c, false), { all: true });
+      const reduced = check(build(variant, c), { all: true });
+      const same = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+      if (full.verdict !== reduced.verdict || !same(endOutcomes(variant, c, true), endOutcomes(variant, c, false))) {
+        throw new Error(`byz-crosscheck: ${cellName(variant, c)}: the reduced model disagrees with the unreduced one`);
+      }
+      process.stderr.write(`  ${cellName(variant, c)}: ${full.verdict}, ${full.stats.distinctStates} unreduced states, agrees\n`);
+      distinct += full.stats.distinctStates;
+      generated += full.stats.generatedStates;
+    }
+    return { distinct, generated, searchSeconds: (performance.now() - start) / 1000, notes: `${cells.length} cells agree` };
+  },
+};
+
 export const cases: Case[] = [
-  tpc(6, 3.0, 0.16),
-  tpcLiveness(6),
-  tpc(7, 16.9, 0.7),
-  tpc(8, 65.3, 5.5),
+  tpc(6, false),
+  tpc(6, true),
+  tpc(7, false),
+  tpc(8, false),
   byzantineSweep('oral'),
   byzantineSweep('signed'),
+  byzantineCrossCheck,
 ];
 
-interface Figures extends Measured {
-  peakMB: number;
+/** SPIN on TwoPhase with `rms` resource managers: pan's wall clock and peak RSS, its state count checked. */
+function spin(rms: number): Usage {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-spin-'));
+  try {
+    writeFileSync(join(dir, 'tp.pml'), twoPhasePromela(rms));
+    for (const [command, ...args] of [
+      ['spin', '-a', 'tp.pml'],
+      ['gcc', '-O2', '-DSAFETY', '-o', 'pan', 'pan.c'],
+    ]) {
+      const r = spawnSync(command, args, { cwd: dir, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`${command} failed: ${r.stderr || r.stdout}`);
+    }
+    const usage = measure('./pan', ['-m100000', '-w26'], dir);
+    const stored = Number(/(\d+) states, stored/.exec(usage.stdout)?.[1]);
+    if (stored !== tpcStates(rms) || !/errors: 0\b/.test(usage.stdout)) throw new Error(`SPIN rms=${rms}: stored ${stored} states, output:\n${usage.stdout}`);
+    return usage;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-function runChild(name: string): Figures {
-  const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', name], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${name} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)}×`;
+const mb = (x: number | null) => (x === null ? '—' : String(x));
+
+function startupRows(): string[][] {
+  const median = (args: string[]) => {
+    const runs = Array.from({ length: 5 }, () => measure(process.execPath, [BIN, ...args]).seconds).sort((a, b) => a - b);
+    return runs[2];
+  };
+  return [
+    ['faultline --version', median(['--version']).toFixed(3), '≤ 0.25'],
+    ['faultline list', median(['list']).toFixed(3), '≤ 0.4'],
+  ];
 }
 
-const [, , flag, childName] = process.argv;
-if (flag === '--child') {
-  const c = cases.find((x) => x.name === childName)!;
-  const f = await c.run();
-  const peakMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(JSON.stringify({ ...f, peakMB }) + '\n');
-} else {
+async function main(): Promise<void> {
+  buildIfStale();
   const wanted = process.argv.slice(2);
-  const selected = wanted.length > 0 ? cases.filter((c) => wanted.includes(c.name)) : cases;
+  const selected = wanted.length > 0 ? cases.filter((c) => wanted.includes(c.name)) : cases.filter((c) => !c.manual);
+  const withSpin = has('spin') && has('gcc');
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  process.stdout.write(
+    `faultline bench · ${new Date().toISOString().slice(0, 10)} · ${cpu} × ${cpus().length} · Node ${process.version} · ` +
+      `load ${loadavg()[0].toFixed(2)} at start\n`,
+  );
+  process.stdout.write(withSpin ? 'SPIN: run side by side (spin -a, gcc -O2 -DSAFETY, ./pan -m100000 -w26)\n\n' : 'SPIN: not installed (apt-get install -y spin gcc), no side-by-side run\n\n');
+
   const rows: string[][] = [];
-  const seconds = new Map<string, number>();
+  const search = new Map<string, number>();
   for (const c of selected) {
     process.stderr.write(`running ${c.name} …\n`);
-    const f = runChild(c.name);
-    seconds.set(c.name, f.seconds);
-    // A liveness case is compared with the safety-only run of the same model (target: at most 3×).
-    const safety = seconds.get(c.name.replace(/-live$/, ''));
-    if (c.name.endsWith('-live') && safety !== undefined) f.extra = `${(f.seconds / safety).toFixed(2)}× the safety-only run`;
+    const started = performance.now();
+    const ours: Usage = c.args ? measure(process.execPath, [BIN, ...c.args]) : { seconds: 0, peakMB: null, stdout: 'null' };
+    const f = await c.figures(JSON.parse(ours.stdout));
+    const wall = c.args ? ours.seconds : (performance.now() - started) / 1000;
+    search.set(c.name, f.searchSeconds);
+    const notes = [f.notes ?? ''];
+    // The liveness case against the safety-only run of the same instance (target: at most 3×).
+    const safety = search.get(c.name.replace(/-live$/, ''));
+    if (c.name.endsWith('-live') && safety !== undefined) notes.push(`search ${ratio(f.searchSeconds, safety)} the safety-only run`);
+    let spinCells = ['—', '—', '—', '—'];
+    if (withSpin && c.rms !== undefined) {
+      process.stderr.write(`running SPIN rms=${c.rms} …\n`);
+      const theirs = spin(c.rms);
+      spinCells = [
+        theirs.seconds.toFixed(2),
+        mb(theirs.peakMB),
+        ratio(wall, theirs.seconds),
+        ours.peakMB === null || theirs.peakMB === null ? '—' : ratio(ours.peakMB, theirs.peakMB),
+      ];
+    }
+    const tlc = c.rms === undefined ? undefined : TLC_SECONDS[c.rms];
     rows.push([
       c.what,
       f.distinct.toLocaleString('en-US'),
       f.generated.toLocaleString('en-US'),
-      f.seconds.toFixed(2),
-      Math.round(f.distinct / f.seconds).toLocaleString('en-US'),
-      String(f.peakMB),
-      c.tlc === undefined ? '—' : `${c.tlc} s (${(c.tlc / f.seconds).toFixed(1)}× ours)`,
-      c.spin === undefined ? '—' : `${c.spin} s`,
-      f.extra ?? '',
+      f.searchSeconds.toFixed(2),
+      wall.toFixed(2),
+      mb(ours.peakMB),
+      ...spinCells,
+      tlc === undefined ? '—' : `${tlc.toFixed(1)} s`,
+      notes.filter(Boolean).join('; '),
     ]);
   }
   process.stdout.write(
     markdownTable(
-      [['case', 'distinct', 'generated', 'seconds', 'states/s', 'peak MB', 'TLC (1 worker)', 'SPIN', 'notes'], ...rows],
-      { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] },
-    ) + '\n',
+      [
+        ['case', 'distinct', 'generated', 'search s', 'process s', 'peak MB', 'SPIN s', 'SPIN MB', 'ours/SPIN time', 'ours/SPIN memory', 'TLC 1 worker (reference)', 'notes'],
+        ...rows,
+      ],
+      { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] },
+    ) + '\n\n',
   );
+  process.stdout.write(markdownTable([['start-up', 'seconds (median of 5)', 'goal'], ...startupRows()], { align: ['l', 'r', 'r'] }) + '\n');
 }
+
+await main();

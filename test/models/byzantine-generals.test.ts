@@ -1,10 +1,14 @@
-import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ATTACK, RETREAT, generals } from '../../models/byzantine-generals/common.ts';
+import { outcomeCounts } from '../../models/byzantine-generals/composition.ts';
 import { definition } from '../../models/byzantine-generals/index.ts';
-import { ATTACK, RETREAT, type Order } from '../../models/byzantine-generals/common.ts';
 import type { Msg } from '../../models/byzantine-generals/protocol.ts';
-import type { OralRound, OralState } from '../../models/byzantine-generals/reduced-oral.ts';
+import type { OralModel, OralState, OralStep } from '../../models/byzantine-generals/reduced-oral.ts';
 import type { SignedRound, SignedState } from '../../models/byzantine-generals/reduced-signed.ts';
+import { unreducedPath, unreducedTraceFile } from '../../models/byzantine-generals/witness.ts';
+import { rebuild } from '../../src/cli/replay.ts';
 import { check } from '../../src/explore/check.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import { InputError } from '../../src/model/errors.ts';
@@ -12,47 +16,23 @@ import type { Model } from '../../src/model/model.ts';
 import type { Always } from '../../src/model/property.ts';
 import type { Step } from '../../src/protocol/types.ts';
 import type { World } from '../../src/protocol/world.ts';
+import { parseTraceFile, serializeTraceFile } from '../../src/trace/file.ts';
+import { replay } from '../../src/trace/replay.ts';
 import { statesAlong } from '../../src/trace/trace.ts';
+import {
+  bruteOutcomes,
+  build,
+  cellName,
+  endOutcomes,
+  omDirect,
+  outcome,
+  strategies,
+  type Cell,
+  type Order,
+  type Strategy,
+  type Variant,
+} from '../support/byzantine.ts';
 import { reachable } from '../support/paths.ts';
-
-type Variant = 'oral' | 'signed';
-interface Cell {
-  n: number;
-  f: number;
-  m?: number | 'f';
-  order?: Order;
-}
-const build = (variant: Variant, c: Cell, reduce = true) =>
-  instantiate(definition, { params: { n: c.n, f: c.f, m: String(c.m ?? 'f'), order: c.order ?? ATTACK, reduce }, variant });
-
-/**
- * OM(m) exactly as the paper states it, over sub-instances rather than paths (independent of
- * both models): the commander sends `value` (a traitor commander: RETREAT); each lieutenant
- * then acts as commander of OM(m − 1) towards the others and decides by majority, ties RETREAT.
- * Traitors follow one fixed strategy: say RETREAT whenever they speak.
- */
-function omDecisions(m: number, commander: number, lieutenants: readonly number[], value: Order, traitors: ReadonlySet<number>): Map<number, Order> {
-  const received = new Map(lieutenants.map((i) => [i, traitors.has(commander) ? RETREAT : value] as const));
-  if (m === 0) return received;
-  const sub = new Map(
-    lieutenants.map((j) => [j, omDecisions(m - 1, j, lieutenants.filter((x) => x !== j), received.get(j)!, traitors)] as const),
-  );
-  return new Map(
-    lieutenants.map((i) => {
-      const votes = [received.get(i)!, ...lieutenants.filter((j) => j !== i).map((j) => sub.get(j)!.get(i)!)];
-      const attack = votes.filter((v) => v === ATTACK).length;
-      return [i, 2 * attack > votes.length ? ATTACK : RETREAT] as const;
-    }),
-  );
-}
-
-/** Whether "traitor lieutenants always say RETREAT" makes some loyal lieutenant of OM(f) disobey a loyal commander's ATTACK. */
-function retreatWitness(n: number, f: number): boolean {
-  const lieutenants = Array.from({ length: n - 1 }, (_, i) => i + 1);
-  const traitors = new Set(lieutenants.slice(0, f));
-  const decisions = omDecisions(f, 0, lieutenants, ATTACK, traitors);
-  return lieutenants.some((i) => !traitors.has(i) && decisions.get(i) === RETREAT);
-}
 
 /**
  * The verdict the paper predicts with m = f and the commander ordering ATTACK:
@@ -62,7 +42,7 @@ function retreatWitness(n: number, f: number): boolean {
  *   lieutenants can disagree and no loyal lieutenant can disobey a loyal commander;
  * - oral: Theorem 1 (OM(m) works with more than 3m generals and at most m traitors) gives
  *   holds for n ≥ 3f + 1; below, for f + 2 ≤ n ≤ 3f, violated — the traitor strategy
- *   "always say RETREAT" makes a loyal lieutenant disobey (checked per cell by `retreatWitness`);
+ *   "always say RETREAT" makes a loyal lieutenant disobey (checked per cell below);
  * - signed: Theorem 2 (SM(m) works for any number of generals with at most m traitors): holds.
  */
 function expected(variant: Variant, n: number, f: number): 'holds' | 'violated' | 'invalid' {
@@ -71,28 +51,36 @@ function expected(variant: Variant, n: number, f: number): 'holds' | 'violated' 
   return n >= 3 * f + 1 ? 'holds' : 'violated';
 }
 
-const loyalDecisionsOf = (w: World) => w.loyal('lieutenant').map((id) => w.node<{ durable: { decision: Order | null }; volatile: unknown }>(id).durable.decision);
+/** Whether "traitor lieutenants l1 … lf always say RETREAT" makes a loyal lieutenant of OM(f) disobey a loyal commander's ATTACK. */
+function retreatWitness(n: number, f: number): boolean {
+  const lieutenants = Array.from({ length: n - 1 }, (_, i) => i + 1);
+  const traitors = new Set(lieutenants.slice(0, f));
+  const decisions = omDirect(f, '0', 0, ATTACK, lieutenants, traitors, () => RETREAT);
+  return lieutenants.some((i) => !traitors.has(i) && decisions[i] === RETREAT);
+}
+
+/** Steps of a reduced counterexample: the order, then (for m ≥ 1) one sub-instance per lieutenant; SM: one per round. */
+const reducedLength = (variant: Variant, n: number, m: number) => (variant === 'signed' ? m + 1 : m === 0 ? 1 : n);
 
 describe('byzantine-generals: the paper’s bounds', () => {
   it('the "always RETREAT" strategy breaks OM(f) exactly on the cells the closed form calls violated', () => {
     for (let f = 1; f <= 3; f++) {
-      for (let n = f + 2; n <= 3 * f + 3; n++) expect(retreatWitness(n, f)).toBe(expected('oral', n, f) === 'violated');
+      for (let n = f + 2; n <= 3 * f + 3; n++) expect(retreatWitness(n, f), `n=${n} f=${f}`).toBe(expected('oral', n, f) === 'violated');
     }
   });
 
   for (const variant of ['oral', 'signed'] as const) {
-    it(`${variant}: verdicts for n = 2…7, f = 0…2 (m = f) follow the closed form`, () => {
-      for (let f = 0; f <= 2; f++) {
-        for (let n = 2; n <= 7; n++) {
+    it(`${variant}: verdicts for n = 2…10, f = 0…3 (m = f) follow the closed form`, () => {
+      for (let f = 0; f <= 3; f++) {
+        for (let n = 2; n <= 10; n++) {
           const want = expected(variant, n, f);
           if (want === 'invalid') {
             expect(() => build(variant, { n, f })).toThrow(InputError);
             continue;
           }
-          const r = check(build(variant, { n, f }));
+          const r = check(build(variant, { n, f }), { all: true });
           expect(r.verdict, `${variant} n=${n} f=${f}`).toBe(want);
-          // Decisions are made in the last of the m + 1 rounds, one step each: every counterexample has m + 1 steps.
-          for (const v of r.violations) expect(v.trace!.steps.length - 1).toBe(f + 1);
+          for (const v of r.violations) expect(v.trace!.steps.length - 1).toBe(reducedLength(variant, n, f));
           expect(r.properties.filter((p) => p.kind === 'sometimes').every((p) => p.status === 'holds')).toBe(true);
         }
       }
@@ -110,32 +98,32 @@ describe('byzantine-generals: the paper’s bounds', () => {
 describe('byzantine-generals: the three-generals counterexample (Lamport et al., Fig. 1)', () => {
   // The commander is loyal and orders ATTACK; lieutenant l1 is the traitor and tells l2 that the
   // commander said RETREAT. l2 holds ATTACK and RETREAT: a tie, so it retreats — IC2 fails.
-  const replay = <S, A>(model: Model<S, A>, initIndex: number, labels: readonly string[]) => {
+  const replaySteps = <S, A>(model: Model<S, A>, initIndex: number, labels: readonly string[]) => {
     let s = model.init()[initIndex];
     const ic2 = model.properties.find((p) => p.name === 'IC2') as Always<S>;
     const states = [s];
     for (const label of labels) {
       const a = model.actions(s).find((x) => model.label(x) === label);
-      expect(a, `no step "${label}"`).toBeDefined();
+      expect(a, `no step "${label}" among ${model.actions(s).map((x) => model.label(x)).join(' | ')}`).toBeDefined();
       s = model.next(s, a!);
       states.push(s);
     }
-    return states.map((x) => ic2.holds(x));
+    return { states, ic2: states.map((x) => ic2.holds(x)) };
   };
   const traitorL1 = 1; // placements in lexicographic order: {c}, {l1}, {l2}
 
-  it('replays step by step in the reduced model: one step per round, IC2 fails at the end', () => {
+  it('replays step by step in the reduced model: the order, then each lieutenant’s OM(0)', () => {
     const model = build('oral', { n: 3, f: 1 });
-    expect(replay(model, traitorL1, ['round 1', 'round 2: l1→l2 c:RETREAT'])).toEqual([true, true, false]);
+    const { ic2 } = replaySteps(model, traitorL1, ['c orders ATTACK', "traitor l1's OM(0): l2 decide RETREAT", "l2's OM(0): no loyal lieutenant in it"]);
+    expect(ic2).toEqual([true, true, true, false]);
     const r = check(model);
     expect(r.violations[0].property).toBe('IC2');
-    // Minimal: the decision is taken in round m + 1 = 2, i.e. at step 2, in every behaviour.
-    expect(r.violations[0].trace!.steps.length - 1).toBe(2);
+    expect(r.violations[0].trace!.steps.length - 1).toBe(reducedLength('oral', 3, 1));
   });
 
   it('replays step by step in the unreduced model: a choice per (traitor, loyal general) and a round step, per round', () => {
     const model = build('oral', { n: 3, f: 1 }, false);
-    const states = replay(model, traitorL1, [
+    const { ic2 } = replaySteps(model, traitorL1, [
       'byzantine l1 sends nothing to c',
       'byzantine l1 sends nothing to l2',
       'round',
@@ -143,19 +131,20 @@ describe('byzantine-generals: the three-generals counterexample (Lamport et al.,
       'byzantine l1 sends Relay(heard={c:RETREAT}) to l2',
       'round',
     ]);
-    expect(states).toEqual([true, true, true, true, true, true, false]);
+    expect(ic2).toEqual([true, true, true, true, true, true, false]);
     const r = check(model);
     expect(r.violations[0].property).toBe('IC2');
     // Every round takes f·(n − f) choice steps and one round step, and decisions come with the last: (m + 1)·(f·(n − f) + 1).
     expect(r.violations[0].trace!.steps.length - 1).toBe(2 * (1 * 2 + 1));
   });
 
-  it('a traitor commander (Fig. 2) cannot split l1 and l2: each hears ATTACK and RETREAT, a tie, and retreats', () => {
+  it('a traitor commander (Fig. 2) cannot split l1 and l2: each holds ATTACK and RETREAT, a tie, and retreats', () => {
     const model = build('oral', { n: 3, f: 1 });
-    const [c] = model.init();
-    let s = model.next(c, model.actions(c).find((a) => model.label(a) === 'round 1: c→l1 ATTACK, c→l2 RETREAT')!);
-    s = model.next(s, model.actions(s)[0]);
-    expect(model.show!(s)).toMatchObject({ l1: { decision: RETREAT }, l2: { decision: RETREAT } });
+    const { states } = replaySteps(model, 0, ['traitor c: l1 get ATTACK, l2 get RETREAT', "l1's OM(0): l2 decide ATTACK", "l2's OM(0): l1 decide RETREAT"]);
+    expect(model.show!(states[3])).toMatchObject({
+      l1: { votes: { c: ATTACK, l2: RETREAT }, decision: RETREAT },
+      l2: { votes: { c: RETREAT, l1: ATTACK }, decision: RETREAT },
+    });
   });
 
   it('with the order RETREAT three generals suffice for OM(1): ties already go the loyal way', () => {
@@ -164,73 +153,193 @@ describe('byzantine-generals: the three-generals counterexample (Lamport et al.,
   });
 });
 
-// ---- reduced vs unreduced -----------------------------------------------------------------------
+// ---- cross-checks ---------------------------------------------------------------------------------
 
-/** Outcomes up to renaming lieutenants: whether the commander is a traitor, and the loyal lieutenants' decisions. */
-function outcomes(variant: Variant, c: Cell, reduce: boolean): Set<string> {
-  const model = build(variant, c, reduce);
-  const out = new Set<string>();
-  for (const s of reachable(model).deadEnds) {
-    if (reduce) {
-      const st = s as OralState | SignedState;
-      const loyal = st.decision.filter((_, k) => k > 0 && (st.traitors & (1 << k)) === 0);
-      out.add(`${st.traitors & 1}:${[...loyal].sort().join('')}`);
-    } else {
-      const w = s as World;
-      const ds = loyalDecisionsOf(w).map((d) => (d === ATTACK ? 1 : 2));
-      out.add(`${w.byzantine('c') ? 1 : 0}:${ds.sort().join('')}`);
-    }
-  }
-  return out;
-}
-
+/**
+ * Cells cheap enough for the suite (the unreduced model in well under a second each); `npm run
+ * bench -- byz-crosscheck` compares every cell where the unreduced model finishes.
+ */
 const SMALL: Cell[] = [
   { n: 2, f: 1 },
   { n: 3, f: 1 },
   { n: 4, f: 1 },
   { n: 5, f: 1 },
-  { n: 6, f: 1 },
   { n: 3, f: 2 },
   { n: 4, f: 2 },
+  { n: 4, f: 3 },
   { n: 4, f: 2, m: 1 },
   { n: 3, f: 1, m: 0 },
   { n: 4, f: 1, m: 2 },
   { n: 4, f: 1, m: 2, order: RETREAT },
-  { n: 4, f: 3 },
+  // OM(3): round 4 is delivered in slots in the unreduced model.
+  { n: 4, f: 1, m: 3 },
+  { n: 3, f: 1, m: 4 },
 ];
 
-describe('byzantine-generals: the reduced model agrees with the unreduced reference', () => {
+describe('byzantine-generals: the reduced models agree with the unreduced reference', () => {
   for (const variant of ['oral', 'signed'] as const) {
-    it(`${variant}: same verdicts, same reachable outcomes on every small cell`, () => {
-      for (const c of SMALL) {
-        const what = `${variant} ${JSON.stringify(c)}`;
-        const [reduced, full] = [check(build(variant, c)), check(build(variant, c, false))];
+    it(`${variant}: same verdicts, same violated properties, same reachable outcomes, on every small cell`, () => {
+      for (const c of variant === 'oral' ? [...SMALL, { n: 6, f: 1 }] : SMALL) {
+        const what = cellName(variant, c);
+        const [reduced, full] = [check(build(variant, c), { all: true }), check(build(variant, c, false), { all: true })];
         expect(reduced.verdict, what).toBe(full.verdict);
-        expect(reduced.violations.map((v) => v.property), what).toEqual(full.violations.map((v) => v.property));
+        expect(reduced.violations.map((v) => v.property).sort(), what).toEqual(full.violations.map((v) => v.property).sort());
         expect(reduced.stats.distinctStates, what).toBeLessThanOrEqual(full.stats.distinctStates);
-        expect(outcomes(variant, c, true), what).toEqual(outcomes(variant, c, false));
+        expect(endOutcomes(variant, c, true), what).toEqual(endOutcomes(variant, c, false));
       }
     });
   }
+});
 
-  it('a reduced counterexample, translated message by message, replays in the unreduced model', () => {
-    const cases: [Variant, Cell][] = [
-      ['oral', { n: 3, f: 1 }],
-      ['oral', { n: 4, f: 2 }],
-      ['oral', { n: 4, f: 1, m: 2 }],
-      ['oral', { n: 4, f: 1, m: 0 }],
-      ['signed', { n: 4, f: 2, m: 1 }],
-      ['signed', { n: 3, f: 1, m: 0 }],
+describe('byzantine-generals: OM against a brute-force evaluator (every placement, every traitor strategy)', () => {
+  it('the reduced model reaches exactly the outcomes of OM run directly, f ≤ 1 up to n = 10 and f = 2 up to n = 5', () => {
+    const cells: Cell[] = [
+      ...Array.from({ length: 9 }, (_, i) => ({ n: i + 2, f: 1 })),
+      { n: 3, f: 2 },
+      { n: 4, f: 2 },
+      { n: 5, f: 2 },
+      { n: 4, f: 1, m: 2 },
+      { n: 5, f: 1, m: 2 },
+      { n: 4, f: 1, m: 3 },
+      { n: 5, f: 2, m: 1 },
+      { n: 4, f: 2, order: RETREAT },
     ];
-    for (const [variant, c] of cases) {
-      const reduced = build(variant, c);
+    for (const c of cells) expect(endOutcomes('oral', c, true), cellName('oral', c)).toEqual(bruteOutcomes(c));
+  });
+
+  it('each memoised sub-instance outcome set is the set of ATTACK counts OM(k) can end with', () => {
+    // OM(0) … OM(2) with up to 5 (OM(2): 4) lieutenants, traitors placed first (the memo's canonical form places them last).
+    for (let k = 0; k <= 2; k++) {
+      for (let size = 1; size <= (k === 2 ? 4 : 5); size++) {
+        for (let t = 0; t < size; t++) {
+          for (const commander of ['loyal ATTACK', 'loyal RETREAT', 'traitor'] as const) {
+            const lieutenants = Array.from({ length: size }, (_, i) => i + 1);
+            const traitors = new Set(commander === 'traitor' ? [0, ...lieutenants.slice(0, t)] : lieutenants.slice(0, t));
+            const value: Order = commander === 'loyal RETREAT' ? RETREAT : ATTACK;
+            const counts = new Set<number>();
+            for (const strategy of strategies(k, lieutenants, traitors)) {
+              const d = omDirect(k, '0', 0, value, lieutenants, traitors, strategy);
+              counts.add(lieutenants.filter((i) => !traitors.has(i) && d[i] === ATTACK).length);
+            }
+            const key = { k, loyalCommander: commander !== 'traitor', value: commander === 'traitor' ? 0 : value === ATTACK ? 1 : 2, loyal: size - t, traitors: t };
+            expect(outcomeCounts(key), `OM(${k}) ${commander}, ${size - t} loyal, ${t} traitor lieutenants`).toEqual([...counts].sort((a, b) => a - b));
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('byzantine-generals: the reduced OM model identifies states by what their future depends on', () => {
+  /** Every reachable concrete state (no merging), with the outcomes reachable from it. */
+  const futures = (c: Cell) => {
+    const model = build('oral', c) as OralModel;
+    const memo = new Map<string, Set<string>>();
+    const fp = new Int32Array(2);
+    const byFingerprint = new Map<string, Set<string>[]>();
+    const visit = (s: OralState): Set<string> => {
+      const id = JSON.stringify(s);
+      const known = memo.get(id);
+      if (known) return known;
+      const actions = model.actions(s);
+      const out = new Set<string>();
+      if (actions.length === 0) {
+        const decisions = s.decision.filter((_, k) => k > 0 && (s.traitors & (1 << k)) === 0).map((d) => (d === 1 ? ATTACK : RETREAT));
+        out.add(outcome((s.traitors & 1) !== 0, decisions));
+      }
+      for (const a of actions) for (const o of visit(model.next(s, a))) out.add(o);
+      memo.set(id, out);
+      model.fingerprint!(s, fp);
+      const key = `${fp[0]}:${fp[1]}`;
+      byFingerprint.set(key, [...(byFingerprint.get(key) ?? []), out]);
+      return out;
+    };
+    model.init().forEach(visit);
+    return { states: memo.size, byFingerprint };
+  };
+
+  for (const c of [{ n: 5, f: 2 }, { n: 5, f: 3 }, { n: 7, f: 2 }, { n: 4, f: 1, m: 3 }] as Cell[]) {
+    it(`${cellName('oral', c)}: states with one fingerprint reach the same outcomes`, () => {
+      const { states, byFingerprint } = futures(c);
+      for (const [key, sets] of byFingerprint) {
+        for (const s of sets) expect([...s].sort(), key).toEqual([...sets[0]].sort());
+      }
+      // The identification is not vacuous: it merges states.
+      expect(byFingerprint.size).toBeLessThan(states);
+    });
+  }
+});
+
+// ---- counterexamples on the unreduced model ---------------------------------------------------
+
+/** The strategy the reduced path's traitor messages make, for the brute-force evaluator. */
+function strategyOf(model: OralModel, start: OralState, steps: readonly OralStep[]): Strategy {
+  const told = new Map(model.traitorMessages(start, steps).map((t) => [`${t.path.join(',')}>${t.to}`, t.value === 1 ? ATTACK : RETREAT]));
+  return (path, to) => {
+    const v = told.get(`${path}>${to}`);
+    if (v === undefined) throw new Error(`the traitor messages leave ${path} → ${to} open`);
+    return v;
+  };
+}
+
+describe('byzantine-generals: a reduced OM counterexample is a behaviour of the unreduced protocol', () => {
+  const loyalDecisions = (w: World) => Object.fromEntries(w.loyal('lieutenant').map((id) => [id, w.node<{ durable: { decision: Order | null }; volatile: unknown }>(id).durable.decision]));
+  const reducedDecisions = (model: OralModel, s: OralState) =>
+    Object.fromEntries(model.nodes!.flatMap((id, k) => (k > 0 && (s.traitors & (1 << k)) === 0 ? [[id, s.decision[k] === 1 ? ATTACK : RETREAT]] : [])));
+
+  it('its traitor messages, sent by the unreduced traitors (and fed to the brute-force evaluator), give the same decisions and violate the same property', () => {
+    const cells: Cell[] = [{ n: 3, f: 1 }, { n: 4, f: 2 }, { n: 5, f: 2 }, { n: 4, f: 2, m: 1 }, { n: 3, f: 1, m: 0 }, { n: 4, f: 1, m: 3 }, { n: 5, f: 3 }];
+    for (const c of cells) {
+      const what = cellName('oral', c);
+      const reduced = build('oral', c) as OralModel;
+      const violation = check(reduced).violations[0];
+      const { states, actions } = statesAlong(reduced, violation.path!);
+      const end = states[states.length - 1];
+      const full = build('oral', c, false) as Model<World, Step>;
+      const path = unreducedPath(generals({ n: c.n, f: c.f, m: String(c.m ?? 'f'), order: ATTACK }, 'oral'), reduced, violation.path!, full);
+      const worlds = statesAlong(full, path).states;
+      const w = worlds[worlds.length - 1];
+      expect(loyalDecisions(w), what).toEqual(reducedDecisions(reduced, end));
+      expect((full.properties.find((p) => p.name === violation.property) as Always<World>).holds(w), what).toBe(false);
+
+      const lieutenants = Array.from({ length: c.n - 1 }, (_, i) => i + 1);
+      const traitors = new Set(Array.from({ length: c.n }, (_, i) => i).filter((i) => (end.traitors & (1 << i)) !== 0));
+      const direct = omDirect(c.m ?? c.f, '0', 0, ATTACK, lieutenants, traitors, strategyOf(reduced, states[0], actions));
+      expect(Object.fromEntries(lieutenants.filter((i) => !traitors.has(i)).map((i) => [`l${i}`, direct[i]])), what).toEqual(reducedDecisions(reduced, end));
+    }
+  });
+
+  it('n = 9, f = 3: the committed report’s counterexample replays on the unreduced protocol, and OM(3) run directly agrees', () => {
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'reports', 'byzantine-generals-oral-n=9-f=3.json'), 'utf8');
+    const file = parseTraceFile(text, 'reports/byzantine-generals-oral-n=9-f=3.json');
+    expect([file.params.n, file.params.f, file.params.reduce, file.property]).toEqual([9, 3, true, 'IC2']);
+    // As `npx tsx models/byzantine-generals/unreduce.ts <file> > t.json && faultline replay t.json` do.
+    const unreduced = parseTraceFile(serializeTraceFile(unreducedTraceFile(file)), 'translated');
+    expect(unreduced.params.reduce).toBe(false);
+    // OM(3) in slots: rounds 1–3 one each, round 4 one per path c → x; each slot has f·(n − f) choice steps and a round step.
+    expect(unreduced.length).toBe((3 + 8) * (3 * 6 + 1));
+    expect(replay(rebuild(definition, unreduced), unreduced)).toEqual({ status: 'reproduces' });
+
+    const reduced = build('oral', { n: 9, f: 3 }) as OralModel;
+    const { states, actions } = statesAlong(reduced, { initIndex: file.steps[0].actionIndex, actions: file.steps.slice(1).map((s) => s.actionIndex) });
+    const lieutenants = Array.from({ length: 8 }, (_, i) => i + 1);
+    const traitors = new Set(Array.from({ length: 9 }, (_, i) => i).filter((i) => (states[0].traitors & (1 << i)) !== 0));
+    expect(traitors.has(0)).toBe(false);
+    const direct = omDirect(3, '0', 0, ATTACK, lieutenants, traitors, strategyOf(reduced, states[0], actions));
+    expect(lieutenants.some((i) => !traitors.has(i) && direct[i] === RETREAT)).toBe(true);
+    expect(Object.fromEntries(lieutenants.filter((i) => !traitors.has(i)).map((i) => [`l${i}`, direct[i]]))).toEqual(reducedDecisions(reduced, states[states.length - 1]));
+  });
+
+  it('a reduced SM counterexample (m < f), translated message by message, replays in the unreduced model', () => {
+    for (const c of [{ n: 4, f: 2, m: 1 }, { n: 3, f: 1, m: 0 }] as Cell[]) {
+      const reduced = build('signed', c) as Model<SignedState, SignedRound>;
       const violation = check(reduced).violations[0];
       const { actions } = statesAlong(reduced, violation.path!);
-      const full = build(variant, c, false) as Model<World, Step>;
+      const full = build('signed', c, false) as Model<World, Step>;
       let w = full.init()[violation.path!.initIndex];
       for (const a of actions) {
         // The unreduced model asks for one payload per (traitor, loyal general) pair, then ends the round.
-        const wanted = payloads(variant, reduced.nodes!, a as OralRound & SignedRound);
+        const wanted = signedPayloads(reduced.nodes!, a);
         for (;;) {
           const steps = full.actions(w);
           if (steps[0].kind === 'round') {
@@ -239,35 +348,20 @@ describe('byzantine-generals: the reduced model agrees with the unreduced refere
           }
           const b = steps[0] as Extract<Step, { kind: 'byzantine' }>;
           const want = wanted.get(`${b.from}>${b.to}`) ?? null;
-          const pick = steps.find((x) => x.kind === 'byzantine' && canonical(x.payload) === canonical(want));
-          expect(pick, `${variant} ${JSON.stringify(c)}: no step sending ${JSON.stringify(want)}`).toBeDefined();
+          const pick = steps.find((x) => x.kind === 'byzantine' && JSON.stringify(x.payload) === JSON.stringify(want));
+          expect(pick, `${cellName('signed', c)}: no step sending ${JSON.stringify(want)}`).toBeDefined();
           w = full.next(w, pick!);
         }
       }
-      const property = full.properties.find((p) => p.name === violation.property) as Always<World>;
-      expect(property.holds(w), `${variant} ${JSON.stringify(c)}`).toBe(false);
+      expect((full.properties.find((p) => p.name === violation.property) as Always<World>).holds(w), cellName('signed', c)).toBe(false);
     }
   });
 });
 
-const canonical = (x: unknown): string => JSON.stringify(x, (_, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
-
-/** The unreduced payload each (traitor index, recipient index) pair sends for one reduced round. */
-function payloads(variant: Variant, ids: readonly string[], a: OralRound & SignedRound): Map<string, Msg> {
+/** The unreduced payload each (traitor index, recipient index) pair sends for one reduced SM round. */
+function signedPayloads(ids: readonly string[], a: SignedRound): Map<string, Msg> {
   const out = new Map<string, Msg>();
-  if (variant === 'oral') {
-    const heard = new Map<string, Record<string, Order>>();
-    for (const [j, k, via, v] of a.told) {
-      const value = v === 1 ? ATTACK : RETREAT;
-      if (via < 0) out.set(`${j}>${k}`, { type: 'Order', value });
-      else {
-        const path = (build('oral', { n: ids.length, f: 0, m: a.round - 1 }) as unknown as { pathOf: (id: number) => number[] }).pathOf(via);
-        const key = `${j}>${k}`;
-        heard.set(key, { ...(heard.get(key) ?? {}), [path.map((x) => ids[x]).join('>')]: value });
-      }
-    }
-    for (const [key, h] of heard) out.set(key, { type: 'Relay', heard: h });
-  } else if (a.chain) {
+  if (a.chain) {
     const chain = a.chain.map((x) => ids[x]);
     const sender = a.chain[a.chain.length - 1];
     for (const [k, mask] of a.sent) {
@@ -278,28 +372,11 @@ function payloads(variant: Variant, ids: readonly string[], a: OralRound & Signe
   return out;
 }
 
-// ---- symmetry --------------------------------------------------------------------------------
+// ---- the signed model's symmetric fingerprint ------------------------------------------------------
 
-describe('byzantine-generals: the symmetric fingerprint', () => {
-  /** Rename lieutenants by `perm` (perm[i] = new index of lieutenant i; the commander stays 0). */
-  const renameOral = (s: OralState, perm: readonly number[], pathOf: (id: number) => readonly number[]): OralState => {
-    const size = s.heard.find((r) => r !== null)?.length ?? 0;
-    const idOf = new Map(Array.from({ length: size }, (_, p) => [pathOf(p).join(','), p]));
-    const heard = Array<(number[] | null)>(s.heard.length).fill(null);
-    const decision = Array<number>(s.decision.length).fill(0);
-    let traitors = s.traitors & 1;
-    s.heard.forEach((row, i) => {
-      const j = perm[i];
-      if ((s.traitors >> i) & 1) traitors |= 1 << j;
-      decision[j] = s.decision[i];
-      if (row === null) return;
-      const out = Array<number>(size).fill(0);
-      row.forEach((v, p) => (out[idOf.get(pathOf(p).map((x) => perm[x]).join(','))!] = v));
-      heard[j] = out;
-    });
-    return { ...s, traitors, heard, decision };
-  };
-  const renameSigned = (s: SignedState, perm: readonly number[]): SignedState => {
+describe('byzantine-generals: the signed model’s symmetric fingerprint', () => {
+  /** Rename lieutenants by `perm` (perm[i] = new index of general i; the commander stays 0). */
+  const rename = (s: SignedState, perm: readonly number[]): SignedState => {
     const move = (xs: readonly number[]) => {
       const out = Array<number>(xs.length).fill(0);
       xs.forEach((x, i) => (out[perm[i]] = x));
@@ -311,43 +388,25 @@ describe('byzantine-generals: the symmetric fingerprint', () => {
   };
   const permutations = (xs: number[]): number[][] =>
     xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
-  const fp = (model: Model<any, any>, s: unknown) => {
-    const out = new Int32Array(2);
-    model.fingerprint!(s, out);
-    return `${out[0]}:${out[1]}`;
-  };
 
   /**
    * Brute force: a state's class is the least JSON of its renamings (decided states: traitors
    * and decisions only). Two reachable states share a fingerprint iff they share a class —
    * sound (only renamings merge) and exact (every renaming merges).
    */
-  for (const [variant, c] of [
-    ['oral', { n: 5, f: 1 }],
-    ['oral', { n: 5, f: 2 }],
-    ['oral', { n: 4, f: 1, m: 3 }],
-    ['oral', { n: 4, f: 2, m: 3 }],
-    ['signed', { n: 5, f: 2 }],
-    ['signed', { n: 5, f: 3, m: 2 }],
-  ] as [Variant, Cell][]) {
-    it(`${variant} ${JSON.stringify(c)}: equal fingerprints exactly for renamings of one another`, () => {
-      const model = build(variant, c) as Model<any, any> & { pathOf?: (id: number) => number[] };
-      const m = c.m === undefined || c.m === 'f' ? c.f : c.m;
+  for (const c of [{ n: 5, f: 2 }, { n: 5, f: 3, m: 2 }] as Cell[]) {
+    it(`${cellName('signed', c)}: equal fingerprints exactly for renamings of one another`, () => {
+      const model = build('signed', c) as Model<SignedState, SignedRound>;
+      const m = c.m ?? c.f;
       const perms = permutations(Array.from({ length: c.n - 1 }, (_, i) => i + 1)).map((p) => [0, ...p]);
-      const key = (s: OralState & SignedState) =>
-        JSON.stringify(
-          s.done === m + 1
-            ? [s.done, s.traitors, s.decision]
-            : variant === 'oral'
-              ? [s.done, s.traitors, s.heard, s.decision]
-              : [s.done, s.traitors, s.held, s.relaying, s.decision],
-        );
-      const rename = (s: any, p: number[]): any => (variant === 'oral' ? renameOral(s, p, model.pathOf!) : renameSigned(s, p));
-      const classOf = (s: any) => perms.map((p) => key(rename(s, p))).sort()[0];
+      const key = (s: SignedState) => JSON.stringify(s.done === m + 1 ? [s.done, s.traitors, s.decision] : [s.done, s.traitors, s.held, s.relaying, s.decision]);
+      const classOf = (s: SignedState) => perms.map((p) => key(rename(s, p))).sort()[0];
+      const fp = new Int32Array(2);
       const byFingerprint = new Map<string, string>();
       const byClass = new Map<string, string>();
       for (const s of reachable(model).states) {
-        const [f, k] = [fp(model, s), classOf(s)];
+        model.fingerprint!(s, fp);
+        const [f, k] = [`${fp[0]}:${fp[1]}`, classOf(s)];
         expect(byFingerprint.get(f) ?? k).toBe(k);
         expect(byClass.get(k) ?? f).toBe(f);
         byFingerprint.set(f, k);
@@ -355,17 +414,6 @@ describe('byzantine-generals: the symmetric fingerprint', () => {
       }
     });
   }
-
-  it('any renaming of a reachable state keeps its fingerprint (fast-check)', () => {
-    const model = build('oral', { n: 6, f: 2 }) as Model<OralState, OralRound> & { pathOf: (id: number) => number[] };
-    const states = reachable(model).states;
-    fc.assert(
-      fc.property(fc.nat(states.length - 1), fc.shuffledSubarray([1, 2, 3, 4, 5], { minLength: 5, maxLength: 5 }), (i, order) => {
-        const perm = [0, ...order];
-        expect(fp(model, renameOral(states[i], perm, model.pathOf))).toBe(fp(model, states[i]));
-      }),
-    );
-  });
 });
 
 describe('byzantine-generals: bad input', () => {
@@ -384,5 +432,12 @@ describe('byzantine-generals: bad input', () => {
     expect(at(true, { drop: '1' })).toThrow(/reduce=false/);
     expect(at(false, { byzantine: '2' })).toThrow(/set by the params/);
     expect(at(false, { drop: '1' })().faults).toMatchObject({ drop: 1, byzantine: 1, timing: 'rounds' });
+  });
+
+  it('only a reduced OM counterexample translates to the unreduced protocol', () => {
+    const file = parseTraceFile(readFileSync(join(import.meta.dirname, '..', '..', 'reports', 'byzantine-generals-oral.json'), 'utf8'), 'oral');
+    expect(() => unreducedTraceFile({ ...file, variant: 'signed' })).toThrow(InputError);
+    expect(() => unreducedTraceFile({ ...file, params: { ...file.params, reduce: false } })).toThrow(/reduce=true/);
+    expect(() => unreducedTraceFile({ ...file, params: { ...file.params, n: 4 } })).toThrow(/does not replay on the reduced model/);
   });
 });

@@ -145,11 +145,11 @@ describe('lease-fencing: a waiting client eventually gets the lease', () => {
     });
   }
 
-  it('the CLI shows the lasso with --fairness none (exit 1) and holds with the declared fairness (exit 0)', () => {
-    const none = faultline('check', 'lease-fencing', '--variant', SERVED, '--fairness', 'none');
+  it('the CLI shows the lasso with --fairness none (exit 1) and holds with the declared fairness (exit 0)', async () => {
+    const none = await faultline('check', 'lease-fencing', '--variant', SERVED, '--fairness', 'none');
     expect(none.code).toBe(1);
     expect(none.stdout).toContain('↻ lasso: after 1 step');
-    expect(faultline('check', 'lease-fencing', '--variant', SERVED).code).toBe(0);
+    expect((await faultline('check', 'lease-fencing', '--variant', SERVED)).code).toBe(0);
   });
 });
 

@@ -82,8 +82,8 @@ describe('quorum-replication', () => {
     expect(() => bad('strict-quorum', 2, 2)()).not.toThrow();
   });
 
-  it('from the command line a mismatched quorum is one line on stderr and exit 2', () => {
-    const run = faultline('check', 'quorum-replication', '--param', 'r=1', '--param', 'w=1');
+  it('from the command line a mismatched quorum is one line on stderr and exit 2', async () => {
+    const run = await faultline('check', 'quorum-replication', '--param', 'r=1', '--param', 'w=1');
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/strict-quorum needs r \+ w > n/);

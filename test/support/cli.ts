@@ -1,8 +1,14 @@
-/** Run the real `faultline` executable as a user would, capturing output and exit code. */
+/**
+ * Running the command line in tests. `faultline(...)` runs the very `main` the executable runs,
+ * in-process with captured output (no process per case); `faultlineProcess(...)` runs the
+ * compiled executable (dist/, built by the global setup) as a user would, for the smoke tests.
+ */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/faultline.ts';
+import type { Output } from '../../src/cli/io.ts';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
 
 export interface Run {
   readonly code: number;
@@ -10,12 +16,32 @@ export interface Run {
   readonly stderr: string;
 }
 
-export function faultline(...args: string[]): Run {
-  return faultlineIn(process.cwd(), ...args);
+function buffer(): Output & { text(): string } {
+  const chunks: string[] = [];
+  return { isTTY: false, write: (s: string) => chunks.push(s), text: () => chunks.join('') };
 }
 
-/** Run `faultline` from another working directory (relative paths resolve there). */
-export function faultlineIn(cwd: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+/** `faultline args…` in-process; relative paths resolve against the working directory. */
+export async function faultline(...args: string[]): Promise<Run> {
+  const stdout = buffer();
+  const stderr = buffer();
+  const code = await main(args, { stdout, stderr });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** `faultline args…` in-process, from another working directory (relative paths resolve there). */
+export async function faultlineIn(cwd: string, ...args: string[]): Promise<Run> {
+  const home = process.cwd();
+  process.chdir(cwd);
+  try {
+    return await faultline(...args);
+  } finally {
+    process.chdir(home);
+  }
+}
+
+/** The compiled executable, run from `cwd`, as a user runs it. */
+export function faultlineProcess(cwd: string, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

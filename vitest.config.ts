@@ -1,0 +1,17 @@
+import { availableParallelism } from 'node:os';
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  // `import … from 'faultline'` in models and fixtures resolves to the TypeScript source under
+  // test (the `faultline-source` condition of package.json's exports), as tsconfig.json does.
+  ssr: { resolve: { conditions: ['faultline-source', ...defaultServerConditions] } },
+  test: {
+    testTimeout: 60_000,
+    // Vitest's default leaves a core to its main process (cpus − 1: a single worker on a 2-core
+    // machine), but the main process idles while the files run: one worker per core.
+    maxWorkers: availableParallelism(),
+    // The CLI smoke tests and the pack test run the compiled program: build it first if stale.
+    globalSetup: ['test/support/build.ts'],
+  },
+});
