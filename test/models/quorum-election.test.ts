@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { definition, ledTerms, serverIds } from '../../models/quorum-election/index.ts';
+import { definition, ledTerms, serverIds, type ElectionWorld as World } from '../../models/quorum-election/index.ts';
 import { check } from '../../src/explore/check.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import type { Model } from '../../src/model/model.ts';
-import type { World } from '../../src/protocol/world.ts';
 import { reachable } from '../support/paths.ts';
 
 interface Config {
