@@ -269,20 +269,18 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
  */
 export function relativeTerms(w: ElectionWorld): unknown {
   const ids = w.nodesOf('server');
-  const states = new Map<NodeId, Server>(ids.map((id) => [id, w.node(id)]));
-  const base = Math.min(...[...states.values()].map((s) => s.term));
+  const servers = w.role('server');
+  const base = Math.min(...servers.map((s) => s.term));
   const shift = (t: number) => t - base;
-  const nodes = ids.map((id) => {
-    const s = w.node(id);
-    return { ...s, term: shift(s.term), led: s.led.filter((t) => t >= base).map(shift), timers: w.timersOf(id) };
-  });
+  const nodes = servers.map((s, i) => ({ ...s, term: shift(s.term), led: s.led.filter((t) => t >= base).map(shift), timers: w.timersOf(ids[i]) }));
+  const byId = new Map<NodeId, Server>(ids.map((id, i) => [id, servers[i]]));
   // A message that can change nothing now never will (term and vote are on disk): its term no
   // longer matters, only that it is still on its way.
   const messages = w
     .inFlight()
     .map((e) => {
       const p = e.payload;
-      const live = p.type !== 'Write' && effective(states.get(e.to)!, p, e.from);
+      const live = p.type !== 'Write' && effective(byId.get(e.to)!, p, e.from);
       return JSON.stringify([e.from, e.to, p.type, live ? shift(p.term) : 'dead']);
     })
     .sort();

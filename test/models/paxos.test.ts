@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chosen, definition, learned } from '../../models/paxos/index.ts';
+import { chosen, definition, learned, type PaxosWorld as World } from '../../models/paxos/index.ts';
 import { defaultParams } from '../../src/cli/list.ts';
 import { check } from '../../src/explore/check.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import { InputError } from '../../src/model/errors.ts';
-import type { World } from '../../src/protocol/world.ts';
 import { parseFairness } from '../../src/model/fairness.ts';
 import { expectGenuineCounterexample, fingerprintOf } from '../support/liveness.ts';
 import { firstFailing, replayStates } from '../support/scenario.ts';
