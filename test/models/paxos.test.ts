@@ -197,6 +197,23 @@ describe('paxos: some value is eventually chosen', () => {
     expect(check(model).verdict).toBe('holds');
   });
 
+  it('in a network that consumes messages a run may stop: at the ballot bound, a legal end rather than a deadlock', () => {
+    // One ballot, its Prepare lost: nothing is in flight and p1 has no ballot left.
+    const model = build('default', 'lossy', { proposers: 1, acceptors: 1, ballots: 1 });
+    const stop = ['p1: prepare', 'drop Prepare(ballot=1) p1→a1'];
+    const end = replayStates(model, stop).at(-1)!;
+    expect(model.actions(end)).toEqual([]);
+    expect(model.terminal!(end)).toBe(true);
+    const r = check(model);
+    expect(r.properties.find((p) => p.name === 'deadlock')?.status).toBe('holds');
+    // Nothing is chosen on that behaviour: the nearest liveness counterexample ends there, legally
+    // (nothing stops sooner: the initial state and the one after `prepare` have steps).
+    const v = r.violations.find((x) => x.property === 'value-eventually-chosen')!;
+    const run = expectGenuineCounterexample(model, v, chosenSome);
+    expect(v.liveness!.end).toBe('terminal');
+    expect(run.labels).toEqual(stop);
+  });
+
   it('fairness on every other protocol step does not help: it is delivery that must be fair', () => {
     const model = build('default', 'crash-recovery', { proposers: 1, ballots: 1 });
     const r = check(model, { fairness: parseFairness('weak:local+timer') });
