@@ -31,8 +31,9 @@ export interface ProtocolModelSpec<P extends ParamSchema, V extends string, Sys 
   readonly variants?: { readonly [K in V]: VariantDecl<ParamValues<P>, NoInfer<Sys> | typeof NO_SYSTEM> };
   /**
    * Build the protocol (`protocol(...)`) for resolved params and a variant. Throw `InputError` for
-   * combinations that make no sense. Variants may build protocols of different shapes (other roles
-   * or nodes): each is typed where it is built.
+   * combinations that make no sense (a fault configuration is refused by the protocol's `refuse`).
+   * Variants may build protocols of different shapes (other roles or nodes): each is typed where
+   * it is built.
    */
   build(config: { readonly params: ParamValues<P>; readonly variant: V }): Protocol<any, any>;
 }
@@ -85,6 +86,8 @@ export function defineProtocol<P extends ParamSchema = {}, V extends string = 'd
       const ids = protocol.decls.map((d) => d.id);
       const overrides = Object.fromEntries(Object.entries(faults ?? {}).map(([k, v]) => [k, String(v)]));
       const config = applyFaultOverrides(base, overrides, ids);
+      const refused = protocol.refuse?.(config);
+      if (refused) throw new InputError(`${spec.name} ${variant} cannot be checked with these faults: ${refused}`);
       const model = compile(protocol, config);
       return { ...model, faults: describeFaults(config) };
     },

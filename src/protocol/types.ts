@@ -10,6 +10,7 @@
  */
 import type { Fairness, StepInfo } from '../model/model.ts';
 import type { Property } from '../model/property.ts';
+import type { FaultConfig } from './faults.ts';
 import type { ProtocolWorld } from './world.ts';
 
 export type NodeId = string;
@@ -193,6 +194,15 @@ export interface ProtocolSpec<W> {
    * network, exactly.
    */
   readonly view?: (w: W) => unknown;
+  /**
+   * Fault configurations the protocol cannot be checked under. Given the one in force (the system
+   * model with its `--faults` overrides), return why it is refused, or nothing to accept it; a
+   * refused run stops as bad input ("… cannot be checked with these faults: <why>") before any
+   * state is explored. For a protocol whose states are finite only without some fault:
+   * `refuse: (f) => f.partition > 0 && 'partitions let a server cut off raise its term for ever'`.
+   * (`build` cannot refuse a configuration: it does not see the faults.)
+   */
+  readonly refuse?: (faults: FaultConfig) => string | false | null | undefined;
   /**
    * The message universe a Byzantine node chooses from when it sends to `to` (in `rounds` timing,
    * for `round`). Needed only when the system model has Byzantine nodes.
