@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../src/explore/check.ts';
+import { InputError } from '../src/model/errors.ts';
 import { stepInfo, type Model, type StepInfo } from '../src/model/model.ts';
 import { always, sometimes, transition } from '../src/model/property.ts';
 import { compile } from '../src/protocol/compile.ts';
@@ -174,19 +175,19 @@ describe('protocol layer: crashes, pauses, partitions', () => {
     expect(recovered).toBeGreaterThan(0);
   });
 
-  it('durable fields are per role; none declared loses everything, "all" keeps everything', () => {
+  it('durable fields are per role; [] loses everything, "all" keeps everything, left-out entries are skipped', () => {
     interface Pair {
       readonly x: number;
       readonly y: number;
     }
-    const bump = (durable?: 'all' | readonly ('x' | 'y')[]) =>
+    const bump = (durable?: 'all' | readonly ('x' | 'y' | false)[]) =>
       role<Pair>({
         init: () => ({ x: 0, y: 0 }),
         ...(durable ? { durable } : {}),
         actions: { bump: { when: (s) => s.x === 0, run: () => ({ x: 1, y: 1 }) } },
       });
     const p = protocol(
-      { roles: { keepsX: bump(['x']), keepsY: bump(['y']), keepsNone: bump(), keepsAll: bump('all') }, nodes: { keepsX: ['a'], keepsY: ['b'], keepsNone: ['c'], keepsAll: ['d'] } },
+      { roles: { keepsX: bump(['x', false]), keepsY: bump([false, 'y']), keepsNone: bump([]), keepsAll: bump('all') }, nodes: { keepsX: ['a'], keepsY: ['b'], keepsNone: ['c'], keepsAll: ['d'] } },
       { properties: [], deadlock: false },
     );
     const kept = { a: { x: 1, y: 0 }, b: { x: 0, y: 1 }, c: { x: 0, y: 0 }, d: { x: 1, y: 1 } } as const;
@@ -202,6 +203,12 @@ describe('protocol layer: crashes, pauses, partitions', () => {
       }
     }
     expect(crashes).toBeGreaterThanOrEqual(4);
+
+    // A role that may crash must say what survives; one that cannot crash need not.
+    const silent = protocol({ roles: { keeps: bump('all'), silent: bump() }, nodes: { keeps: ['a'], silent: ['b'] } }, { properties: [], deadlock: false });
+    expect(() => build(silent, { crash: 1 })).toThrow(InputError);
+    expect(() => build(silent, { crash: 1 })).toThrow(/role silent may crash but does not say what survives a crash/);
+    expect(() => build(silent, { crash: 1, crashNodes: ['a'] })).not.toThrow();
   });
 
   it('durable fields need a record state', () => {
@@ -244,11 +251,13 @@ describe('protocol layer: crashes, pauses, partitions', () => {
   type PingPong = { readonly type: 'Ping' } | { readonly type: 'Pong' };
   const pinger = role<{ readonly pongs: number }, PingPong>({
     init: () => ({ pongs: 0 }),
+    durable: [],
     start: (_s, ctx) => ctx.broadcast({ type: 'Ping' }),
     receive: (s) => ({ pongs: s.pongs + 1 }),
   });
   const ponger = role<{ readonly pinged: boolean }, PingPong>({
     init: () => ({ pinged: false }),
+    durable: [],
     receive: (_s, _m, from, ctx) => {
       ctx.send(from, { type: 'Pong' });
       return { pinged: true };
@@ -537,6 +546,7 @@ describe('protocol layer: environment assumptions', () => {
   /** Two nodes, each with one timer that may fire at any time; firing it marks the node as started. */
   const racer = role<{ readonly started: boolean }>({
     init: () => ({ started: false }),
+    durable: [],
     start: (_s, ctx) => ctx.setTimer('go'),
     timer: () => ({ started: true }),
   });
@@ -565,6 +575,7 @@ describe('protocol layer: views', () => {
   /** Counts to 2 and, independently, fidgets (a field no property reads) up to 3 times. */
   const fidget = role<{ readonly count: number; readonly fidgets: number }>({
     init: () => ({ count: 0, fidgets: 0 }),
+    durable: [],
     actions: {
       inc: { when: (s) => s.count < 2, run: (s) => ({ ...s, count: s.count + 1 }) },
       fidget: { when: (s) => s.fidgets < 3, run: (s) => ({ ...s, fidgets: s.fidgets + 1 }) },
@@ -641,6 +652,7 @@ describe('protocol layer: the order of enabled steps', () => {
   /** Each node sends a note to the next one and arms a timer; its local action is always enabled. */
   const busy = role<{ readonly acted: number }, Note>({
     init: () => ({ acted: 0 }),
+    durable: [],
     start: (_s, ctx) => {
       ctx.send(ctx.self === 'a' ? 'b' : 'a', { type: 'Note' });
       ctx.setTimer('wake');

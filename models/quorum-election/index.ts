@@ -164,13 +164,10 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
     (!solo || !ids.some((other) => other !== id && isUp(w, other, 'candidate'))) &&
     (!unbounded || (!electionInFlight(w, id) && !ids.some((other) => isUp(w, other, 'leader'))));
 
-  /** On disk: the ghost record, and currentTerm and votedFor unless the variant keeps one only in memory. */
-  const onDisk: (keyof Server)[] = ['led'];
-  if (termOnDisk) onDisk.push('term');
-  if (voteOnDisk) onDisk.push('votedFor');
   const server = role<Server, Msg>({
     init: () => ({ term: 0, votedFor: null, role: 'follower', votes: [], wrote: false, led: [] }),
-    durable: onDisk,
+    // On disk: the ghost record, and currentTerm and votedFor unless the variant keeps one only in memory.
+    durable: ['led', termOnDisk && 'term', voteOnDisk && 'votedFor'],
     start: settle,
     recover: settle,
     timer: (s, _name, ctx) => {

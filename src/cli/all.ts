@@ -6,12 +6,11 @@ import { markdownTable } from 'markdown-table';
 import { models } from '../../models/index.ts';
 import { check } from '../explore/check.ts';
 import type { CheckResult } from '../explore/result.ts';
-import { instantiate, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
+import { defaultParams, instantiate, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import type { SiteEntry } from '../report/site.ts';
 import { colors } from '../report/text.ts';
 import type { Io } from './io.ts';
-import { defaultParams } from './list.ts';
 import { siteEntry, studyEntries, writeStudyReports } from './reports.ts';
 
 export interface SuiteRow {

@@ -4,7 +4,7 @@
  */
 import { markdownTable } from 'markdown-table';
 import { models } from '../../models/index.ts';
-import { instantiate, resolveParams, type ModelDefinition, type Params, type VariantSpec } from '../model/definition.ts';
+import { defaultParams, instantiate, type ModelDefinition } from '../model/definition.ts';
 import { paramRange, type ParamSpec } from '../model/params.ts';
 import type { Io } from './io.ts';
 import { loadDefinition } from './load.ts';
@@ -18,11 +18,6 @@ export interface ModelListing {
   readonly properties: readonly { name: string; kind: string }[];
   /** Named system models (fault configurations), for protocol models. */
   readonly systems?: readonly { name: string; description: string; faults: Readonly<Record<string, number | string>> }[];
-}
-
-/** The params of a variant (default: the first) with no `--param` given: the schema's defaults and the variant's own values. */
-export function defaultParams(def: ModelDefinition, variant: VariantSpec = def.variants[0]): Params {
-  return resolveParams(def, variant, {});
 }
 
 /** Describe a definition; its properties are read off the default model. */

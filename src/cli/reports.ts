@@ -6,11 +6,10 @@
 import { models, studies } from '../../models/index.ts';
 import { check } from '../explore/check.ts';
 import type { CheckResult } from '../explore/result.ts';
-import { instantiate, resolveParams, resolveVariant, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
+import { defaultParams, instantiate, resolveParams, resolveVariant, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import { writeSite, type SiteEntry } from '../report/site.ts';
 import type { Io } from './io.ts';
-import { defaultParams } from './list.ts';
 
 /** The index entry of one checked variant. */
 export function siteEntry(def: ModelDefinition<any>, variant: VariantSpec, model: Model<any, any>, result: CheckResult): SiteEntry {

@@ -153,6 +153,11 @@ export function resolveParams(def: ModelDefinition, variant: VariantSpec, overri
   return { ...params };
 }
 
+/** The params of a variant (default: the first) with no `--param` given: the schema's defaults and the variant's own values. */
+export function defaultParams(def: ModelDefinition, variant: VariantSpec = def.variants[0]): Params {
+  return resolveParams(def, variant, {});
+}
+
 /** Check a full parameter record given as values (a trace file's, a test's) against the schema. */
 export function checkParams(def: ModelDefinition, variant: VariantSpec, given: Readonly<Record<string, unknown>>): Params {
   const params: Record<string, ParamValue> = Object.create(null);

@@ -89,9 +89,12 @@ export interface Role<S, M extends Payload = Payload> {
   readonly init: (id: NodeId) => S;
   /**
    * The fields on disk: a crash keeps them and loses the rest (and every timer); recovery starts
-   * from `init` with these fields restored. `'all'`: the whole state survives. Default: nothing.
+   * from `init` with these fields restored. `'all'`: the whole state survives; `[]`: nothing does.
+   * An entry may be `false`, `null` or `undefined` and is then left out, so a variant's choice
+   * reads `durable: ['log', termOnDisk && 'term']`. A role whose nodes may crash must say it:
+   * a system model that crashes a node of a role without `durable` is refused.
    */
-  readonly durable?: 'all' | readonly (keyof S & string)[];
+  readonly durable?: 'all' | readonly (keyof S & string | false | null | undefined)[];
   /** Runs once, at the start, for loyal nodes (send the first messages, arm timers). */
   readonly start?: (s: S, ctx: Context<M>) => Outcome<S>;
   /**

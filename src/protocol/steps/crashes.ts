@@ -4,6 +4,7 @@
  * is sent still waits in the network. A recovery brings it back up and runs the role's
  * `recover` on that state. Recovery needs a crash budget (crash-stop: no recovery budget).
  */
+import { InputError } from '../../model/errors.ts';
 import type { FaultConfig } from '../faults.ts';
 import { NO_TIMERS, type Kernel } from '../kernel.ts';
 import { CRASHED, UP, USED } from '../world.ts';
@@ -15,8 +16,17 @@ export function crashes(k: Kernel, config: FaultConfig): StepSource<StepOf<'cras
   const { ids, decls, roles, n } = k;
   const crashable = k.indicesOf(config.crashNodes);
   const { step, label, info } = statusSteps(ids, ['crash', 'recover']);
+  if (config.crash > 0) {
+    // What survives a crash is the protocol's to say, never a default: forgetting it would
+    // silently turn a disk into memory.
+    const silent = [...new Set(crashable.map((i) => decls[i].role))].filter((r) => roles[decls.findIndex((d) => d.role === r)].durable === undefined);
+    if (silent.length > 0) {
+      const who = silent.length === 1 ? `role ${silent[0]} may crash but does not say` : `roles ${silent.join(', ')} may crash but do not say`;
+      throw new InputError(`${who} what survives a crash: declare durable: [...fields], 'all', or [] (nothing)`);
+    }
+  }
   /** Which fields of each node's state survive a crash: every one, or those listed. */
-  const durable = roles.map((r) => r.durable ?? []);
+  const durable = roles.map((r) => (r.durable === 'all' ? 'all' : (r.durable ?? []).filter((f): f is string => typeof f === 'string')));
   /**
    * A node's state right after a crash: what was on disk, over a fresh `init`. Recovery starts
    * from it; while the node is down it is what the world shows of it.
