@@ -10,6 +10,7 @@
  */
 import type { Fairness, StepInfo } from '../model/model.ts';
 import type { Property } from '../model/property.ts';
+import type { FaultConfig } from './faults.ts';
 import type { ProtocolWorld } from './world.ts';
 
 export type NodeId = string;
@@ -200,6 +201,13 @@ export interface ProtocolSpec<W> {
   readonly universe?: (from: NodeId, to: NodeId, round: number) => readonly MessageOfWorld<W>[];
   /** Timing `rounds`: how many rounds run before the protocol ends. */
   readonly rounds?: number;
+  /**
+   * Fault knobs that are part of the problem the protocol solves rather than a system model to
+   * choose: `{ timing: 'rounds', byzantine: f }` for a synchronous algorithm against f traitors.
+   * `defineProtocol` applies them over whichever system model is chosen, and refuses `--faults`
+   * that would change them (they follow the params); other faults may still be added.
+   */
+  readonly fixedFaults?: Partial<FaultConfig>;
 }
 
 /**
