@@ -19,11 +19,11 @@ export const orderOf = (v: number): Order | null => (v === ATTACK_VALUE ? ATTACK
 
 export type Mode = 'oral' | 'signed';
 
-/** The variants: the two algorithms. */
-export type Variant = 'oral' | 'signed';
+/** The variants: the two algorithms, and OM(3) at n = 9, f = 3, the smallest n where 3 traitors win against it. */
+export type Variant = 'oral' | 'signed' | 'oral-n9-f3';
 
 /** The algorithm each variant runs. */
-const MODES: Readonly<Record<Variant, Mode>> = { oral: 'oral', signed: 'signed' };
+const MODES: Readonly<Record<Variant, Mode>> = { oral: 'oral', signed: 'signed', 'oral-n9-f3': 'oral' };
 
 export const PARAMS = {
   n: int({ default: 3, min: 2, max: 30, description: 'generals: the commander c and lieutenants l1 … l(n−1)' }),

@@ -38,6 +38,12 @@ export const definition = defineProtocol({
       description: 'OM(m), oral messages: with m = f it holds iff n ≥ 3f + 1; with 3 generals a traitor lieutenant makes the other disobey',
     },
     signed: { expect: 'holds', description: 'SM(m), unforgeable signed messages: holds for any n with at most m traitors' },
+    'oral-n9-f3': {
+      expect: 'violated',
+      params: { n: 9, f: 3 },
+      description:
+        'OM(3) with 9 generals, 3 of them traitors (n = 3f): a loyal commander is disobeyed. Found on the reduced model (every placement and traitor choice); models/byzantine-generals/unreduce.ts redoes its trace on the unreduced protocol, for faultline replay',
+    },
   },
   build: ({ params, variant }) => generalsProtocol(generals(params, variant)),
   reduced: ({ params, variant }) => params.reduce && reducedModel(generals(params, variant)),

@@ -9,7 +9,7 @@ import { unreducedTraceFile } from './witness.ts';
 
 const [path, ...rest] = process.argv.slice(2);
 try {
-  if (path === undefined || rest.length > 0) throw new InputError('usage: unreduce <trace.json> (a counterexample of byzantine-generals, variant oral)');
+  if (path === undefined || rest.length > 0) throw new InputError('usage: unreduce <trace.json> (a counterexample of byzantine-generals, an oral variant)');
   process.stdout.write(serializeTraceFile(unreducedTraceFile(readTraceFile(path))));
 } catch (e) {
   const message = e instanceof Error ? e.message.split('\n')[0] : String(e);

@@ -93,9 +93,9 @@ function paramsOf(p: Readonly<Record<string, unknown>>): GeneralsParams {
  */
 export function unreducedTraceFile(file: TraceFile): TraceFile {
   const { variant } = file;
-  if (file.model !== definition.name || variant !== 'oral' || file.params.reduce !== true) {
+  if (file.model !== definition.name || (variant !== 'oral' && variant !== 'oral-n9-f3') || file.params.reduce !== true) {
     throw new InputError(
-      `expected a counterexample of ${definition.name}, variant oral, reduce=true; got ${file.model}, variant ${variant}, reduce=${file.params.reduce}`,
+      `expected a counterexample of ${definition.name}, an oral variant, reduce=true; got ${file.model}, variant ${variant}, reduce=${file.params.reduce}`,
     );
   }
   const g = generals(paramsOf(file.params), variant);

@@ -86,7 +86,7 @@ describe('byzantine-generals: the paper’s bounds', () => {
     });
   }
 
-  it('the variants behave as declared at their defaults (n = 3, f = 1)', () => {
+  it('the variants behave as declared at their defaults (n = 3, f = 1; oral-n9-f3: n = 9, f = 3)', () => {
     for (const v of definition.variants) {
       const params = resolveParams(definition, v, {});
       const r = check(instantiate(definition, { params, variant: v.name }));
@@ -346,8 +346,8 @@ describe('byzantine-generals: a reduced OM counterexample is a behaviour of the 
   });
 
   it('n = 9, f = 3: the committed report’s counterexample replays on the unreduced protocol, and OM(3) run directly agrees', () => {
-    const text = readFileSync(join(import.meta.dirname, '..', '..', 'reports', 'byzantine-generals-oral-n=9-f=3.json'), 'utf8');
-    const file = parseTraceFile(text, 'reports/byzantine-generals-oral-n=9-f=3.json');
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'reports', 'byzantine-generals-oral-n9-f3.json'), 'utf8');
+    const file = parseTraceFile(text, 'reports/byzantine-generals-oral-n9-f3.json');
     expect([file.params.n, file.params.f, file.params.reduce, file.property]).toEqual([9, 3, true, 'IC2']);
     // As `node dist/models/byzantine-generals/unreduce.js <file> > t.json && faultline replay t.json` do.
     const unreduced = parseTraceFile(serializeTraceFile(unreducedTraceFile(file)), 'translated');
@@ -366,8 +366,8 @@ describe('byzantine-generals: a reduced OM counterexample is a behaviour of the 
     expect(Object.fromEntries(lieutenants.filter((i) => !traitors.has(i)).map((i) => [`l${i}`, direct[i]]))).toEqual(reducedDecisions(reduced, states[states.length - 1]));
   });
 
-  it('a trace file as check --report writes it (faults recorded) translates and replays as faultline replay rebuilds it', () => {
-    for (const [variant, c] of [['oral', { n: 5, f: 2 }], ['oral', { n: 4, f: 1, m: 2 }]] as const) {
+  it('a trace file as check --report writes it (faults recorded), of either oral variant, translates and replays as faultline replay rebuilds it', () => {
+    for (const [variant, c] of [['oral', { n: 5, f: 2 }], ['oral-n9-f3', { n: 4, f: 1, m: 2 }]] as const) {
       const params = { n: c.n, f: c.f, m: String('m' in c ? c.m : 'f'), order: ATTACK, reduce: true };
       const reduced = instantiate(definition, { params, variant });
       const violation = check(reduced).violations[0];
