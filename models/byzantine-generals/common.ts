@@ -19,12 +19,13 @@ export const orderOf = (v: number): Order | null => (v === ATTACK_VALUE ? ATTACK
 
 export type Mode = 'oral' | 'signed';
 
-/** The variants: the two algorithms, and OM(3) at n = 9, f = 3, the smallest n where 3 traitors win against it. */
+/** The variants: the two algorithms, and OM(3) at n = 9, f = 3 — the most generals 3 traitors still defeat (n = 3f). */
 export type Variant = 'oral' | 'signed' | 'oral-n9-f3';
 
 /** The algorithm each variant runs. */
 const MODES: Readonly<Record<Variant, Mode>> = { oral: 'oral', signed: 'signed', 'oral-n9-f3': 'oral' };
 
+/** The params of an instance (`--param n=9`), typed for `build`. */
 export const PARAMS = {
   n: int({ default: 3, min: 2, max: 30, description: 'generals: the commander c and lieutenants l1 … l(n−1)' }),
   f: int({ default: 1, min: 0, max: 29, description: 'traitors, anywhere (commander included); every placement is explored' }),

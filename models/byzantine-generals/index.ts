@@ -42,7 +42,7 @@ export const definition = defineProtocol({
       expect: 'violated',
       params: { n: 9, f: 3 },
       description:
-        'OM(3) with 9 generals, 3 of them traitors (n = 3f): a loyal commander is disobeyed. Found on the reduced model (every placement and traitor choice); models/byzantine-generals/unreduce.ts redoes its trace on the unreduced protocol, for faultline replay',
+        'OM(3) with 9 generals, 3 of them traitors (n = 3f): a loyal commander is disobeyed. Found on the reduced model (every placement and traitor choice); node dist/models/byzantine-generals/unreduce.js <its trace> redoes it on the unreduced protocol, for faultline replay',
     },
   },
   build: ({ params, variant }) => generalsProtocol(generals(params, variant)),

@@ -5,8 +5,8 @@
  * a trace built from it replays there (`faultline replay`) like any counterexample it found
  * itself.
  */
-import { InputError, buildTrace, describeReplay, replay, traceFile, type Model, type Path, type Step, type TraceFile } from 'faultline';
-import { generalIds, generals, orderOf, type Generals, type GeneralsParams, type Order } from './common.ts';
+import { InputError, buildTrace, describeReplay, replay, traceFile, type IntParam, type Model, type Path, type Step, type TraceFile } from 'faultline';
+import { PARAMS, generalIds, generals, orderOf, type Generals, type GeneralsParams, type Order } from './common.ts';
 import { definition } from './index.ts';
 import { oralSchedule, type GeneralsWorld, type Msg, type OralLieutenant } from './protocol.ts';
 import { reducedOral, type OralModel, type OralStep } from './reduced-oral.ts';
@@ -76,10 +76,12 @@ export function unreducedPath(g: Generals, reduced: OralModel, path: Path, unred
   return { initIndex, actions: chosen };
 }
 
-/** The params a trace file records, with the types of the schema (`InputError` if not). */
+/** The params a trace file records, with the types and bounds of the schema (`InputError` if not). */
 function paramsOf(p: Readonly<Record<string, unknown>>): GeneralsParams {
   const { n, f, m, order, reduce } = p;
-  if (!Number.isInteger(n) || !Number.isInteger(f) || typeof n !== 'number' || typeof f !== 'number' || typeof m !== 'string' || (order !== 'ATTACK' && order !== 'RETREAT') || typeof reduce !== 'boolean') {
+  const within = (x: unknown, spec: IntParam): x is number =>
+    typeof x === 'number' && Number.isInteger(x) && (spec.min === undefined || x >= spec.min) && (spec.max === undefined || x <= spec.max);
+  if (!within(n, PARAMS.n) || !within(f, PARAMS.f) || typeof m !== 'string' || (order !== 'ATTACK' && order !== 'RETREAT') || typeof reduce !== 'boolean') {
     throw new InputError(`the trace's params are not those of ${definition.name}: ${JSON.stringify(p)}`);
   }
   return { n, f, m, order, reduce };
