@@ -496,6 +496,6 @@ describe('byzantine-generals: bad input', () => {
     expect(() => unreducedTraceFile({ ...file, variant: 'signed' })).toThrow(InputError);
     expect(() => unreducedTraceFile({ ...file, params: { ...file.params, reduce: false } })).toThrow(/reduce=true/);
     expect(() => unreducedTraceFile({ ...file, params: { ...file.params, n: 4 } })).toThrow(/does not replay on the reduced model/);
-    for (const bad of [{ n: 31 }, { f: '1' }, { order: 'WAIT' }]) expect(() => unreducedTraceFile({ ...file, params: { ...file.params, ...bad } })).toThrow(/params are not those of byzantine-generals/);
+    for (const bad of [{ n: 31 }, { f: '1' }, { order: 'WAIT' }] as Record<string, number | string>[]) expect(() => unreducedTraceFile({ ...file, params: { ...file.params, ...bad } })).toThrow(/params are not those of byzantine-generals/);
   });
 });
