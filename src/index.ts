@@ -81,3 +81,5 @@ export { check, type CheckOptions } from './explore/check.ts';
 export type { CheckResult, Verdict, Violation, PropertyStatus, Stats } from './explore/result.ts';
 export { fingerprint, fingerprintHex } from './state/fingerprint.ts';
 export { buildTrace, type Trace, type TraceStep, type Path } from './trace/trace.ts';
+export { readTraceFile, serializeTraceFile, traceFile, type TraceFile } from './trace/file.ts';
+export { replay, describeReplay, type ReplayOutcome } from './trace/replay.ts';

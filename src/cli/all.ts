@@ -11,7 +11,7 @@ import type { Model } from '../model/model.ts';
 import type { SiteEntry } from '../report/site.ts';
 import { colors } from '../report/text.ts';
 import type { Io } from './io.ts';
-import { siteEntry, studyEntries, writeStudyReports } from './reports.ts';
+import { siteEntry, writeStudyReports } from './reports.ts';
 
 export interface SuiteRow {
   readonly model: string;
@@ -63,7 +63,7 @@ export function allCommand(o: { json?: boolean; report?: string }, io: Io): numb
     if (io.stderr.isTTY) io.stderr.write(`${row.model} / ${row.variant}: ${row.actual}\n`);
     if (o.report) entries.push(siteEntry(checked.def, checked.variant, checked.model, checked.result));
   });
-  if (o.report) writeStudyReports(o.report, [...entries, ...studyEntries()], io);
+  if (o.report) writeStudyReports(o.report, entries, io);
   const mismatches = rows.filter((r) => r.actual !== r.expected);
   if (o.json) {
     io.stdout.write(JSON.stringify(rows, null, 2) + '\n');

@@ -1,12 +1,13 @@
 /**
  * `faultline reports [dir]` (what `npm run reports` runs): check every shipped variant that is
- * expected to fail, at its defaults, and every study case, and write their reports plus an index
- * into `dir`. `faultline all --report dir` writes the same files from the checks it runs anyway.
+ * expected to fail, at its defaults (with the variant's own param values), and write their
+ * reports plus an index into `dir`. `faultline all --report dir` writes the same files from the
+ * checks it runs anyway.
  */
-import { models, studies } from '../../models/index.ts';
+import { models } from '../../models/index.ts';
 import { check } from '../explore/check.ts';
 import type { CheckResult } from '../explore/result.ts';
-import { defaultParams, instantiate, resolveParams, resolveVariant, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
+import { defaultParams, instantiate, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import { writeSite, type SiteEntry } from '../report/site.ts';
 import type { Io } from './io.ts';
@@ -21,27 +22,6 @@ export function siteEntry(def: ModelDefinition<any>, variant: VariantSpec, model
     nodes: model.nodes,
     description: variant.description,
   };
-}
-
-/** The index entries of the study cases (`models/index.ts`), each checked at its own params. */
-export function studyEntries(): SiteEntry[] {
-  return studies.map((study) => {
-    const def = models.find((d) => d.name === study.model)!;
-    const variant = resolveVariant(def, study.variant);
-    const params = resolveParams(def, variant, study.params);
-    const model = instantiate(def, { params, variant: variant.name });
-    const result = check(model);
-    const point = Object.entries(study.params).map(([k, v]) => `${k}=${v}`);
-    return {
-      run: { model: def.name, variant: variant.name, params },
-      expected: 'violated',
-      verdict: result.verdict,
-      violations: result.violations,
-      nodes: model.nodes,
-      description: study.description,
-      baseName: [def.name, variant.name, ...point].join('-'),
-    };
-  });
 }
 
 /** Write the study reports of `entries` (only variants expected to fail are kept) and say so. */
@@ -62,7 +42,6 @@ export function reportsCommand(dir: string, io: Io): number {
       entries.push(siteEntry(def, variant, model, check(model)));
     }
   }
-  entries.push(...studyEntries());
   writeStudyReports(dir, entries, io);
   const unexpected = entries.filter((e) => e.verdict !== e.expected);
   for (const e of unexpected) io.stderr.write(`${e.run.model} / ${e.run.variant}: expected ${e.expected}, got ${e.verdict}\n`);

@@ -213,6 +213,13 @@ export interface ProtocolSpec<W> {
   readonly universe?: (from: NodeId, to: NodeId, round: number) => readonly MessageOfWorld<W>[];
   /** Timing `rounds`: how many rounds run before the protocol ends. */
   readonly rounds?: number;
+  /**
+   * Fault knobs that are part of the problem the protocol solves rather than a system model to
+   * choose: `{ timing: 'rounds', byzantine: f }` for a synchronous algorithm against f traitors.
+   * `defineProtocol` applies them over whichever system model is chosen, and refuses `--faults`
+   * that would change them (they follow the params); other faults may still be added.
+   */
+  readonly fixedFaults?: Partial<FaultConfig>;
 }
 
 /**
