@@ -38,7 +38,7 @@ const pinging = defineProtocol({
         },
       },
     });
-    const receiver = role<{ readonly got: number }, Ping>({ init: () => ({ got: 0 }), receive: (s) => ({ got: s.got + 1 }) });
+    const receiver = role<{ readonly got: number }, Ping>({ init: () => ({ got: 0 }), durable: 'all', receive: (s) => ({ got: s.got + 1 }) });
     return protocol(
       { roles: { sender, receiver }, nodes: { sender: ['s'], receiver: ['r'] } },
       {

@@ -56,7 +56,7 @@ const tm = role<TM, Msg>({
 });
 export const forgetfulTm = role<TM, Msg>({
   init: () => ({ state: 'init', prepared: 0 }),
-  // @ts-expect-error Type '"stat"' is not assignable to type '"state" | "prepared"'
+  // @ts-expect-error Type '"stat"' is not assignable to type 'false | "state" | "prepared" | null | undefined'. Did you mean '"state"'?
   durable: ['stat'],
 });
 const rm = role<RM, Msg>({
