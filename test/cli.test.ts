@@ -196,8 +196,8 @@ describe('faultline list', () => {
     expect(JSON.parse(r.stdout)).toEqual({
       name: 'counter',
       description: 'a counter that counts up to max',
-      params: [{ name: 'max', default: 3, min: 1, description: 'largest value' }],
-      variants: [{ name: 'default', expect: 'holds', description: 'stays within max' }],
+      params: [{ name: 'max', kind: 'int', default: 3, min: 1, description: 'largest value' }],
+      variants: [{ name: 'default', expect: 'holds', description: 'the model as written' }],
       properties: [
         { name: 'bounded', kind: 'always' },
         { name: 'reaches-max', kind: 'sometimes' },
