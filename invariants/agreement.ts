@@ -3,7 +3,7 @@
  * generals' coordinated attack). Generic over the state type, so a hand-written `Model` can use
  * them as well as a protocol (whose states are `World`s).
  */
-import { always, type Always } from '../src/model/property.ts';
+import { always, type Always } from 'faultline';
 
 /** Whether two decided values are the same: `===` for primitives, equal JSON for plain data. */
 export function sameDecision(a: unknown, b: unknown): boolean {

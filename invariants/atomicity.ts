@@ -3,7 +3,7 @@
  * participants of one transaction never reach different outcomes — no one has committed while
  * another has aborted. Undecided participants are allowed; blocking is a liveness matter.
  */
-import { always, type Always } from '../src/model/property.ts';
+import { always, type Always } from 'faultline';
 
 /**
  * Not both `committed` and `aborted` occur among `outcomes(s)`: each participant's state, where

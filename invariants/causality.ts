@@ -6,8 +6,7 @@
  * records the writes it causally follows). A replica that has seen a write w knows every write w
  * follows; holding one of those means a causally later write was lost there.
  */
-import { always, type Always } from '../src/model/property.ts';
-import type { World } from '../src/protocol/world.ts';
+import { always, type Always } from 'faultline';
 
 /** What the property reads of one replica. */
 export interface CausalReplica {
@@ -19,10 +18,10 @@ export interface CausalReplica {
 }
 
 /** No replica holds a write that a write it has seen causally supersedes. */
-export function noCausallyLaterWriteLost(replicas: (w: World) => readonly CausalReplica[]): Always<World> {
+export function noCausallyLaterWriteLost<S>(replicas: (s: S) => readonly CausalReplica[]): Always<S> {
   return always(
     'no-causally-later-write-lost',
-    (w) => replicas(w).every((r) => r.holds === null || !r.superseded.includes(r.holds)),
+    (s) => replicas(s).every((r) => r.holds === null || !r.superseded.includes(r.holds)),
     'a replica holds a write although it has seen a write that causally follows it: the later write was lost',
   );
 }

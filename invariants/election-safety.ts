@@ -4,7 +4,7 @@
  * ghost record that survives crashes, since a leader that crashed still *was* the leader of its
  * term, and a second one elected after the crash is exactly the bug to catch.
  */
-import { always, type Always } from '../src/model/property.ts';
+import { always, type Always } from 'faultline';
 
 /** One election won: `leader` became leader in `term`. */
 export interface Election {

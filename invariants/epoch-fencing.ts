@@ -4,7 +4,7 @@
  * was deposed without knowing it keeps serving writes; only the storage's check of the epoch
  * stops them (Kleppmann's fencing tokens, with the election term as the token).
  */
-import { always, type Always } from '../src/model/property.ts';
+import { always, type Always } from 'faultline';
 
 /**
  * The epochs of the writes the storage accepted, in the order it accepted them, never go down.

@@ -4,7 +4,7 @@
  * the server must recognise the copies (at-most-once); only together do they give exactly-once.
  * Both helpers read request identities (ids, keys, anything comparable with `===`).
  */
-import { always, type Always } from '../src/model/property.ts';
+import { always, type Always } from 'faultline';
 
 /**
  * At most once: no request appears twice in `applied(s)`, the list of requests whose effect the

@@ -3,9 +3,7 @@
  * a strictly increasing token with every lease, and storage must never accept a write whose token
  * is older than one it already accepted. These properties read storage's log of accepted writes.
  */
-import { always, transition, type Always, type Transition } from '../src/model/property.ts';
-import type { Step } from '../src/protocol/types.ts';
-import type { World } from '../src/protocol/world.ts';
+import { always, transition, type Always, type Transition } from 'faultline';
 
 /** One write storage accepted: the fencing token it carried and the client that sent it. */
 export interface AcceptedWrite {
@@ -14,7 +12,7 @@ export interface AcceptedWrite {
 }
 
 /** Every step that appends to storage's log appends tokens no lower than any accepted before. */
-export function acceptedTokensNeverDecrease(accepted: (w: World) => readonly AcceptedWrite[]): Transition<World, Step> {
+export function acceptedTokensNeverDecrease<S, A>(accepted: (s: S) => readonly AcceptedWrite[]): Transition<S, A> {
   return transition(
     'accepted-tokens-never-decrease',
     (s, _a, t) => {
@@ -32,12 +30,12 @@ export function acceptedTokensNeverDecrease(accepted: (w: World) => readonly Acc
 }
 
 /** No fencing token is used by two clients in storage's log. */
-export function oneClientPerToken(accepted: (w: World) => readonly AcceptedWrite[]): Always<World> {
+export function oneClientPerToken<S>(accepted: (s: S) => readonly AcceptedWrite[]): Always<S> {
   return always(
     'one-client-per-token',
-    (w) => {
+    (s) => {
       const owner = new Map<number, string>();
-      for (const { token, client } of accepted(w)) {
+      for (const { token, client } of accepted(s)) {
         if ((owner.get(token) ?? client) !== client) return false;
         owner.set(token, client);
       }

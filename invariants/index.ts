@@ -1,16 +1,18 @@
 /**
- * `faultline/invariants`: reusable properties of distributed protocols — agreement, atomicity,
- * election safety, fencing, exactly-once, linearizability, … — as the shipped models use them.
+ * `faultline/invariants`: reusable properties of distributed protocols — agreement and validity,
+ * atomic commitment, election safety, fencing, mutual exclusion, exactly-once effects,
+ * convergence, causality, interactive consistency and linearizability. Each is generic over the
+ * state it reads, given as functions, so a plain model and a protocol use them alike.
  * @module
  */
-export { agreement, sameDecision, validity } from './agreement.ts';
-export { atomicity } from './atomicity.ts';
-export { noCausallyLaterWriteLost, type CausalReplica } from './causality.ts';
-export { convergesWhenQuiet } from './convergence.ts';
-export { electionSafety, type Election } from './election-safety.ts';
-export { noStaleEpochWrite } from './epoch-fencing.ts';
-export { acknowledgedApplied, atMostOnce } from './exactly-once.ts';
-export { acceptedTokensNeverDecrease, oneClientPerToken, type AcceptedWrite } from './fencing.ts';
-export { ic1, ic2 } from './interactive-consistency.ts';
-export { noStaleRead, type RegisterOp } from './linearizability.ts';
-export { mutualExclusion } from './mutual-exclusion.ts';
+export * from './agreement.ts';
+export * from './atomicity.ts';
+export * from './causality.ts';
+export * from './convergence.ts';
+export * from './election-safety.ts';
+export * from './epoch-fencing.ts';
+export * from './exactly-once.ts';
+export * from './fencing.ts';
+export * from './interactive-consistency.ts';
+export * from './linearizability.ts';
+export * from './mutual-exclusion.ts';

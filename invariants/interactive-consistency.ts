@@ -8,7 +8,7 @@
  * A decision is a string, or null while undecided; only decided lieutenants are compared, so the
  * conditions can be checked on every state, not only at the end.
  */
-import { always, type Always } from '../src/model/property.ts';
+import { always, type Always } from 'faultline';
 
 /** IC1: the decided loyal lieutenants (as read by `loyalDecisions`) all decided alike. */
 export function ic1<S>(loyalDecisions: (s: S) => readonly (string | null)[]): Always<S> {

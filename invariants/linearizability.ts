@@ -4,7 +4,7 @@
  * the one condition every linearizable register with increasing write versions must meet: once a
  * write has completed, every read that starts afterwards returns that version or a later one.
  */
-import { always, type Always } from '../src/model/property.ts';
+import { always, type Always } from 'faultline';
 
 /**
  * One operation on a register, with its real-time interval given as positions in a global order

@@ -3,15 +3,14 @@
  * the critical section is the model's choice (e.g. a client that has checked its lease and has
  * not yet written).
  */
-import { always, type Always } from '../src/model/property.ts';
-import type { World } from '../src/protocol/world.ts';
+import { always, type Always, type IdsOf, type NodesOf, type ProtocolWorld, type Roles } from 'faultline';
 
-/** At most one node of `role` satisfies `inCriticalSection`. */
-export function mutualExclusion(
+/** At most one node of `role` satisfies `inCriticalSection`, which is given the node's id (typed by the protocol). */
+export function mutualExclusion<R extends Roles, N extends NodesOf<R>, K extends keyof N & string>(
   name: string,
-  role: string,
-  inCriticalSection: (w: World, id: string) => boolean,
+  role: K,
+  inCriticalSection: (w: ProtocolWorld<R, N>, id: IdsOf<N, K>) => boolean,
   description: string,
-): Always<World> {
+): Always<ProtocolWorld<R, N>> {
   return always(name, (w) => w.nodesOf(role).filter((id) => inCriticalSection(w, id)).length <= 1, description);
 }

@@ -72,12 +72,13 @@ describe('a model in a folder of its own', () => {
     mkdirSync(join(dir, 'lib'));
     writeFileSync(join(dir, 'lib', 'limit.ts'), 'export const LIMIT: number = 2;\n');
     const body = (limit: string) =>
-      `export default { name: 'm', description: 'd', params: [], variants: [{ name: 'default', expect: 'holds', description: 'd' }],\n` +
-      `  build: () => ({ init: () => [0], actions: (s) => (s < ${limit} ? ['inc'] : []), next: (s) => s + 1, label: (a) => a,\n` +
-      `    terminal: (s) => s === ${limit}, properties: [always('bounded', (s) => s <= ${limit})] }) };\n`;
-    writeFileSync(join(dir, 'a.ts'), `import { always } from 'faultline';\nimport { LIMIT } from './lib/limit.js';\n${body('LIMIT')}`);
-    writeFileSync(join(dir, 'b.mts'), `import { always } from 'faultline';\nimport { LIMIT } from './lib/limit';\n${body('LIMIT')}`);
-    writeFileSync(join(dir, 'c.js'), `import { always } from 'faultline';\n${body('2')}`);
+      `export default defineModel({ name: 'm', description: 'd',\n` +
+      `  build: () => model({ init: () => [0], actions: (s) => (s < ${limit} ? ['inc'] : []), next: (s) => s + 1, label: (a) => a,\n` +
+      `    terminal: (s) => s === ${limit} }, { properties: [always('bounded', (s) => s <= ${limit})] }) });\n`;
+    const imports = "import { always, defineModel, model } from 'faultline';\n";
+    writeFileSync(join(dir, 'a.ts'), `${imports}import { LIMIT } from './lib/limit.js';\n${body('LIMIT')}`);
+    writeFileSync(join(dir, 'b.mts'), `${imports}import { LIMIT } from './lib/limit';\n${body('LIMIT')}`);
+    writeFileSync(join(dir, 'c.js'), `${imports}${body('2')}`);
     for (const file of ['a.ts', 'b.mts', 'c.js']) {
       const r = faultlineProcess(dir, 'check', file, '--json');
       expect(r.stderr, file).toBe('');

@@ -161,7 +161,8 @@ describe('faultline list', () => {
     const models = JSON.parse(r.stdout);
     const tpc = models.find((m: { name: string }) => m.name === 'two-phase-commit');
     const [rms] = twoPhaseCommit.params;
-    expect(tpc.params).toEqual([{ name: 'rms', default: 3, min: rms.min, max: rms.max, description: rms.description }]);
+    if (rms.kind !== 'int') throw new Error('rms is an int param');
+    expect(tpc.params).toEqual([{ name: 'rms', kind: 'int', default: 3, min: rms.min, max: rms.max, description: rms.description }]);
     expect(tpc.variants[0]).toEqual({ name: 'default', expect: 'holds', description: expect.any(String) });
     expect(tpc.variants.filter((v: { expect: string }) => v.expect === 'violated').length).toBeGreaterThanOrEqual(2);
     expect(tpc.properties).toContainEqual({ name: 'consistency', kind: 'always' });
@@ -172,9 +173,11 @@ describe('faultline list', () => {
     const r = await faultline('list');
     expect(r.code).toBe(0);
     const [rms] = twoPhaseCommit.params;
+    if (rms.kind !== 'int') throw new Error('rms is an int param');
     expect(r.stdout).toContain(`rms=3 (${rms.min}..${rms.max})`);
     const order = byzantineGenerals.params.find((p) => p.name === 'order')!;
-    expect(r.stdout).toContain(`order=${order.default} (${order.choices!.join('/')})`);
+    if (order.kind !== 'oneOf') throw new Error('order is a oneOf param');
+    expect(r.stdout).toContain(`order=${order.default} (${order.choices.join('/')})`);
     expect(r.stdout).toContain('reduce=true (true/false)');
   });
 
@@ -193,8 +196,8 @@ describe('faultline list', () => {
     expect(JSON.parse(r.stdout)).toEqual({
       name: 'counter',
       description: 'a counter that counts up to max',
-      params: [{ name: 'max', default: 3, min: 1, description: 'largest value' }],
-      variants: [{ name: 'default', expect: 'holds', description: 'stays within max' }],
+      params: [{ name: 'max', kind: 'int', default: 3, min: 1, description: 'largest value' }],
+      variants: [{ name: 'default', expect: 'holds', description: 'the model as written' }],
       properties: [
         { name: 'bounded', kind: 'always' },
         { name: 'reaches-max', kind: 'sometimes' },

@@ -49,27 +49,76 @@ function consumerLock(tarball: string): object {
   };
 }
 
-const USER_MODEL = `import { always, sometimes, type ModelDefinition } from 'faultline';
+/**
+ * A user's protocol, written as docs/writing-a-protocol.md teaches: a lock server and two
+ * clients, a fault budget (the `lossy` system) and a buggy variant, importing only from the package.
+ */
+const USER_MODEL = `import { defineProtocol, protocol, role, sometimes } from 'faultline';
 import { mutualExclusion } from 'faultline/invariants';
 
-/** Two processes take a lock in turn: at most one holds it. */
-export const definition: ModelDefinition = {
-  name: 'turns',
-  description: 'two processes, one lock',
-  params: [],
-  variants: [{ name: 'default', expect: 'holds', description: 'one holder at a time' }],
-  build: () => ({
-    init: () => [{ holder: null as string | null }],
-    actions: (s) => (s.holder === null ? ['a', 'b'] : ['release']),
-    next: (s, a) => ({ holder: a === 'release' ? null : a }),
-    label: (a) => a,
-    properties: [
-      always('one-holder', (s) => s.holder === null || ['a', 'b'].includes(s.holder)),
-      sometimes('b-holds', (s) => s.holder === 'b'),
-    ],
-  }),
-};
-export const usesInvariants = typeof mutualExclusion === 'function';
+type Msg = { readonly type: 'Acquire' } | { readonly type: 'Grant' } | { readonly type: 'Release' };
+interface Lock {
+  readonly holder: string | null;
+}
+interface Client {
+  readonly holding: boolean;
+  readonly done: boolean;
+}
+
+function locking(grantAlways: boolean) {
+  const lock = role<Lock, Msg>({
+    init: () => ({ holder: null }),
+    durable: 'all',
+    // While the lock is taken a request waits (unless the lock is buggy and grants anyway).
+    accepts: (s, msg) => msg.type !== 'Acquire' || grantAlways || s.holder === null,
+    receive: (s, msg, from, ctx) => {
+      if (msg.type === 'Acquire') {
+        ctx.send(from, { type: 'Grant' });
+        return { holder: from };
+      }
+      if (msg.type === 'Release' && s.holder === from) return { holder: null };
+    },
+  });
+  const client = role<Client, Msg>({
+    init: () => ({ holding: false, done: false }),
+    durable: 'all',
+    start: (_s, ctx) => ctx.send('lock', { type: 'Acquire' }),
+    receive: (s, msg) => (msg.type === 'Grant' ? { ...s, holding: true } : undefined),
+    actions: {
+      release: {
+        when: (s) => s.holding,
+        run: (_s, ctx) => {
+          ctx.send('lock', { type: 'Release' });
+          return { holding: false, done: true };
+        },
+      },
+    },
+  });
+  return protocol(
+    { roles: { lock, client }, nodes: { lock: ['lock'], client: ['c1', 'c2'] } },
+    {
+      terminal: (w) => w.role('client').every((c) => c.done),
+      properties: [
+        mutualExclusion('one-holder', 'client', (w, id) => w.node(id).holding, 'at most one client holds the lock'),
+        sometimes('both-served', (w) => w.role('client').every((c) => c.done)),
+      ],
+    },
+  );
+}
+
+export default defineProtocol({
+  name: 'lock',
+  description: 'two clients take a lock in turn',
+  systems: {
+    reliable: { description: 'no faults', faults: {} },
+    lossy: { description: 'one message may be lost', faults: { drop: 1 } },
+  },
+  variants: {
+    correct: { expect: 'holds', description: 'a request waits while the lock is taken' },
+    'grant-always': { expect: 'violated', description: 'the lock grants every request' },
+  },
+  build: ({ variant }) => locking(variant === 'grant-always'),
+});
 `;
 
 describe('npm pack, then npm install of the tarball in an empty folder', { timeout: 120_000 }, () => {
@@ -96,8 +145,19 @@ describe('npm pack, then npm install of the tarball in an empty folder', { timeo
     const own = run('npx', ['faultline', 'check', './my-model.ts', '--json'], { cwd: user });
     expect(own.stderr).toBe('');
     expect(own.code).toBe(0);
-    // No holder, a holds, b holds.
-    expect(JSON.parse(own.stdout).stats.distinctStates).toBe(3);
+    expect(JSON.parse(own.stdout).properties.find((p: { name: string }) => p.name === 'both-served').status).toBe('holds');
+    // Both requests delivered and both grants: the least that puts two clients in the lock.
+    const buggy = run('npx', ['faultline', 'check', './my-model.ts', '--variant', 'grant-always', '--json'], { cwd: user });
+    expect(buggy.code).toBe(1);
+    expect(JSON.parse(buggy.stdout).violations.map((v: { property: string; trace: { steps: unknown[] } }) => [v.property, v.trace.steps.length - 1])).toEqual([['one-holder', 4]]);
+    // One lost Grant leaves a client holding a lock it never learns about, and the other waiting:
+    // stuck after 2 steps (which client is first is the search's choice).
+    const lossy = run('npx', ['faultline', 'check', './my-model.ts', '--system', 'lossy', '--json'], { cwd: user });
+    expect(lossy.code).toBe(1);
+    const [stuck] = JSON.parse(lossy.stdout).violations as { property: string; trace: { steps: { action: string }[] } }[];
+    expect(stuck.property).toBe('deadlock');
+    const first = /c[12]/.exec(stuck.trace.steps[1].action)![0];
+    expect(stuck.trace.steps.map((x) => x.action).slice(1)).toEqual([`deliver Acquire ${first}→lock`, `drop Grant lock→${first}`]);
 
     // The shipped declarations type the user's model (faultline and faultline/invariants).
     const compilerOptions = { noEmit: true, strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', skipLibCheck: true, types: [] };

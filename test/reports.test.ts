@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { models, studies, type Study } from '../models/index.ts';
+import { models } from '../models/index.ts';
 import { instantiate } from '../src/model/definition.ts';
 import { FAULT_STEP_KINDS, STEP_KINDS, type StepKind } from '../src/model/model.ts';
 import { lanesOf, sequenceChart } from '../src/report/chart.ts';
@@ -19,8 +19,6 @@ import { definition as retryLoop } from './fixtures/retry-loop.ts';
 import { faultline, faultlineIn } from './support/cli.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'faultline-reports-'));
-/** A study case's reports are named after its point, as `sweep --report` names a cell: `byzantine-generals-oral-n=9-f=3`. */
-const studyStem = (s: Study) => [s.model, s.variant, ...Object.entries(s.params).map(([k, v]) => `${k}=${v}`)].join('-');
 const RW = 'test/fixtures/replicated-write.ts';
 
 /** A synthetic trace with one step of every kind, over three nodes. */
@@ -290,7 +288,7 @@ describe('reports/', { timeout: 180_000 }, () => {
       .sort()
       .map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]);
 
-  it('is byte-identical across runs, one report per buggy shipped variant and study case, index links resolve; all --report writes the same', async () => {
+  it('is byte-identical across runs, one report per buggy shipped variant (at its own params), index links resolve; all --report writes the same', async () => {
     // As `npm run reports` does: a relative directory, from the project root (here: a scratch cwd).
     const cwd = tmp();
     const dir = join(cwd, 'reports');
@@ -310,16 +308,17 @@ describe('reports/', { timeout: 180_000 }, () => {
     rmSync(join(dir, 'notes.md'));
     expect(expectedFiles(dir)).toEqual(first);
 
-    const buggy = [
-      ...models.flatMap((d) => d.variants.filter((v) => v.expect === 'violated').map((v) => `${d.name}-${v.name}`)),
-      ...studies.map(studyStem),
-    ];
+    const buggy = models.flatMap((d) => d.variants.filter((v) => v.expect === 'violated').map((v) => `${d.name}-${v.name}`));
     const names = first.map(([f]) => f);
     for (const stem of buggy) for (const ext of ['html', 'md', 'json']) expect(names).toContain(`${stem}.${ext}`);
     expect(names).toContain('index.html');
     expect(names).toContain(MANIFEST);
     expect(names).toHaveLength(buggy.length * 3 + 2);
     expect(JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')).files).toEqual(names.filter((n) => n !== MANIFEST));
+    // A variant with param values of its own (byzantine-generals oral-n9-f3) is checked, and reported, at them.
+    const own = models.flatMap((d) => d.variants.filter((v) => v.expect === 'violated' && v.params).map((v) => [`${d.name}-${v.name}`, v.params!] as const));
+    expect(own.length).toBeGreaterThan(0);
+    for (const [stem, params] of own) expect(JSON.parse(readFileSync(join(dir, `${stem}.json`), 'utf8')).params).toMatchObject(params);
 
     const index = readFileSync(join(dir, 'index.html'), 'utf8');
     const links = [...index.matchAll(/href="([^"]+)"/g)].map((m) => m[1]).filter((h) => !h.startsWith('data:'));
@@ -329,12 +328,11 @@ describe('reports/', { timeout: 180_000 }, () => {
     for (const [f] of first) expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/\d{4}-\d{2}-\d{2}|\d+\.\d+ ?s\b|durationMs|\/tmp\/|\/work\//);
   });
 
-  it('the committed reports/ directory holds a report for every buggy shipped variant and every study case', () => {
+  it('the committed reports/ directory holds a report for every buggy shipped variant', () => {
     const committed = readdirSync(join(import.meta.dirname, '..', 'reports'));
     for (const d of models) {
       for (const v of d.variants.filter((x) => x.expect === 'violated')) expect(committed).toContain(`${d.name}-${v.name}.html`);
     }
-    for (const s of studies) expect(committed).toContain(`${studyStem(s)}.html`);
   });
 
   it('a trace file written by check --report is schema 1 with every step', async () => {

@@ -76,7 +76,7 @@ describe('params from a trace file are checked like --param (issue 9, items 14 a
   const cases: [string, unknown, RegExp][] = [
     ['below the minimum', -1, /^faultline: in the trace file: param rms of two-phase-commit must be ≥ 1, got -1\n$/],
     ['not an integer', 1.5, /^faultline: in the trace file: param rms of two-phase-commit must be an integer, got 1\.5\n$/],
-    ['of the wrong type', '2', /^faultline: in the trace file: param rms of two-phase-commit must be a number, got "2"\n$/],
+    ['of the wrong type', '2', /^faultline: in the trace file: param rms of two-phase-commit must be an integer, got "2"\n$/],
   ];
   for (const [what, rms, message] of cases) {
     it(`refuses rms ${what} with exit 2 (never "diverges")`, async () => {

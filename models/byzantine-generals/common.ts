@@ -3,10 +3,8 @@
  * names, the order values, and the two decision rules of Lamport, Shostak & Pease (1982) —
  * `majority` for oral messages and `choice` for signed ones.
  */
-import type { Params } from '../../src/model/definition.ts';
-import { InputError } from '../../src/model/errors.ts';
-import { sometimes, type Property } from '../../src/model/property.ts';
-import { ic1, ic2 } from '../../invariants/interactive-consistency.ts';
+import { InputError, bool, int, oneOf, sometimes, text, type Always, type ParamValues, type Sometimes } from 'faultline';
+import { ic1, ic2 } from 'faultline/invariants';
 
 export type Order = 'ATTACK' | 'RETREAT';
 export const ATTACK: Order = 'ATTACK';
@@ -20,6 +18,27 @@ export const RETREAT_VALUE = 2;
 export const orderOf = (v: number): Order | null => (v === ATTACK_VALUE ? ATTACK : v === RETREAT_VALUE ? RETREAT : null);
 
 export type Mode = 'oral' | 'signed';
+
+/** The variants: the two algorithms, and OM(3) at n = 9, f = 3 — the most generals 3 traitors still defeat (n = 3f). */
+export type Variant = 'oral' | 'signed' | 'oral-n9-f3';
+
+/** The algorithm each variant runs. */
+const MODES: Readonly<Record<Variant, Mode>> = { oral: 'oral', signed: 'signed', 'oral-n9-f3': 'oral' };
+
+/** The params of an instance (`--param n=9`), typed for `build`. */
+export const PARAMS = {
+  n: int({ default: 3, min: 2, max: 30, description: 'generals: the commander c and lieutenants l1 … l(n−1)' }),
+  f: int({ default: 1, min: 0, max: 29, description: 'traitors, anywhere (commander included); every placement is explored' }),
+  m: text({ default: 'f', description: 'the algorithm OM(m) / SM(m), run in m + 1 rounds: an integer ≥ 0, or f' }),
+  order: oneOf([ATTACK, RETREAT], { default: ATTACK, description: 'the order a loyal commander sends' }),
+  reduce: bool({
+    default: true,
+    description:
+      'explore the reduced model (OM: composed from memoised sub-instance outcome sets; SM: symmetry and counting); false: the unreduced protocol-layer reference',
+  }),
+};
+
+export type GeneralsParams = ParamValues<typeof PARAMS>;
 
 /** One instance of the problem, validated. */
 export interface Generals {
@@ -35,19 +54,28 @@ export interface Generals {
 }
 
 /** Read and check the params of one instance; an `InputError` names a combination that makes no sense. */
-export function generals(params: Params, variant: string): Generals {
-  const n = params.n as number;
-  const f = params.f as number;
+export function generals(params: GeneralsParams, variant: Variant): Generals {
+  const { n, f } = params;
   if (f >= n) throw new InputError(`f must be less than n (f=${f}, n=${n})`);
-  const rawM = String(params.m).trim();
+  const rawM = params.m.trim();
   if (rawM !== 'f' && !/^\d+$/.test(rawM)) throw new InputError(`param m must be an integer ≥ 0 or "f", got "${params.m}"`);
   const m = rawM === 'f' ? f : Number(rawM);
-  return { n, f, m, order: params.order as Order, mode: variant === 'signed' ? 'signed' : 'oral' };
+  return { n, f, m, order: params.order, mode: MODES[variant] };
+}
+
+/** A lieutenant's node id. */
+export type LieutenantId = `l${number}`;
+/** A general's node id: the commander `c` or a lieutenant. */
+export type GeneralId = 'c' | LieutenantId;
+
+/** The lieutenants' names, l1 … l(n−1). */
+export function lieutenantIds(n: number): LieutenantId[] {
+  return Array.from({ length: n - 1 }, (_, i) => `l${i + 1}` as const);
 }
 
 /** General names by index: 0 is the commander `c`, i ≥ 1 is lieutenant `li`. */
-export function generalIds(n: number): string[] {
-  return Array.from({ length: n }, (_, i) => (i === 0 ? 'c' : `l${i}`));
+export function generalIds(n: number): GeneralId[] {
+  return ['c', ...lieutenantIds(n)];
 }
 
 /** OM's rule: ATTACK if a strict majority of the values says so, else RETREAT (ties included). */
@@ -94,14 +122,19 @@ export function loyalLieutenants(s: Placement, n: number): number[] {
 }
 
 /**
- * IC1, IC2 and the witnesses that keep them from holding vacuously, over a model whose lieutenant
- * `k` has decided `decisionOf(s, k)` (null while undecided).
+ * IC1, IC2 and the witnesses that keep them from holding vacuously, over a state whose loyal
+ * lieutenants have decided `loyalDecisions(s)` (null while undecided) and whose commander, when
+ * loyal, sent `loyalOrder(s)` (null: a traitor commander) — for the protocol and the reduced
+ * models alike.
  */
-export function generalsProperties<S extends Placement, A>(g: Generals, decisionOf: (s: S, k: number) => Order | null): Property<S, A>[] {
-  const loyalDecisions = (s: S) => loyalLieutenants(s, g.n).map((k) => decisionOf(s, k));
+export function generalsProperties<S>(
+  g: Generals,
+  loyalOrder: (s: S) => Order | null,
+  loyalDecisions: (s: S) => readonly (Order | null)[],
+): (Always<S> | Sometimes<S>)[] {
   return [
     ic1(loyalDecisions),
-    ic2((s: S) => (isTraitor(s, 0) ? null : g.order), loyalDecisions),
+    ic2(loyalOrder, loyalDecisions),
     sometimes(
       'loyal-lieutenants-decide',
       (s: S) => {
@@ -112,4 +145,13 @@ export function generalsProperties<S extends Placement, A>(g: Generals, decision
     ),
     sometimes('order-obeyed', (s: S) => loyalDecisions(s).includes(g.order), "some loyal lieutenant decides the commander's order"),
   ];
+}
+
+/** The properties of a reduced model whose lieutenant `k` has decided `decisionOf(s, k)` (null while undecided). */
+export function placementProperties<S extends Placement>(g: Generals, decisionOf: (s: S, k: number) => Order | null): (Always<S> | Sometimes<S>)[] {
+  return generalsProperties(
+    g,
+    (s: S) => (isTraitor(s, 0) ? null : g.order),
+    (s: S) => loyalLieutenants(s, g.n).map((k) => decisionOf(s, k)),
+  );
 }

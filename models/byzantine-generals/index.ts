@@ -14,79 +14,37 @@
  * By default the reduced model (`reduced-oral.ts`, `reduced-signed.ts`) is explored — exhaustive
  * up to n = 10 with f = 3 in well under a second per cell; `reduce=false` explores the
  * unreduced reference on the protocol layer (`protocol.ts`), feasible up to f = 1 with 10
- * generals or f = 2 with 5. A reduced OM counterexample translates back to the unreduced
- * protocol (`witness.ts`; `unreduce.ts` does it for a trace file).
+ * generals or f = 2 with 5. The synchronous rounds and the f traitors are the protocol's own
+ * fixed faults; the unreduced protocol may be checked with other faults on top (`--faults
+ * crash=1`), the reduced model with none. A reduced OM counterexample translates back to the
+ * unreduced protocol (`witness.ts`; `unreduce.ts` does it for a trace file).
  */
-import type { ModelDefinition } from '../../src/model/definition.ts';
-import { InputError } from '../../src/model/errors.ts';
-import { compile } from '../../src/protocol/compile.ts';
-import { NO_SYSTEM } from '../../src/protocol/definition.ts';
-import { NO_FAULTS, applyFaultOverrides, describeFaults, type FaultConfig } from '../../src/protocol/faults.ts';
-import { generalIds, generals, type Generals } from './common.ts';
+import { defineProtocol } from 'faultline';
+import { PARAMS, generals, type Generals } from './common.ts';
 import { generalsProtocol } from './protocol.ts';
 import { reducedOral } from './reduced-oral.ts';
 import { reducedSigned } from './reduced-signed.ts';
 
-const SYSTEM = 'synchronous';
+/** The reduced model of an instance: OM composed from sub-instance outcome sets, or SM by symmetry and counting. */
+const reducedModel = (g: Generals) => (g.mode === 'oral' ? reducedOral(g) : reducedSigned(g));
 
-/** The fault configuration of an instance: synchronous rounds and f Byzantine generals of the variant's kind. */
-export function generalsFaults(g: Generals): FaultConfig {
-  return { ...NO_FAULTS, timing: 'rounds', byzantine: g.f, byzantineMode: g.mode };
-}
-
-/** Knobs the params and the variant set; `--faults` may not change them. */
-const FIXED = ['timing', 'byzantine', 'byzantine-mode'];
-
-export const definition: ModelDefinition = {
+export const definition = defineProtocol({
   name: 'byzantine-generals',
   description: "Lamport, Shostak & Pease's Byzantine generals: oral OM(m) and signed SM(m) messages with f traitors anywhere",
-  params: [
-    { name: 'n', default: 3, min: 2, max: 30, description: 'generals: the commander c and lieutenants l1 … l(n−1)' },
-    { name: 'f', default: 1, min: 0, max: 29, description: 'traitors, anywhere (commander included); every placement is explored' },
-    { name: 'm', default: 'f', description: 'the algorithm OM(m) / SM(m), run in m + 1 rounds: an integer ≥ 0, or f' },
-    { name: 'order', default: 'ATTACK', choices: ['ATTACK', 'RETREAT'], description: "the order a loyal commander sends" },
-    {
-      name: 'reduce',
-      default: true,
-      description:
-        'explore the reduced model (OM: composed from memoised sub-instance outcome sets; SM: symmetry and counting); false: the unreduced protocol-layer reference',
-    },
-  ],
-  variants: [
-    {
-      name: 'oral',
+  params: PARAMS,
+  variants: {
+    oral: {
       expect: 'violated',
       description: 'OM(m), oral messages: with m = f it holds iff n ≥ 3f + 1; with 3 generals a traitor lieutenant makes the other disobey',
     },
-    { name: 'signed', expect: 'holds', description: 'SM(m), unforgeable signed messages: holds for any n with at most m traitors' },
-  ],
-  systems: [
-    {
-      name: SYSTEM,
-      description: 'lockstep rounds over reliable links; f Byzantine generals, oral or signed as the variant says',
-      faults: { timing: 'rounds', byzantine: 'f', 'byzantine-mode': 'oral | signed' },
+    signed: { expect: 'holds', description: 'SM(m), unforgeable signed messages: holds for any n with at most m traitors' },
+    'oral-n9-f3': {
+      expect: 'violated',
+      params: { n: 9, f: 3 },
+      description:
+        'OM(3) with 9 generals, 3 of them traitors (n = 3f): a loyal commander is disobeyed. Found on the reduced model (every placement and traitor choice); node dist/models/byzantine-generals/unreduce.js <its trace> redoes it on the unreduced protocol, for faultline replay',
     },
-  ],
-  build({ params, variant, system, faults = {} }) {
-    const g = generals(params, variant);
-    // `none` is what a replay asks for, with every knob of the recorded run in `faults`.
-    if (system !== undefined && system !== SYSTEM && system !== NO_SYSTEM) {
-      throw new InputError(`unknown system "${system}" for byzantine-generals (systems: ${SYSTEM})`);
-    }
-    const base = generalsFaults(g);
-    const given = Object.fromEntries(Object.entries(faults).map(([k, v]) => [k, String(v)]));
-    const fixedByParams = describeFaults(base);
-    const fixed = Object.keys(given).find((k) => FIXED.includes(k) && String(fixedByParams[k]) !== given[k]);
-    if (fixed) throw new InputError(`fault ${fixed} is set by the params and variant of byzantine-generals (f, oral/signed)`);
-    const config = applyFaultOverrides(base, given, generalIds(g.n));
-    if (params.reduce) {
-      if (JSON.stringify(describeFaults(config)) !== JSON.stringify(fixedByParams)) {
-        throw new InputError('the reduced byzantine-generals model has no fault knobs; use --param reduce=false to add faults');
-      }
-      const model = g.mode === 'oral' ? reducedOral(g) : reducedSigned(g);
-      return { ...model, faults: fixedByParams };
-    }
-    const protocol = generalsProtocol(g);
-    return { ...compile(protocol, config), faults: describeFaults(config) };
   },
-};
+  build: ({ params, variant }) => generalsProtocol(generals(params, variant)),
+  reduced: ({ params, variant }) => params.reduce && reducedModel(generals(params, variant)),
+});

@@ -10,11 +10,8 @@
  * Nothing is abstracted here, so its state space is large; it is the yardstick the reduced
  * model (`reduced-oral.ts`, `reduced-signed.ts`) is tested against.
  */
-import { ic1, ic2 } from '../../invariants/interactive-consistency.ts';
-import { sometimes } from '../../src/model/property.ts';
-import type { NodeState, Protocol, Role } from '../../src/protocol/types.ts';
-import type { World } from '../../src/protocol/world.ts';
-import { ORDERS, RETREAT, choice, generalIds, majority, type Generals, type Order } from './common.ts';
+import { protocol, role, type Role, type WorldOf } from 'faultline';
+import { ORDERS, RETREAT, choice, generalIds, generalsProperties, lieutenantIds, majority, type Generals, type LieutenantId, type Order } from './common.ts';
 
 /** A signed order `value:c:l1:…` (its chain lists the signers, the commander first). */
 export interface SignedOrder {
@@ -33,16 +30,24 @@ export type Msg =
   | { readonly type: 'Relay'; readonly heard: Readonly<Record<string, Order>> }
   | { readonly type: 'Orders'; readonly bundle: readonly SignedOrder[] };
 
-/** An oral lieutenant: the value heard on each path (`c>l2` = what l2 said c said), and its decision. */
-export type OralLieutenant = NodeState<{ readonly heard: Readonly<Record<string, Order>>; readonly decision: Order | null }, null>;
+/** An oral lieutenant: the value heard on each path (`c>l2` = what l2 said c said), and its decision — all on disk. */
+export interface OralLieutenant {
+  readonly heard: Readonly<Record<string, Order>>;
+  readonly decision: Order | null;
+}
 
 /**
- * A signed lieutenant: the set V of orders it accepted, its decision, and (volatile, only
- * within a round) the orders received this round, processed together at the round's end.
+ * A signed lieutenant: the set V of orders it accepted and its decision (on disk), and the
+ * orders received this round (in memory only), processed together at the round's end.
  */
-export type SignedLieutenant = NodeState<{ readonly orders: readonly Order[]; readonly decision: Order | null }, readonly SignedOrder[] | null>;
+export interface SignedLieutenant {
+  readonly orders: readonly Order[];
+  readonly decision: Order | null;
+  readonly received: readonly SignedOrder[];
+}
 
 const isOrder = (v: unknown): v is Order => v === 'ATTACK' || v === 'RETREAT';
+const isChain = (c: unknown): c is readonly string[] => Array.isArray(c) && c.every((x) => typeof x === 'string');
 const distinct = (xs: readonly string[]) => new Set(xs).size === xs.length;
 
 /** Every path `c → x1 → … ` of `length` generals (distinct lieutenants after `c`) avoiding `avoid`. */
@@ -136,19 +141,30 @@ export function oralSchedule(lieutenants: readonly string[], m: number) {
   };
 }
 
-export function generalsProtocol(g: Generals): Protocol<Msg> {
+/** The commander: it keeps no state, and (loyal) sends its order in round 1. */
+const commanderRole = (g: Generals, lieutenants: readonly LieutenantId[]) =>
+  role<null, Msg>({
+    init: () => null,
+    start: (_s, ctx) => ctx.broadcast(g.mode === 'oral' ? { type: 'Order', value: g.order } : { type: 'Order', value: g.order, chain: ['c'] }, lieutenants),
+  });
+
+/** The global state of an instance whose lieutenants' state is `L`. */
+export type GeneralsWorld<L> = WorldOf<{ readonly commander: Role<null, Msg>; readonly lieutenant: Role<L, Msg> }, { readonly commander: readonly ['c']; readonly lieutenant: LieutenantId[] }>;
+
+/** The unreduced protocol of an instance: OM(m) or SM(m) as `g.mode` says. */
+export function generalsProtocol(g: Generals) {
   const ids = generalIds(g.n);
-  const lieutenants = ids.slice(1);
-  const rank = new Map(ids.map((id, i) => [id, i]));
+  const lieutenants = lieutenantIds(g.n);
+  const rank = new Map<string, number>(ids.map((id, i) => [id, i]));
   const memo = new Map<string, readonly Msg[]>();
   const oral = oralSchedule(lieutenants, g.m);
-  const rounds = g.mode === 'oral' ? oral.slots.length : g.m + 1;
 
-  const oralLieutenant: Role<OralLieutenant, Msg> = {
-    init: (): OralLieutenant => ({ durable: { heard: {}, decision: null }, volatile: null }),
+  const oralLieutenant = role<OralLieutenant, Msg>({
+    init: () => ({ heard: {}, decision: null }),
+    durable: 'all',
     receive: (s, msg, from, ctx) => {
       const slot = oral.slots[ctx.round - 1];
-      const heard: Record<string, Order> = { ...s.durable.heard };
+      const heard: Record<string, Order> = { ...s.heard };
       if (msg.type === 'Order' && from === 'c' && slot.round === 1 && isOrder(msg.value)) heard.c = msg.value;
       else if (msg.type === 'Relay' && from !== 'c') {
         for (const [key, value] of Object.entries(msg.heard)) {
@@ -163,12 +179,12 @@ export function generalsProtocol(g: Generals): Protocol<Msg> {
           if (valid && isOrder(value)) heard[`${key}>${from}`] = value;
         }
       } else return;
-      return { durable: { ...s.durable, heard }, volatile: null };
+      return { ...s, heard };
     },
     endOfRound: (s, round, ctx) => {
       const me = ctx.self;
       // A value not received in this slot reads as RETREAT, and is relayed as such.
-      const heard: Record<string, Order> = { ...s.durable.heard };
+      const heard: Record<string, Order> = { ...s.heard };
       for (const key of oral.delivered(round, me)) heard[key] ??= RETREAT;
       if (round < oral.slots.length) {
         for (const j of lieutenants) {
@@ -177,9 +193,9 @@ export function generalsProtocol(g: Generals): Protocol<Msg> {
           if (keys.length > 0) ctx.broadcast({ type: 'Relay', heard: Object.fromEntries(keys.map((k) => [k, heard[k]])) }, [j]);
         }
       }
-      return { durable: { heard, decision: round === oral.slots.length ? oral.decide(me, heard) : null }, volatile: null };
+      return { heard, decision: round === oral.slots.length ? oral.decide(me, heard) : null };
     },
-  };
+  });
 
   const compareChains = (a: SignedOrder, b: SignedOrder): number => {
     for (let i = 0; i < Math.min(a.chain.length, b.chain.length); i++) {
@@ -189,15 +205,17 @@ export function generalsProtocol(g: Generals): Protocol<Msg> {
     return a.chain.length - b.chain.length || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
   };
 
-  const signedLieutenant: Role<SignedLieutenant, Msg> = {
-    init: (): SignedLieutenant => ({ durable: { orders: [], decision: null }, volatile: null }),
+  const signedLieutenant = role<SignedLieutenant, Msg>({
+    init: () => ({ orders: [], decision: null, received: [] }),
+    // A crash loses the orders of the round under way, which are only in memory.
+    durable: ['orders', 'decision'],
     receive: (s, msg, from, ctx) => {
-      const items = msg.type === 'Orders' ? msg.bundle : msg.type === 'Order' ? [msg as SignedOrder] : [];
+      const items: readonly { readonly value: unknown; readonly chain?: unknown }[] = msg.type === 'Orders' ? msg.bundle : msg.type === 'Order' ? [msg] : [];
       // Accepted: a chain of this round's length, from c, signed last by the sender, not yet by me.
       const accepted = items.filter(
-        (o) =>
+        (o): o is SignedOrder =>
           isOrder(o.value) &&
-          Array.isArray(o.chain) &&
+          isChain(o.chain) &&
           o.chain.length === ctx.round &&
           o.chain[0] === 'c' &&
           o.chain[o.chain.length - 1] === from &&
@@ -205,13 +223,13 @@ export function generalsProtocol(g: Generals): Protocol<Msg> {
           distinct([...o.chain, ctx.self]),
       );
       if (accepted.length === 0) return;
-      return { ...s, volatile: [...(s.volatile ?? []), ...accepted.map((o) => ({ type: 'Order' as const, value: o.value, chain: o.chain }))] };
+      return { ...s, received: [...s.received, ...accepted.map((o) => ({ type: 'Order' as const, value: o.value, chain: o.chain }))] };
     },
     endOfRound: (s, round, ctx) => {
       const me = ctx.self;
-      let orders = s.durable.orders;
+      let orders = s.orders;
       // The orders of a round are taken in a fixed order (by chain), so which chain is relayed does not depend on delivery order.
-      for (const o of [...(s.volatile ?? [])].sort(compareChains)) {
+      for (const o of [...s.received].sort(compareChains)) {
         if (orders.includes(o.value)) continue;
         orders = [...orders, o.value].sort();
         if (o.chain.length <= g.m) {
@@ -219,9 +237,9 @@ export function generalsProtocol(g: Generals): Protocol<Msg> {
           ctx.broadcast({ type: 'Order', value: o.value, chain }, lieutenants.filter((x) => !chain.includes(x)));
         }
       }
-      return { durable: { orders, decision: round === rounds ? choice(orders) : null }, volatile: null };
+      return { orders, decision: round === g.m + 1 ? choice(orders) : null, received: [] };
     },
-  };
+  });
 
   /** What a traitor may send `to` in `round`: only messages a loyal lieutenant would read. */
   const universe = (from: string, to: string, round: number): readonly Msg[] => {
@@ -247,35 +265,19 @@ export function generalsProtocol(g: Generals): Protocol<Msg> {
     return out;
   };
 
-  const loyalDecisions = (w: World) => w.loyal('lieutenant').map((id) => w.node<OralLieutenant | SignedLieutenant>(id).durable.decision);
-  const loyalOrder = (w: World) => (w.byzantine('c') ? null : g.order);
-
-  return {
-    nodes: ids.map((id, i) => ({ id, role: i === 0 ? 'commander' : 'lieutenant' })),
-    rounds,
-    universe,
-    roles: {
-      commander: {
-        init: (): NodeState<null, null> => ({ durable: null, volatile: null }),
-        start: (s, ctx) => {
-          ctx.broadcast(g.mode === 'oral' ? { type: 'Order', value: g.order } : { type: 'Order', value: g.order, chain: ['c'] }, lieutenants);
-          return s;
-        },
+  /** The protocol with lieutenants playing `lieutenant` for `rounds` lockstep rounds. */
+  const assemble = <L extends { readonly decision: Order | null }>(lieutenant: Role<L, Msg>, rounds: number) => {
+    const loyalDecisions = (w: GeneralsWorld<L>) => w.nodesOf('lieutenant').flatMap((id) => (w.byzantine(id) ? [] : [w.node(id).decision]));
+    return protocol(
+      { roles: { commander: commanderRole(g, lieutenants), lieutenant }, nodes: { commander: ['c'], lieutenant: lieutenants } },
+      {
+        // Lockstep rounds against f traitors of the variant's kind: the problem itself, not a system model to choose.
+        fixedFaults: { timing: 'rounds', byzantine: g.f, byzantineMode: g.mode },
+        rounds,
+        universe,
+        properties: generalsProperties(g, (w: GeneralsWorld<L>) => (w.byzantine('c') ? null : g.order), loyalDecisions),
       },
-      lieutenant: g.mode === 'oral' ? oralLieutenant : signedLieutenant,
-    },
-    properties: [
-      ic1(loyalDecisions),
-      ic2(loyalOrder, loyalDecisions),
-      sometimes(
-        'loyal-lieutenants-decide',
-        (w: World) => {
-          const d = loyalDecisions(w);
-          return d.length > 0 && d.every((x) => x !== null);
-        },
-        'the rounds end with every loyal lieutenant decided',
-      ),
-      sometimes('order-obeyed', (w: World) => loyalDecisions(w).includes(g.order), "some loyal lieutenant decides the commander's order"),
-    ],
+    );
   };
+  return g.mode === 'oral' ? assemble(oralLieutenant, oral.slots.length) : assemble(signedLieutenant, g.m + 1);
 }

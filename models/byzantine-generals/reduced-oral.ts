@@ -19,18 +19,18 @@
  * 3. **Choices up to symmetry.** In each step, loyal lieutenants alike so far (same value from
  *    the commander while their own row is ahead, same number of ATTACK votes) are
  *    interchangeable: only how many of each kind get ATTACK is chosen (the first ones).
- * 4. **States are identified by what their future depends on**: the rows done, whether the
- *    commander is a traitor, and the multiset of loyal lieutenants' (row done, value received
- *    while it matters, ATTACK votes); decided states by their decisions. The remaining rows' outcomes combine in any order, so such states reach
- *    the same outcomes up to renaming; no property names a lieutenant. BFS keeps the concrete
- *    state it met first, so traces stay concrete.
+ * 4. **States are identified by what their future depends on** (the model's `view`): the rows
+ *    done, whether the commander is a traitor, and the multiset of loyal lieutenants' (row done,
+ *    value received while it matters, ATTACK votes); decided states by their decisions. The
+ *    remaining rows' outcomes combine in any order, so such states reach the same outcomes up to
+ *    renaming; no property names a lieutenant. BFS keeps the concrete state it met first, so
+ *    traces stay concrete.
  *
  * A counterexample translates back to concrete traitor messages (`traitorMessages`), which
  * `witness.ts` replays on the unreduced protocol.
  */
-import type { Model, StepInfo } from '../../src/model/model.ts';
-import { IntHasher } from '../../src/state/fingerprint.ts';
-import { ATTACK, ATTACK_VALUE, RETREAT_VALUE, generalIds, generalsProperties, isTraitor, orderOf, placements, type Generals } from './common.ts';
+import { model, type Model } from 'faultline';
+import { ATTACK, ATTACK_VALUE, RETREAT_VALUE, generalIds, isTraitor, orderOf, placementProperties, placements, type Generals } from './common.ts';
 import { Fold, traitorMessages, type FoldState, type FoldStep, type Told } from './composition.ts';
 
 export type OralState = FoldState;
@@ -46,13 +46,6 @@ export function reducedOral(g: Generals): OralModel {
   const ids = generalIds(n);
   const fold = new Fold(n, m, g.order === ATTACK ? ATTACK_VALUE : RETREAT_VALUE);
   const names = (xs: readonly number[]) => xs.map((x) => ids[x]).join(' ');
-
-  const hasher = new IntHasher();
-  const fingerprint = (s: OralState, out: Int32Array): void => {
-    const h = hasher.start();
-    for (const x of fold.key(s)) h.int(x);
-    h.end(out);
-  };
 
   /** Who gets ATTACK and who RETREAT in a step. */
   const split = (a: OralStep, verb: string): string => {
@@ -90,17 +83,19 @@ export function reducedOral(g: Generals): OralModel {
     return out;
   };
 
-  return {
-    init: () => placements(n, g.f).map((traitors) => fold.init(traitors)),
-    actions: (s) => fold.steps(s),
-    next: (s, a) => fold.next(s, a),
-    label,
-    step: (a): StepInfo => ({ kind: 'action', node: ids[a.row], name: a.row === 0 ? 'order' : `OM(${m - 1})` }),
-    fingerprint,
-    show,
-    nodes: ids,
-    terminal: (s) => fold.final(s),
-    properties: generalsProperties(g, (s: OralState, k) => orderOf(s.decision[k])),
-    traitorMessages: (start, steps) => traitorMessages(fold, start, steps),
-  };
+  const reduced = model(
+    {
+      init: () => placements(n, g.f).map((traitors) => fold.init(traitors)),
+      actions: (s: OralState) => fold.steps(s),
+      next: (s, a) => fold.next(s, a),
+      label,
+      step: (a) => ({ kind: 'action', node: ids[a.row], name: a.row === 0 ? 'order' : `OM(${m - 1})` }),
+      view: (s) => fold.key(s),
+      show,
+      nodes: ids,
+      terminal: (s) => fold.final(s),
+    },
+    { properties: placementProperties(g, (s: OralState, k) => orderOf(s.decision[k])) },
+  );
+  return { ...reduced, traitorMessages: (start, steps) => traitorMessages(fold, start, steps) };
 }

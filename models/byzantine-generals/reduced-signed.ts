@@ -25,9 +25,8 @@
  *    successor per orbit, `symmetry.ts`). BFS keeps the concrete state it met first, so traces
  *    stay concrete and replayable.
  */
-import type { Model, StepInfo } from '../../src/model/model.ts';
-import { IntHasher } from '../../src/state/fingerprint.ts';
-import { ATTACK, RETREAT, generalIds, placements, generalsProperties, isTraitor, loyalLieutenants as loyalOf, type Generals, type Order } from './common.ts';
+import { model, type Model } from 'faultline';
+import { ATTACK, RETREAT, generalIds, isTraitor, loyalLieutenants as loyalOf, placementProperties, placements, type Generals, type Order } from './common.ts';
 import { classesBy, symmetricChoices } from './symmetry.ts';
 
 /** The most successors of one state. */
@@ -133,16 +132,12 @@ export function reducedSigned(g: Generals): Model<SignedState, SignedRound> {
   /** A loyal lieutenant as a number: all that distinguishes it (no other lieutenant is named). */
   const code = (s: SignedState, k: number) => s.held[k] | (s.relaying[k] << 2) | (s.decision[k] << 4);
 
-  const hasher = new IntHasher();
-  const fingerprint = (s: SignedState, out: Int32Array): void => {
-    const h = hasher.start();
-    h.int(s.done);
-    h.int(s.traitors & 1);
+  /** What identifies a state up to renaming lieutenants (reduction 5). */
+  const view = (s: SignedState): number[] => {
     const decided = s.done === m + 1;
     const codes: number[] = [];
     for (let k = 1; k < n; k++) codes.push(traitor(s, k) ? -1 : decided ? s.decision[k] : code(s, k));
-    for (const c of codes.sort((x, y) => x - y)) h.int(c);
-    h.end(out);
+    return [s.done, s.traitors & 1, ...codes.sort((x, y) => x - y)];
   };
 
   /** `round 2: l2→l1 RETREAT:c:l2` (the paper's notation: the order, then its signers). */
@@ -174,16 +169,18 @@ export function reducedSigned(g: Generals): Model<SignedState, SignedRound> {
     return out;
   };
 
-  return {
-    init,
-    actions,
-    next,
-    label,
-    step: (a): StepInfo => ({ kind: 'round', name: `round ${a.round}` }),
-    fingerprint,
-    show,
-    nodes: ids,
-    terminal: (s) => s.done === m + 1,
-    properties: generalsProperties(g, (s: SignedState, k) => (s.decision[k] === 0 ? null : s.decision[k] === A ? ATTACK : RETREAT)),
-  };
+  return model(
+    {
+      init,
+      actions,
+      next,
+      label,
+      step: (a) => ({ kind: 'round', name: `round ${a.round}` }),
+      view,
+      show,
+      nodes: ids,
+      terminal: (s) => s.done === m + 1,
+    },
+    { properties: placementProperties(g, (s: SignedState, k) => (s.decision[k] === 0 ? null : s.decision[k] === A ? ATTACK : RETREAT)) },
+  );
 }

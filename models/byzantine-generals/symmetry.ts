@@ -3,8 +3,8 @@
  * a state (renaming one into another maps the state to itself), the traitors' choices for them
  * need only be made in non-decreasing order along each class of interchangeable lieutenants.
  * Any other assignment is the image of a kept one under a renaming that fixes the state, so its
- * successor is the image of a kept successor — a state the symmetric fingerprint identifies
- * with it anyway. This keeps one successor per orbit (3 recipients with 2 options: 4, not 8).
+ * successor is the image of a kept successor — a state the symmetric view identifies with it
+ * anyway. This keeps one successor per orbit (3 recipients with 2 options: 4, not 8).
  */
 
 /** Recipients grouped by equal `key`, each class in the order of `recipients`. */

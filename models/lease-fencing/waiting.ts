@@ -13,22 +13,28 @@
  * the lock serve the other client every time the lease is free (`waiting-client-starved`); strong
  * fairness on delivering each client's request to the lock forbids that (`waiting-client-served`).
  */
-import { leadsTo, sometimes } from '../../src/model/property.ts';
-import type { Fairness } from '../../src/model/model.ts';
-import type { NodeState, Protocol } from '../../src/protocol/types.ts';
-import type { World } from '../../src/protocol/world.ts';
+import { leadsTo, protocol, role, sometimes, type Fairness, type Role, type WorldOf } from 'faultline';
 
 export type WaitingMsg = { readonly type: 'Acquire' } | { readonly type: 'Grant' };
 
-/** A client that asks again and again: idle, waiting for the lease, holding it. */
-export type WaitingClient = NodeState<{ readonly phase: 'idle' | 'requesting' | 'holding' }, null>;
+/** A client that asks again and again: idle, waiting for the lease, holding it. Its phase is on disk. */
+export interface WaitingClient {
+  readonly phase: 'idle' | 'requesting' | 'holding';
+}
 
 /** The lock service: only the current holder, in memory. */
-export type WaitingLock = NodeState<Record<string, never>, { readonly holder: string | null }>;
+export interface WaitingLock {
+  readonly holder: string | null;
+}
 
 export const WAITING_CLIENTS = ['c1', 'c2'] as const;
+export type WaitingClientId = (typeof WAITING_CLIENTS)[number];
 
-export const phaseOf = (w: World, id: string) => w.node<WaitingClient>(id).durable.phase;
+/** The global state of the waiting-client protocol, as its properties read it. */
+export type WaitingWorld = WorldOf<
+  { readonly lock: Role<WaitingLock, WaitingMsg>; readonly client: Role<WaitingClient, WaitingMsg> },
+  { readonly lock: readonly ['lock']; readonly client: typeof WAITING_CLIENTS }
+>;
 
 /**
  * The fairness each variant assumes. Both: a message on its way arrives if it stays deliverable
@@ -43,59 +49,61 @@ export function waitingFairness(lock: 'strong' | 'weak'): Fairness[] {
   return lock === 'strong' ? [{ strength: 'strong', kind: 'deliver', node: 'lock' }, deliveries] : [deliveries];
 }
 
-export function waitingProtocol(lease: number, lock: 'strong' | 'weak'): Protocol<WaitingMsg> {
-  const client = (phase: WaitingClient['durable']['phase']): WaitingClient => ({ durable: { phase }, volatile: null });
-  const lockWith = (holder: string | null): WaitingLock => ({ durable: {}, volatile: { holder } });
-  return {
-    nodes: [{ id: 'lock', role: 'lock' }, ...WAITING_CLIENTS.map((id) => ({ id, role: 'client' }))],
-    roles: {
-      lock: {
-        init: () => lockWith(null),
-        // As in index.ts: a request waits in the network while the lease is taken.
-        accepts: (s: WaitingLock) => s.volatile.holder === null,
-        receive: (_s: WaitingLock, _msg, from, ctx): WaitingLock => {
-          ctx.send(from, { type: 'Grant' });
-          ctx.setTimer('expire', lease);
-          return lockWith(from);
+export function waitingProtocol(lease: number, fairness: 'strong' | 'weak') {
+  const lock = role<WaitingLock, WaitingMsg>({
+    init: () => ({ holder: null }),
+    // As in index.ts: a request waits in the network while the lease is taken.
+    accepts: (s) => s.holder === null,
+    receive: (_s, _msg, from, ctx) => {
+      ctx.send(from, { type: 'Grant' });
+      ctx.setTimer('expire', lease);
+      return { holder: from };
+    },
+    timer: () => ({ holder: null }),
+  });
+  const client = role<WaitingClient, WaitingMsg>({
+    init: () => ({ phase: 'idle' }),
+    durable: 'all',
+    receive: (s, msg) => {
+      if (msg.type === 'Grant' && s.phase === 'requesting') return { phase: 'holding' };
+    },
+    actions: {
+      acquire: {
+        when: (s) => s.phase === 'idle',
+        run: (_s, ctx) => {
+          ctx.send('lock', { type: 'Acquire' });
+          return { phase: 'requesting' };
         },
-        timer: (): WaitingLock => lockWith(null),
       },
-      client: {
-        init: () => client('idle'),
-        receive: (s: WaitingClient, msg): WaitingClient | void => {
-          if (msg.type === 'Grant' && s.durable.phase === 'requesting') return client('holding');
-        },
-        actions: {
-          acquire: {
-            when: (s: WaitingClient) => s.durable.phase === 'idle',
-            run: (_s, ctx): WaitingClient => {
-              ctx.send('lock', { type: 'Acquire' });
-              return client('requesting');
-            },
-          },
-          // Done with the lease (the lock service learns nothing: the lease runs out on its timer).
-          finish: {
-            when: (s: WaitingClient) => s.durable.phase === 'holding',
-            run: (): WaitingClient => client('idle'),
-          },
-        },
+      // Done with the lease (the lock service learns nothing: the lease runs out on its timer).
+      finish: {
+        when: (s) => s.phase === 'holding',
+        run: () => ({ phase: 'idle' }),
       },
     },
-    properties: [
-      ...WAITING_CLIENTS.map((id) =>
-        leadsTo(
-          `${id}-gets-lease`,
-          (w: World) => phaseOf(w, id) === 'requesting',
-          (w: World) => phaseOf(w, id) === 'holding',
-          `${id} asks for the lease and never holds it`,
+  });
+  const phase = (w: WaitingWorld, id: WaitingClientId) => w.node(id).phase;
+  return protocol(
+    { roles: { lock, client }, nodes: { lock: ['lock'], client: WAITING_CLIENTS } },
+    {
+      // The clients ask for ever: a run never ends (but at the horizon of time, when there are
+      // clocks), so a state without enabled steps is a deadlock.
+      fairness: waitingFairness(fairness),
+      properties: [
+        ...WAITING_CLIENTS.map((id) =>
+          leadsTo(
+            `${id}-gets-lease`,
+            (w: WaitingWorld) => phase(w, id) === 'requesting',
+            (w: WaitingWorld) => phase(w, id) === 'holding',
+            `${id} asks for the lease and never holds it`,
+          ),
         ),
-      ),
-      sometimes(
-        'both-clients-wait',
-        (w: World) => WAITING_CLIENTS.every((id) => phaseOf(w, id) === 'requesting'),
-        'both clients wait for the lease at once: the lock service has to choose',
-      ),
-    ],
-    fairness: waitingFairness(lock),
-  };
+        sometimes(
+          'both-clients-wait',
+          (w) => WAITING_CLIENTS.every((id) => phase(w, id) === 'requesting'),
+          'both clients wait for the lease at once: the lock service has to choose',
+        ),
+      ],
+    },
+  );
 }

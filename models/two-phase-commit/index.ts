@@ -13,13 +13,8 @@
  * its log — or, with no record, with the presumption "committed". The record must be forced to
  * disk: a TM that loses it in a crash presumes commit for a transaction it never decided.
  */
-import type { Params } from '../../src/model/definition.ts';
-import type { Fairness, StepInfo } from '../../src/model/model.ts';
-import { always, eventually, sometimes } from '../../src/model/property.ts';
-import { protocolDefinition } from '../../src/protocol/definition.ts';
-import type { Context, NodeState, Protocol } from '../../src/protocol/types.ts';
-import type { World } from '../../src/protocol/world.ts';
-import { atomicity } from '../../invariants/atomicity.ts';
+import { always, defineProtocol, eventually, int, protocol, role, sometimes, type Context, type Fairness, type Role, type WorldOf } from 'faultline';
+import { atomicity } from 'faultline/invariants';
 
 export type RMState = 'working' | 'prepared' | 'committed' | 'aborted';
 export type TMState = 'init' | 'committed' | 'aborted';
@@ -29,15 +24,20 @@ export type Msg =
   | { readonly type: 'Abort' }
   | { readonly type: 'Inquire' };
 
-/**
- * `collecting` (presumed-commit variants only): the TM's collecting record — it knows the
- * transaction and its RMs — on disk when forced, else only in its log buffer (memory).
- */
-type TM = NodeState<
-  { readonly state: TMState; readonly collecting?: boolean },
-  { readonly prepared: readonly boolean[]; readonly collecting?: boolean }
->;
-type RM = NodeState<{ readonly state: RMState }, null>;
+/** The TM: its decision (on disk) and which RMs it has heard are prepared (in memory). */
+export interface TM {
+  readonly state: TMState;
+  readonly prepared: readonly boolean[];
+  /**
+   * Presumed-commit variants only: the TM's collecting record — it knows the transaction and its
+   * RMs — on disk when forced, else only in its log buffer (memory).
+   */
+  readonly collecting?: boolean;
+}
+/** An RM: its state, on disk (its log). */
+export interface RM {
+  readonly state: RMState;
+}
 
 export type Variant =
   | 'default'
@@ -66,212 +66,201 @@ export const FAIRNESS: readonly Fairness[] = [
 
 const decided = (x: RMState) => x === 'committed' || x === 'aborted';
 
-export const rmIds = (rms: number): string[] => Array.from({ length: rms }, (_, i) => `rm${i + 1}`);
+/** A resource manager's node id. */
+export type RmId = `rm${number}`;
 
-/** The RM states of a global state, in rm order (node 0 is the TM). */
-export const rmStates = (w: World): RMState[] => w.states.slice(1).map((s) => (s as RM).durable.state);
+export const rmIds = (rms: number): RmId[] => Array.from({ length: rms }, (_, i) => `rm${i + 1}` as const);
 
-export function twoPhaseProtocol(rms: number, variant: Variant = 'default'): Protocol<Msg> {
+export function twoPhaseProtocol(rms: number, variant: Variant = 'default') {
   const ids = rmIds(rms);
-  const rmIndex = new Map(ids.map((id, i) => [id, i]));
+  const rmIndex = new Map<string, number>(ids.map((id, i) => [id, i]));
   // One shared value per RM state: a re-delivered Commit returns the very state the RM is in, so
   // the explorer recognises the step as changing nothing without hashing it.
   const RM_IN: Record<RMState, RM> = {
-    working: { durable: { state: 'working' }, volatile: null },
-    prepared: { durable: { state: 'prepared' }, volatile: null },
-    committed: { durable: { state: 'committed' }, volatile: null },
-    aborted: { durable: { state: 'aborted' }, volatile: null },
+    working: { state: 'working' },
+    prepared: { state: 'prepared' },
+    committed: { state: 'committed' },
+    aborted: { state: 'aborted' },
   };
   const rmIn = (state: RMState): RM => RM_IN[state];
-  const ready = (s: TM) =>
-    variant === 'commit-on-some-prepared' ? s.volatile.prepared.some((p) => p) : s.volatile.prepared.every((p) => p);
+  const ready = (s: TM) => (variant === 'commit-on-some-prepared' ? s.prepared.some((p) => p) : s.prepared.every((p) => p));
   const presumed = variant === 'presumed-commit' || variant === 'presumed-commit-no-force';
   const forced = variant === 'presumed-commit';
   /** The timer a prepared RM arms, if the variant has one. */
   const rmTimer = variant === 'timeout-abort' ? DECISION_TIMEOUT : presumed ? INQUIRY_TIMEOUT : undefined;
   /** Whether the TM has any record of the transaction (without one, it can only presume). */
-  const knows = (s: TM) =>
-    s.durable.state !== 'init' || s.durable.collecting === true || (s.volatile !== null && s.volatile.collecting === true);
+  const knows = (s: TM) => s.state !== 'init' || s.collecting === true;
   /** The TM's answer to an inquiry: its decision, the presumption when it has no record, none while collecting votes. */
   const answer = (s: TM): 'Commit' | 'Abort' | null =>
-    s.durable.state === 'committed' ? 'Commit' : s.durable.state === 'aborted' ? 'Abort' : knows(s) ? null : 'Commit';
+    s.state === 'committed' ? 'Commit' : s.state === 'aborted' ? 'Abort' : knows(s) ? null : 'Commit';
   /** The TM decides: it forces the decision record and tells every RM. */
   const decide = (s: TM, ctx: Context<Msg>, state: 'committed' | 'aborted'): TM => {
     ctx.broadcast({ type: state === 'committed' ? 'Commit' : 'Abort' }, ids);
-    return { ...s, durable: { ...s.durable, state } };
+    return { ...s, state };
   };
-  return {
-    nodes: [{ id: 'tm', role: 'tm' }, ...ids.map((id) => ({ id, role: 'rm' }))],
-    roles: {
-      tm: {
-        init: (): TM =>
-          presumed
-            ? { durable: { state: 'init', collecting: false }, volatile: { prepared: ids.map(() => false), collecting: false } }
-            : { durable: { state: 'init' }, volatile: { prepared: ids.map(() => false) } },
-        // Presumed commit: the transaction begins with the collecting record, forced to disk or only buffered.
-        ...(presumed
-          ? {
-              start: (s: TM): TM =>
-                forced ? { ...s, durable: { ...s.durable, collecting: true } } : { ...s, volatile: { ...s.volatile, collecting: true } },
-              // Restart recovery: a collecting record without a decision means the vote was never
-              // decided, so the TM aborts. Without a record there is nothing to recover.
-              recover: (s: TM, ctx): TM | void => (s.durable.state === 'init' && s.durable.collecting ? decide(s, ctx, 'aborted') : undefined),
-            }
-          : {}),
-        // TMRcvPrepared is enabled only while the TM has not decided (and, presuming, knows the
-        // transaction); an inquiry once the TM has an answer.
-        accepts: (s: TM, msg) =>
-          msg.type === 'Inquire' ? answer(s) !== null : s.durable.state === 'init' && (!presumed || knows(s)),
-        receive: (s: TM, msg, from, ctx): TM | void => {
-          if (msg.type === 'Inquire') {
-            ctx.send(from, { type: answer(s)! });
-            return;
+  const tm = role<TM, Msg>({
+    init: () => (presumed ? { state: 'init', prepared: ids.map(() => false), collecting: false } : { state: 'init', prepared: ids.map(() => false) }),
+    // The decision is on disk; so is the collecting record, when forced.
+    durable: forced ? ['state', 'collecting'] : ['state'],
+    // Presumed commit: the transaction begins with the collecting record, forced to disk or only buffered.
+    ...(presumed
+      ? {
+          start: (s: TM): TM => ({ ...s, collecting: true }),
+          // Restart recovery: a collecting record without a decision means the vote was never
+          // decided, so the TM aborts. Without a record there is nothing to recover.
+          recover: (s: TM, ctx: Context<Msg>): TM | void => (s.state === 'init' && s.collecting ? decide(s, ctx, 'aborted') : undefined),
+        }
+      : {}),
+    // TMRcvPrepared is enabled only while the TM has not decided (and, presuming, knows the
+    // transaction); an inquiry once the TM has an answer.
+    accepts: (s, msg) => (msg.type === 'Inquire' ? answer(s) !== null : s.state === 'init' && (!presumed || knows(s))),
+    receive: (s, msg, from, ctx) => {
+      if (msg.type === 'Inquire') {
+        ctx.send(from, { type: answer(s)! });
+        return;
+      }
+      if (msg.type !== 'Prepared') return;
+      const prepared = s.prepared.slice();
+      prepared[rmIndex.get(from)!] = true;
+      return { ...s, prepared };
+    },
+    actions: {
+      commit: {
+        when: (s) => s.state === 'init' && ready(s) && (!presumed || knows(s)),
+        run: (s, ctx) => decide(s, ctx, 'committed'),
+      },
+      abort: {
+        when: (s) => s.state === 'init' && (!presumed || knows(s)),
+        run: (s, ctx) => decide(s, ctx, 'aborted'),
+      },
+      // Presumed commit: a committed transaction needs no record (no RM acknowledges a commit), so
+      // the TM drops it: its log is as before the transaction began (state init, no collecting
+      // record), and an inquiry about it is answered by the presumption.
+      ...(presumed
+        ? {
+            forget: {
+              when: (s: TM) => s.state === 'committed',
+              run: (s: TM): TM => ({ ...s, state: 'init', collecting: false }),
+            },
           }
-          if (msg.type !== 'Prepared') return;
-          const prepared = s.volatile.prepared.slice();
-          prepared[rmIndex.get(from)!] = true;
-          return { ...s, volatile: { ...s.volatile, prepared } };
-        },
-        actions: {
-          commit: {
-            when: (s: TM) => s.durable.state === 'init' && ready(s) && (!presumed || knows(s)),
-            run: (s: TM, ctx) => decide(s, ctx, 'committed'),
+        : {}),
+    },
+  });
+  const rm = role<RM, Msg>({
+    init: () => rmIn('working'),
+    durable: 'all',
+    receive: (_s, msg, _from, ctx) => {
+      if (msg.type !== 'Commit' && msg.type !== 'Abort') return;
+      if (rmTimer) ctx.cancelTimer(rmTimer);
+      return rmIn(msg.type === 'Commit' ? 'committed' : 'aborted');
+    },
+    ...(rmTimer
+      ? {
+          // A prepared RM is in doubt until the decision arrives: its timer runs (again, after a restart).
+          recover: (s: RM, ctx: Context<Msg>) => {
+            if (s.state === 'prepared') ctx.setTimer(rmTimer);
           },
-          abort: {
-            when: (s: TM) => s.durable.state === 'init' && (!presumed || knows(s)),
-            run: (s: TM, ctx) => decide(s, ctx, 'aborted'),
+          timer: (s: RM, _name: string, ctx: Context<Msg>): RM | void => {
+            if (s.state !== 'prepared') return;
+            if (variant === 'timeout-abort') return rmIn('aborted');
+            ctx.send('tm', { type: 'Inquire' });
           },
-          // Presumed commit: a committed transaction needs no record (no RM acknowledges a commit), so
-          // the TM drops it: its log is as before the transaction began (state init, no collecting
-          // record), and an inquiry about it is answered by the presumption.
-          ...(presumed
-            ? {
-                forget: {
-                  when: (s: TM) => s.durable.state === 'committed',
-                  run: (s: TM): TM => ({ durable: { state: 'init', collecting: false }, volatile: { ...s.volatile, collecting: false } }),
-                },
-              }
-            : {}),
+        }
+      : {}),
+    actions: {
+      prepare: {
+        when: (s) => s.state === 'working',
+        run: (_s, ctx) => {
+          ctx.send('tm', { type: 'Prepared' });
+          if (rmTimer) ctx.setTimer(rmTimer);
+          return rmIn('prepared');
         },
       },
-      rm: {
-        init: (): RM => rmIn('working'),
-        receive: (_s: RM, msg, _from, ctx): RM | void => {
-          if (msg.type !== 'Commit' && msg.type !== 'Abort') return;
-          if (rmTimer) ctx.cancelTimer(rmTimer);
-          return rmIn(msg.type === 'Commit' ? 'committed' : 'aborted');
-        },
-        ...(rmTimer
-          ? {
-              // A prepared RM is in doubt until the decision arrives: its timer runs (again, after a restart).
-              recover: (s: RM, ctx) => {
-                if (s.durable.state === 'prepared') ctx.setTimer(rmTimer);
-              },
-              timer: (s: RM, _name, ctx): RM | void => {
-                if (s.durable.state !== 'prepared') return;
-                if (variant === 'timeout-abort') return rmIn('aborted');
-                ctx.send('tm', { type: 'Inquire' });
-              },
-            }
-          : {}),
-        actions: {
-          prepare: {
-            when: (s: RM) => s.durable.state === 'working',
-            run: (_s: RM, ctx) => {
-              ctx.send('tm', { type: 'Prepared' });
-              if (rmTimer) ctx.setTimer(rmTimer);
-              return rmIn('prepared');
-            },
-          },
-          chooseToAbort: {
-            when: (s: RM) => s.durable.state === 'working' || (variant === 'prepared-rm-aborts' && s.durable.state === 'prepared'),
-            run: () => rmIn('aborted'),
-          },
-          // In doubt with the TM down (see `assume`): nothing to do but wait.
-          [AWAIT_DECISION]: {
-            when: (s: RM) => s.durable.state === 'prepared',
-            run: () => undefined,
-          },
-        },
+      chooseToAbort: {
+        when: (s) => s.state === 'working' || (variant === 'prepared-rm-aborts' && s.state === 'prepared'),
+        run: () => rmIn('aborted'),
+      },
+      // In doubt with the TM down (see `assume`): nothing to do but wait.
+      [AWAIT_DECISION]: {
+        when: (s) => s.state === 'prepared',
+        run: () => undefined,
       },
     },
-    // The RM's wait is its timeout firing, which the model lets happen only when the TM is really
-    // down: a perfect failure detector.
-    assume: (w: World, step: StepInfo) => step.name !== AWAIT_DECISION || w.crashed('tm'),
-    // Every RM has decided, and the TM has too (or, presuming, has forgotten; or is down for good
-    // after the RMs all aborted on their own). Any other state without an enabled step is a
-    // deadlock (e.g. a decision lost on the way, which nobody retransmits).
-    terminal: (w: World) =>
-      (w.node<TM>('tm').durable.state !== 'init' || w.crashed('tm') || (presumed && !knows(w.node<TM>('tm')))) &&
-      rmStates(w).every(decided),
-    fairness: FAIRNESS,
-    properties: [
-      always(
-        'type-ok',
-        (w: World) =>
-          rmStates(w).every((x) => ['working', 'prepared', 'committed', 'aborted'].includes(x)) &&
-          ['init', 'committed', 'aborted'].includes(w.node<TM>('tm').durable.state),
-        'every variable holds a value of its type',
-      ),
-      atomicity('consistency', rmStates, 'no resource manager has committed while another has aborted'),
-      eventually('every-participant-decides', (w: World) => rmStates(w).every(decided), 'every resource manager eventually commits or aborts'),
-      sometimes('commit-happens', (w: World) => rmStates(w).every((x) => x === 'committed'), 'every RM commits'),
-      sometimes('abort-happens', (w: World) => rmStates(w).every((x) => x === 'aborted'), 'every RM aborts'),
-      ...(presumed
-        ? [
-            sometimes(
-              'presumption-answers',
-              (w: World) => !w.crashed('tm') && !knows(w.node<TM>('tm')) && w.inFlight().some((e) => e.payload.type === 'Inquire'),
-              'an in-doubt RM asks a TM that has no record of the transaction, which answers with the presumption',
-            ),
-          ]
-        : []),
-    ],
-  };
+  });
+  return protocol(
+    { roles: { tm, rm }, nodes: { tm: ['tm'], rm: ids } },
+    {
+      // The RM's wait is its timeout firing, which the model lets happen only when the TM is really
+      // down: a perfect failure detector.
+      assume: (w, step) => step.name !== AWAIT_DECISION || w.crashed('tm'),
+      // Every RM has decided, and the TM has too (or, presuming, has forgotten; or is down for good
+      // after the RMs all aborted on their own). Any other state without an enabled step is a
+      // deadlock (e.g. a decision lost on the way, which nobody retransmits).
+      terminal: (w) => (w.node('tm').state !== 'init' || w.crashed('tm') || (presumed && !knows(w.node('tm')))) && rmStates(w).every(decided),
+      fairness: FAIRNESS,
+      properties: [
+        always(
+          'type-ok',
+          (w) =>
+            rmStates(w).every((x) => ['working', 'prepared', 'committed', 'aborted'].includes(x)) &&
+            ['init', 'committed', 'aborted'].includes(w.node('tm').state),
+          'every variable holds a value of its type',
+        ),
+        atomicity('consistency', rmStates, 'no resource manager has committed while another has aborted'),
+        eventually('every-participant-decides', (w) => rmStates(w).every(decided), 'every resource manager eventually commits or aborts'),
+        sometimes('commit-happens', (w) => rmStates(w).every((x) => x === 'committed'), 'every RM commits'),
+        sometimes('abort-happens', (w) => rmStates(w).every((x) => x === 'aborted'), 'every RM aborts'),
+        presumed &&
+          sometimes(
+            'presumption-answers',
+            (w) => !w.crashed('tm') && !knows(w.node('tm')) && w.inFlight().some((e) => e.payload.type === 'Inquire'),
+            'an in-doubt RM asks a TM that has no record of the transaction, which answers with the presumption',
+          ),
+      ],
+    },
+  );
 }
 
-export const definition = protocolDefinition<Msg>({
+/** The global state of two-phase commit, as its properties read it. */
+export type TwoPhaseWorld = WorldOf<{ readonly tm: Role<TM, Msg>; readonly rm: Role<RM, Msg> }, { readonly tm: readonly ['tm']; readonly rm: RmId[] }>;
+
+/** The RM states of a global state, in rm order. */
+export const rmStates = (w: TwoPhaseWorld): RMState[] => w.role('rm').map((s) => s.state);
+
+export const definition = defineProtocol({
   name: 'two-phase-commit',
   description: "Gray & Lamport's TwoPhase commit: a transaction manager and resource managers agree to commit or abort",
-  params: [{ name: 'rms', default: 3, min: 1, max: 12, description: 'number of resource managers' }],
-  variants: [
-    { name: 'default', expect: 'holds', description: 'TwoPhase as specified: consistency holds' },
-    { name: 'commit-on-some-prepared', expect: 'violated', description: 'the TM commits once some (not all) RMs are prepared' },
-    { name: 'prepared-rm-aborts', expect: 'violated', description: 'a prepared RM may still abort on its own' },
-    {
-      name: 'timeout-abort',
+  params: { rms: int({ default: 3, min: 1, max: 12, description: 'number of resource managers' }) },
+  variants: {
+    default: { expect: 'holds', description: 'TwoPhase as specified: consistency holds' },
+    'commit-on-some-prepared': { expect: 'violated', description: 'the TM commits once some (not all) RMs are prepared' },
+    'prepared-rm-aborts': { expect: 'violated', description: 'a prepared RM may still abort on its own' },
+    'timeout-abort': {
       expect: 'violated',
       description: 'a prepared RM whose decision does not come in time aborts; but a timeout cannot tell a slow TM from a lost message',
       system: 'reliable',
     },
-    {
-      name: 'presumed-commit',
+    'presumed-commit': {
       expect: 'holds',
       description: 'presumed commit with the collecting record forced before the RMs prepare: a recovered TM aborts, and presumes only what it forgot',
       system: 'coordinator-recovery',
     },
-    {
-      name: 'presumed-commit-no-force',
+    'presumed-commit-no-force': {
       expect: 'violated',
       description: 'presumed commit without forcing the collecting record: after a crash the TM presumes commit for a transaction an RM aborted',
       system: 'coordinator-recovery',
     },
-  ],
-  systems: [
-    { name: 'reliable', description: 'TwoPhase as in TLA+: messages in a set, never lost or consumed', faults: { network: 'set' } },
-    { name: 'crash-stop', description: 'any node may crash once and never return', faults: { network: 'set', crash: 1 } },
-    {
-      name: 'crash-recovery',
-      description: 'any node may crash once and recover with its durable state',
-      faults: { network: 'set', crash: 1, recover: 1 },
-    },
-    { name: 'lossy', description: 'a consumed-on-delivery network that may lose one message', faults: { network: 'unordered', drop: 1 } },
-    { name: 'coordinator-crash', description: 'the TM may crash once and never return', faults: { network: 'set', crash: 1, crashNodes: ['tm'] } },
-    {
-      name: 'coordinator-recovery',
+  },
+  systems: {
+    reliable: { description: 'TwoPhase as in TLA+: messages in a set, never lost or consumed', faults: { network: 'set' } },
+    'crash-stop': { description: 'any node may crash once and never return', faults: { network: 'set', crash: 1 } },
+    'crash-recovery': { description: 'any node may crash once and recover with its durable state', faults: { network: 'set', crash: 1, recover: 1 } },
+    lossy: { description: 'a consumed-on-delivery network that may lose one message', faults: { network: 'unordered', drop: 1 } },
+    'coordinator-crash': { description: 'the TM may crash once and never return', faults: { network: 'set', crash: 1, crashNodes: ['tm'] } },
+    'coordinator-recovery': {
       description: 'the TM may crash once and recover with its durable state (its log)',
       faults: { network: 'set', crash: 1, recover: 1, crashNodes: ['tm'] },
     },
-  ],
-  protocol: (params: Params, variant: string) => twoPhaseProtocol(params.rms as number, variant as Variant),
+  },
+  build: ({ params, variant }) => twoPhaseProtocol(params.rms, variant),
 });

@@ -6,13 +6,12 @@ import { markdownTable } from 'markdown-table';
 import { models } from '../../models/index.ts';
 import { check } from '../explore/check.ts';
 import type { CheckResult } from '../explore/result.ts';
-import { instantiate, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
+import { defaultParams, instantiate, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import type { SiteEntry } from '../report/site.ts';
 import { colors } from '../report/text.ts';
 import type { Io } from './io.ts';
-import { defaultParams } from './list.ts';
-import { checkSiteFolder, siteEntry, studyEntries, writeStudyReports } from './reports.ts';
+import { checkSiteFolder, siteEntry, writeStudyReports } from './reports.ts';
 
 export interface SuiteRow {
   readonly model: string;
@@ -36,7 +35,7 @@ export function runSuite(onRow?: (row: SuiteRow, checked: SuiteCheck) => void): 
   const rows: SuiteRow[] = [];
   for (const def of models) {
     for (const variant of def.variants) {
-      const model = instantiate(def, { params: defaultParams(def), variant: variant.name });
+      const model = instantiate(def, { params: defaultParams(def, variant), variant: variant.name });
       const result = check(model);
       const shortest = result.violations
         .map((v) => (v.trace ? v.trace.steps.length - 1 : null))
@@ -65,7 +64,7 @@ export function allCommand(o: { json?: boolean; report?: string }, io: Io): numb
     if (io.stderr.isTTY) io.stderr.write(`${row.model} / ${row.variant}: ${row.actual}\n`);
     if (o.report) entries.push(siteEntry(checked.def, checked.variant, checked.model, checked.result));
   });
-  if (o.report) writeStudyReports(o.report, [...entries, ...studyEntries()], io);
+  if (o.report) writeStudyReports(o.report, entries, io);
   const mismatches = rows.filter((r) => r.actual !== r.expected);
   if (o.json) {
     io.stdout.write(JSON.stringify(rows, null, 2) + '\n');

@@ -119,8 +119,9 @@ export function parseFaults(raw: readonly string[] | undefined): Record<string, 
 
 /** Resolve params, variant and system model of `def` from the command line. */
 export function runInfo(def: ModelDefinition<any>, o: CheckCommandOptions): RunInfo {
-  const params = resolveParams(def, parseAssignments('--param', o.param));
-  const variant = resolveVariant(def, o.variant).name;
+  const variantSpec = resolveVariant(def, o.variant);
+  const variant = variantSpec.name;
+  const params = resolveParams(def, variantSpec, parseAssignments('--param', o.param));
   const faults = parseFaults(o.faults);
   const given = o.faults !== undefined && o.faults.length > 0;
   return { model: def.name, variant, params, ...(o.system ? { system: o.system } : {}), ...(given ? { faultOverrides: faults } : {}) };

@@ -4,7 +4,8 @@
  */
 import { markdownTable } from 'markdown-table';
 import { models } from '../../models/index.ts';
-import { instantiate, type ModelDefinition, type ParamSpec, type Params } from '../model/definition.ts';
+import { defaultParams, instantiate, type ModelDefinition } from '../model/definition.ts';
+import { paramRange, type ParamSpec } from '../model/params.ts';
 import { escapeControls } from '../report/escape.ts';
 import { jsonText } from '../state/json.ts';
 import type { Io } from './io.ts';
@@ -21,21 +22,6 @@ export interface ModelListing {
   readonly systems?: readonly { name: string; description: string; faults: Readonly<Record<string, number | string>> }[];
 }
 
-export function defaultParams(def: ModelDefinition<any>): Params {
-  return Object.fromEntries(def.params.map((p) => [p.name, p.default]));
-}
-
-function paramListing(p: ParamSpec): ParamSpec {
-  return {
-    name: p.name,
-    default: p.default,
-    description: p.description,
-    ...(p.min !== undefined ? { min: p.min } : {}),
-    ...(p.max !== undefined ? { max: p.max } : {}),
-    ...(p.choices !== undefined ? { choices: p.choices } : {}),
-  };
-}
-
 /** Describe a definition; its properties are read off the default model. */
 export function describeModel(def: ModelDefinition<any>): ModelListing {
   const model = instantiate(def, { params: defaultParams(def), variant: def.variants[0].name });
@@ -44,22 +30,11 @@ export function describeModel(def: ModelDefinition<any>): ModelListing {
   return {
     name: def.name,
     description: def.description,
-    params: def.params.map(paramListing),
+    params: def.params,
     variants: def.variants.map((v) => ({ name: v.name, expect: v.expect, description: v.description })),
     properties,
     ...(def.systems ? { systems: def.systems } : {}),
   };
-}
-
-/** The values a param takes: `1..12`, `≥ 1`, `≤ 5`, `a/b`, `true/false`, or `any`. */
-export function paramValues(p: ParamSpec): string {
-  if (p.choices) return p.choices.join('/');
-  if (typeof p.default === 'boolean') return 'true/false';
-  if (typeof p.default !== 'number') return 'any';
-  if (p.min !== undefined && p.max !== undefined) return `${p.min}..${p.max}`;
-  if (p.min !== undefined) return `≥ ${p.min}`;
-  if (p.max !== undefined) return `≤ ${p.max}`;
-  return 'any integer';
 }
 
 /** A table whose cells, which may come from a model module, cannot drive the terminal. */
@@ -69,7 +44,7 @@ const cells = (rows: string[][]) => markdownTable(rows.map((row) => row.map(esca
 function formatModel(m: ModelListing): string {
   const parts = [`${escapeControls(`${m.name} — ${m.description}`)}\n`];
   if (m.params.length > 0) {
-    parts.push(cells([['param', 'default', 'values', 'description'], ...m.params.map((p) => [p.name, String(p.default), paramValues(p), p.description])]));
+    parts.push(cells([['param', 'default', 'values', 'description'], ...m.params.map((p) => [p.name, String(p.default), paramRange(p), p.description])]));
   }
   parts.push(cells([['variant', 'expected', 'description'], ...m.variants.map((v) => [v.name, v.expect, v.description])]));
   parts.push(cells([['property', 'kind'], ...m.properties.map((p) => [p.name, p.kind])]));
@@ -93,7 +68,7 @@ export async function listCommand(modelName: string | undefined, o: { json?: boo
   // The table shows no properties, so no model needs building for it.
   const rows = models.map((m) => [
     m.name,
-    m.params.map((p) => `${p.name}=${p.default} (${paramValues(p)})`).join(' '),
+    m.params.map((p) => `${p.name}=${p.default} (${paramRange(p)})`).join(' '),
     m.variants.map((v) => `${v.name} (${v.expect})`).join(', '),
     m.description,
   ]);

@@ -12,13 +12,8 @@ import { register } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { models } from '../../models/index.ts';
-import type { ModelDefinition } from '../model/definition.ts';
+import { isDefinition, type ModelDefinition } from '../model/definition.ts';
 import { InputError, ModelError, describeError } from '../model/errors.ts';
-
-function isDefinition(x: unknown): x is ModelDefinition<any> {
-  const d = x as ModelDefinition<any> | undefined;
-  return !!d && typeof d.name === 'string' && typeof d.build === 'function' && Array.isArray(d.variants) && Array.isArray(d.params);
-}
 
 let hooksRegistered = false;
 
@@ -75,7 +70,7 @@ export async function loadDefinition(nameOrPath: string): Promise<ModelDefinitio
   }
   const def = mod.definition ?? mod.default;
   if (!isDefinition(def)) {
-    throw new InputError(`${nameOrPath} does not export a model definition (export const definition = { name, params, variants, build })`);
+    throw new InputError(`${nameOrPath} does not export a model definition: export default defineModel({...}) or defineProtocol({...}) (or export it as \`definition\`)`);
   }
   return def;
 }

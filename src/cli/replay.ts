@@ -4,7 +4,7 @@
  * the first diverging step) or no longer violates, 2 when the file is malformed, names a model
  * that is not shipped (without `--model`), or sets a param the model does not accept.
  */
-import { checkParam, instantiate, paramSpec, resolveVariant, type BuildConfig, type ModelDefinition, type ParamValue } from '../model/definition.ts';
+import { checkParams, instantiate, resolveVariant, type BuildConfig, type ModelDefinition } from '../model/definition.ts';
 import { InputError } from '../model/errors.ts';
 import type { Model } from '../model/model.ts';
 import { readTraceFile, type TraceFile } from '../trace/file.ts';
@@ -18,15 +18,14 @@ import { loadDefinition, shippedDefinition } from './load.ts';
  * Rebuild the model a trace file was recorded on: same variant, params, faults and system. The
  * file's params are checked as `--param` values are (type, range, choices).
  */
-export function rebuild(def: ModelDefinition<any>, file: TraceFile): Model<any, any> {
-  const variant = resolveVariant(def, file.variant).name;
-  const params: Record<string, ParamValue> = Object.fromEntries(def.params.map((p) => [p.name, p.default]));
-  for (const [name, value] of Object.entries(file.params)) {
-    try {
-      params[name] = checkParam(def.name, paramSpec(def, name), value);
-    } catch (e) {
-      throw e instanceof InputError ? new InputError(`in the trace file: ${e.message}`) : e;
-    }
+export function rebuild(def: ModelDefinition, file: TraceFile): Model<any, any> {
+  const variantSpec = resolveVariant(def, file.variant);
+  const variant = variantSpec.name;
+  let params;
+  try {
+    params = checkParams(def, variantSpec, file.params);
+  } catch (e) {
+    throw e instanceof InputError ? new InputError(`in the trace file: ${e.message}`) : e;
   }
   // The file records every fault knob in force, so they are applied to "no system" rather than
   // on top of a named system whose other knobs might differ.

@@ -1,50 +1,29 @@
 /**
  * `faultline reports [dir]` (what `npm run reports` runs): check every shipped variant that is
- * expected to fail, at its defaults, and every study case, and write their reports plus an index
- * into `dir`. `faultline all --report dir` writes the same files from the checks it runs anyway.
+ * expected to fail, at its defaults (with the variant's own param values), and write their
+ * reports plus an index into `dir`. `faultline all --report dir` writes the same files from the
+ * checks it runs anyway.
  */
-import { models, studies } from '../../models/index.ts';
+import { models } from '../../models/index.ts';
 import { check } from '../explore/check.ts';
 import type { CheckResult } from '../explore/result.ts';
-import { instantiate, resolveParams, resolveVariant, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
+import { defaultParams, instantiate, type ModelDefinition, type VariantSpec } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import { escapeControls } from '../report/escape.ts';
 import { siteFiles, writeSite, type SiteEntry } from '../report/site.ts';
 import type { Io } from './io.ts';
-import { defaultParams } from './list.ts';
 import { checkOutputFolder } from './target.ts';
 
 /** The index entry of one checked variant. */
 export function siteEntry(def: ModelDefinition<any>, variant: VariantSpec, model: Model<any, any>, result: CheckResult): SiteEntry {
   return {
-    run: { model: def.name, variant: variant.name, params: defaultParams(def) },
+    run: { model: def.name, variant: variant.name, params: defaultParams(def, variant) },
     expected: variant.expect,
     verdict: result.verdict,
     violations: result.violations,
     nodes: model.nodes,
     description: variant.description,
   };
-}
-
-/** The index entries of the study cases (`models/index.ts`), each checked at its own params. */
-export function studyEntries(): SiteEntry[] {
-  return studies.map((study) => {
-    const def = models.find((d) => d.name === study.model)!;
-    const variant = resolveVariant(def, study.variant);
-    const params = resolveParams(def, study.params);
-    const model = instantiate(def, { params, variant: variant.name });
-    const result = check(model);
-    const point = Object.entries(study.params).map(([k, v]) => `${k}=${v}`);
-    return {
-      run: { model: def.name, variant: variant.name, params },
-      expected: 'violated',
-      verdict: result.verdict,
-      violations: result.violations,
-      nodes: model.nodes,
-      description: study.description,
-      baseName: [def.name, variant.name, ...point].join('-'),
-    };
-  });
 }
 
 /** Write the study reports of `entries` (only variants expected to fail are kept) and say so. */
@@ -68,11 +47,10 @@ export function reportsCommand(dir: string, io: Io): number {
   const entries: SiteEntry[] = [];
   for (const def of models) {
     for (const variant of def.variants.filter((v) => v.expect === 'violated')) {
-      const model = instantiate(def, { params: defaultParams(def), variant: variant.name });
+      const model = instantiate(def, { params: defaultParams(def, variant), variant: variant.name });
       entries.push(siteEntry(def, variant, model, check(model)));
     }
   }
-  entries.push(...studyEntries());
   writeStudyReports(dir, entries, io);
   const unexpected = entries.filter((e) => e.verdict !== e.expected);
   for (const e of unexpected) io.stderr.write(`${e.run.model} / ${e.run.variant}: expected ${e.expected}, got ${e.verdict}\n`);

@@ -123,6 +123,46 @@ export interface Model<S, A> {
   readonly faults?: Readonly<Record<string, number | string>>;
 }
 
+/** What is checked of a plain model: the second argument of `model`. */
+export interface ModelChecks<S, A> {
+  /**
+   * The properties. An entry may be `false`, `null` or `undefined` and is then left out, so a
+   * variant's extra property reads `buggy && always(…)`.
+   */
+  readonly properties: readonly (Property<S, A> | false | null | undefined)[];
+  /** Fairness assumed when checking liveness properties (none by default). */
+  readonly fairness?: readonly Fairness[];
+  /**
+   * Check for deadlocks (default true): a state without enabled actions is one unless `terminal`
+   * says it is a legal end state.
+   */
+  readonly deadlock?: boolean;
+}
+
+/** The transition system of a plain model: the first argument of `model`. */
+export type ModelSystem<S, A> = Omit<Model<S, A>, 'properties' | 'fairness' | 'checkDeadlock'>;
+
+/**
+ * A plain model: its transition system, then what is checked of it. Split in two so the state
+ * type, inferred from `init`, types the properties:
+ *
+ * ```ts
+ * model(
+ *   { init: () => [{ value: 0 }], actions: (s) => (s.value < 3 ? ['inc'] : []), next: (s) => ({ value: s.value + 1 }), label: (a) => a },
+ *   { properties: [always('bounded', (s) => s.value <= 3)] },
+ * );
+ * ```
+ */
+export function model<S, A>(system: ModelSystem<S, A>, checks: ModelChecks<S, A>): Model<S, A> {
+  const properties = checks.properties.filter((p): p is Property<S, A> => typeof p === 'object' && p !== null);
+  return {
+    ...system,
+    properties,
+    ...(checks.fairness ? { fairness: checks.fairness } : {}),
+    ...(checks.deadlock === undefined ? {} : { checkDeadlock: checks.deadlock }),
+  };
+}
+
 /**
  * How a model's states are fingerprinted: its own `fingerprint`, else the generic hash of
  * `view(s)` or `s`. A throw from either hook, or a state (or view) that is not plain data, is the

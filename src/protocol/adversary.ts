@@ -22,12 +22,12 @@ export function placements(eligible: readonly number[], k: number): number[] {
   return out;
 }
 
-/** The (traitor, loyal recipient) pairs whose message is chosen, in order, in each round. */
-export function choicePairs(w: World, n: number): [number, number][] {
+/** The (traitor, loyal recipient) pairs of `n` nodes whose message is chosen, in order, in each round. */
+export function choicePairs(traitors: number, n: number): [number, number][] {
   const pairs: [number, number][] = [];
   for (let b = 0; b < n; b++) {
-    if ((w.traitors & (1 << b)) === 0) continue;
-    for (let r = 0; r < n; r++) if (r !== b && (w.traitors & (1 << r)) === 0) pairs.push([b, r]);
+    if ((traitors & (1 << b)) === 0) continue;
+    for (let r = 0; r < n; r++) if (r !== b && (traitors & (1 << r)) === 0) pairs.push([b, r]);
   }
   return pairs;
 }

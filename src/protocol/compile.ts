@@ -1,478 +1,120 @@
 /**
- * Compiling a protocol and a fault configuration into a `Model` the explorer can search.
+ * Compiling a protocol and a fault configuration into a `Model` the explorer can search: the
+ * kernel (node states, handlers, the network) plus the step sources the configuration enables,
+ * each in its own module under `steps/` — deliveries, local actions, timers, loss, duplication,
+ * crashes and recoveries, pauses, partitions, Byzantine lies, clock ticks, synchronous rounds.
+ * Faults consume budgets kept in the state, so every behaviour respects them.
  *
- * Each step is either the protocol's own (deliver a message, fire a timer, take a local action,
- * end a synchronous round) or an injected fault (drop, duplicate, partition, heal, crash,
- * recover, pause, resume, tick of the clocks, a Byzantine send). Faults consume budgets kept in
- * the state, so every behaviour respects them.
- *
- * State identity (`fingerprint`) is a stream of numbers: cached node fingerprints, the canonical
- * network, and only those fault fields the configuration can change. Nothing that is pure
- * bookkeeping enters it, so a fault-free protocol has exactly the states of its abstract spec.
+ * State identity (`fingerprint`) is a stream of numbers: the cached node fingerprints and the
+ * canonical network (or the protocol's `view`), then the bookkeeping the taking-part sources
+ * keep, in `IDENTITY_ORDER`. Nothing that is pure bookkeeping of a fault that cannot happen
+ * enters it, so a fault-free protocol has exactly the states of its abstract spec.
  */
 import type { Model, StepInfo } from '../model/model.ts';
 import { IntHasher, fingerprintInto } from '../state/fingerprint.ts';
-import { SignedKnowledge, choicePairs, placements } from './adversary.ts';
-import { Effects } from './context.ts';
-import { describe } from './describe.ts';
 import type { FaultConfig } from './faults.ts';
-import { MessageTable, network } from './network.ts';
-import type { NodeState, Payload, Protocol, Role, Step } from './types.ts';
-import { CRASHED, PAUSED, UP, USED, World, type Timer, type Topology } from './world.ts';
-
-const NO_TIMERS: readonly Timer[] = Object.freeze([]);
-
-/** Every vector of `n` values, each within [lo(i), hi(i)], in lexicographic order. */
-function vectors(n: number, lo: (i: number) => number, hi: (i: number) => number): number[][] {
-  let out: number[][] = [[]];
-  for (let i = 0; i < n; i++) {
-    const next: number[][] = [];
-    for (const v of out) for (let x = lo(i); x <= hi(i); x++) next.push([...v, x]);
-    out = next;
-  }
-  return out;
-}
+import { Kernel } from './kernel.ts';
+import { budgetsField } from './steps/budgets.ts';
+import { byzantine } from './steps/byzantine.ts';
+import { clock, timers } from './steps/clocks.ts';
+import { crashes } from './steps/crashes.ts';
+import { delivery } from './steps/delivery.ts';
+import { duplication } from './steps/duplication.ts';
+import { localActions } from './steps/local.ts';
+import { loss } from './steps/loss.ts';
+import { partitions } from './steps/partitions.ts';
+import { pauses } from './steps/pauses.ts';
+import { rounds as synchronousRounds } from './steps/rounds.ts';
+import { IDENTITY_ORDER, SHOWN_ORDER, type Bookkeeping, type Field, type StepSource } from './steps/source.ts';
+import type { Protocol, Step } from './types.ts';
+import type { World, WorldFields } from './world.ts';
 
 export type ProtocolModel = Model<World, Step> & {
   /** The fault configuration compiled in. */
   readonly config: FaultConfig;
 };
 
-export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultConfig): ProtocolModel {
-  const decls = protocol.nodes;
-  const ids = decls.map((d) => d.id);
-  const n = ids.length;
-  if (n > 30) throw new Error(`a protocol may have at most 30 nodes, this one has ${n}`);
-  const index = new Map(ids.map((id, i) => [id, i] as const));
-  if (index.size !== n) throw new Error('node ids must be distinct');
-  const roles: Role<any, any>[] = decls.map((d) => {
-    const role = protocol.roles[d.role];
-    if (!role) throw new Error(`node ${d.id} has role "${d.role}", which the protocol does not define`);
-    return role as Role<any, any>;
-  });
-  const messages = new MessageTable();
-  const net = network(config.network, messages, n);
-  const topology: Topology = { decls, ids, index, roles, messages, network: net };
-  const clocks = config.maxTime > 0;
-  const rounds = config.timing === 'rounds';
-  const bounded = config.timing === 'bounded';
-  const signed = config.byzantine > 0 && config.byzantineMode === 'signed';
-  const effects = new Effects(decls, ids, clocks);
-  const nodesOf = (names: readonly string[]) => (names.length === 0 ? ids.map((_, i) => i) : names.map((x) => index.get(x)!));
-  const crashable = nodesOf(config.crashNodes);
-  const pausable = nodesOf(config.pauseNodes);
-  const fp = new Int32Array(2);
+export function compile(protocol: Protocol<any, any>, config: FaultConfig): ProtocolModel {
+  const k = new Kernel(protocol, config);
+  const { n } = k;
+  const inRounds = config.timing === 'rounds';
 
-  if (config.byzantine > 0 && !protocol.universe) throw new Error('Byzantine nodes need the protocol to declare its message universe');
-  if (rounds && !protocol.rounds) throw new Error('timing "rounds" needs the protocol to declare how many rounds it runs');
+  // ---- the step sources that take part -------------------------------------------------------
 
-  const knowledge = new SignedKnowledge(index);
-  const unforged = (w: World, p: Payload): boolean => !signed || knowledge.unforged(w, p);
-
-  const hashNode = (state: NodeState, timers: readonly Timer[], out: number[] | Int32Array, i: number): void => {
-    fingerprintInto(timers.length === 0 ? state : [state, timers], fp);
-    out[2 * i] = fp[0];
-    out[2 * i + 1] = fp[1];
-  };
-
+  const deliver = delivery(k);
+  const local = localActions(k);
+  const timer = timers(k);
+  const faults = [
+    config.drop > 0 && loss(k, config.drop),
+    config.duplicate > 0 && duplication(k, config.duplicate),
+    config.crash + config.recover > 0 && crashes(k, config),
+    config.pause > 0 && pauses(k, config),
+    config.partition > 0 && partitions(k, config.partition),
+  ].filter((s) => s !== false);
+  const adversary = config.byzantine > 0 ? byzantine(k, protocol, config) : null;
+  const time = config.maxTime > 0 ? clock(k, config) : null;
+  const round = inRounds ? synchronousRounds(k, protocol, adversary) : null;
   /**
-   * Run a handler of node `i` (if it has one) on `s`; returns the node's new state (`s` when it
-   * returned nothing). The effects it recorded are applied by `settle`.
+   * What the world does besides the protocol's own steps, in the order it is enabled: loss,
+   * duplication, crash, recover, pause, resume, partition, heal, Byzantine lies, tick. Breadth-first
+   * search meets a state's successors in this order, which decides which of several shortest
+   * counterexamples is found. (In `rounds` timing the Byzantine choices are the round's.)
    */
-  const run = (
-    w: World,
-    i: number,
-    handler: ((s: NodeState, ctx: Effects) => NodeState | void) | undefined,
-    s: NodeState = w.states[i],
-  ): NodeState => {
-    effects.reset(ids[i], decls[i].role, w.time + w.offsets[i], w.round);
-    return handler ? (handler(s, effects) ?? s) : s;
-  };
-
-  /**
-   * The world after node `i` moved to `state` with the effects just recorded; `base` lets a
-   * caller change other fields (network, status, counters, the node's timers) first. A step that
-   * changes nothing (a re-delivered message the node ignores) returns `w` itself, so neither a
-   * new world nor its fingerprint has to be built.
-   */
-  const settle = (w: World, i: number, state: NodeState, base?: Partial<WorldFields>): World => {
-    const before = base?.timers ? base.timers[i] : w.timers[i];
-    const timers = effects.applyTimers(before);
-    let changed = timers !== w.timers[i];
-    if (changed || state !== w.states[i]) {
-      hashNode(state, timers, scratch, 0);
-      changed ||= scratch[0] !== w.nodeHash[2 * i] || scratch[1] !== w.nodeHash[2 * i + 1];
-    }
-    if (!changed && effects.sends.length === 0 && (base === undefined || unchanged(w, base))) return w;
-    const f = fields(w, base);
-    if (changed) {
-      const states = f.states.slice();
-      states[i] = state;
-      const allTimers = f.timers.slice();
-      allTimers[i] = timers;
-      const nodeHash = f.nodeHash.slice();
-      nodeHash[2 * i] = scratch[0];
-      nodeHash[2 * i + 1] = scratch[1];
-      f.states = states;
-      f.timers = allTimers;
-      f.nodeHash = nodeHash;
-    }
-    deliverSends(f, i);
-    return make(f);
-  };
-  const scratch = new Int32Array(2);
-  const unchanged = (w: World, base: Partial<WorldFields>): boolean => {
-    for (const key in base) if (base[key as keyof WorldFields] !== w[key as keyof WorldFields]) return false;
-    return true;
-  };
-
-  interface WorldFields {
-    states: readonly NodeState[];
-    timers: readonly (readonly Timer[])[];
-    nodeHash: readonly number[];
-    net: unknown;
-    status: readonly number[];
-    traitors: number;
-    time: number;
-    offsets: readonly number[];
-    partition: number;
-    used: readonly number[];
-    round: number;
-    cursor: number;
-    knowledge: readonly number[];
-  }
-  const fields = (w: World, base: Partial<WorldFields> = {}): WorldFields => ({
-    states: w.states,
-    timers: w.timers,
-    nodeHash: w.nodeHash,
-    net: w.net,
-    status: w.status,
-    traitors: w.traitors,
-    time: w.time,
-    offsets: w.offsets,
-    partition: w.partition,
-    used: w.used,
-    round: w.round,
-    cursor: w.cursor,
-    knowledge: w.knowledge,
-    ...base,
-  });
-  const make = (f: WorldFields): World =>
-    new World(
-      topology,
-      f.states,
-      f.timers,
-      f.nodeHash,
-      f.net,
-      f.status,
-      f.traitors,
-      f.time,
-      f.offsets,
-      f.partition,
-      f.used,
-      f.round,
-      f.cursor,
-      f.knowledge,
-    );
-
-  /** Put the recorded sends of node `from` into the network (or lose them across a partition). */
-  const deliverSends = (f: WorldFields, from: number): void => {
-    for (const [to, payload] of effects.sends) {
-      const j = index.get(to);
-      if (j === undefined) throw new Error(`${ids[from]} sent ${payload.type} to unknown node "${to}"`);
-      if (f.partition !== 0 && ((f.partition >> from) & 1) !== ((f.partition >> j) & 1)) continue;
-      if ((f.traitors & (1 << j)) !== 0) {
-        // The adversary needs no copy of what it is told, only (signed) the signatures it saw.
-        if (signed) f.knowledge = knowledge.learn(f.knowledge, payload);
-        continue;
-      }
-      f.net = net.send(f.net, messages.intern({ from: ids[from], to, payload }, from, j));
-    }
-  };
-
-  const loyal = (w: World, i: number) => (w.traitors & (1 << i)) === 0;
-  const active = (w: World, i: number) => w.status[i] === UP && loyal(w, i);
-  const bump = (used: readonly number[], counter: number): readonly number[] => {
-    const out = used.slice();
-    out[counter]++;
-    return out;
-  };
+  const environment: StepSource[] = [...faults, ...(adversary && !inRounds ? [adversary] : []), ...(time ? [time] : [])];
+  /** Every source that takes part; the Byzantine placement comes before the clock offsets in the initial states. */
+  const sources: StepSource[] = [...(round ? [round] : [deliver, local, timer]), ...faults, ...(adversary ? [adversary] : []), ...(time ? [time] : [])];
+  /** The source of each step kind. */
+  const sourceOf: Partial<Record<Step['kind'], StepSource>> = {};
+  for (const s of sources) for (const kind of s.kinds) sourceOf[kind] = s;
 
   // ---- initial states -------------------------------------------------------------------------
 
+  /** Every combination of the sources' choices for the start (Byzantine placement, then clock offsets). */
   const init = (): World[] => {
-    const eligible = nodesOf(config.byzantineNodes);
-    const traitorSets = config.byzantine > 0 ? placements(eligible, config.byzantine) : [0];
-    const offsetSets = clocks && config.skew > 0 ? vectors(n, () => -config.skew, () => config.skew) : [Array<number>(n).fill(0)];
-    const worlds: World[] = [];
-    for (const traitors of traitorSets) {
-      for (const offsets of offsetSets) {
-        const states = decls.map((d, i) => roles[i].init(d.id) as NodeState);
-        const timers = decls.map(() => NO_TIMERS);
-        const nodeHash = Array<number>(2 * n).fill(0);
-        states.forEach((s, i) => hashNode(s, NO_TIMERS, nodeHash, i));
-        let w = new World(topology, states, timers, nodeHash, net.empty, Array<number>(n).fill(UP), traitors, 0, offsets, 0, Array<number>(7).fill(0), rounds ? 1 : 0, 0, []);
-        for (let i = 0; i < n; i++) {
-          const start = roles[i].start;
-          if (!start || !loyal(w, i)) continue;
-          w = settle(w, i, run(w, i, start));
-        }
-        worlds.push(w);
-      }
+    let starts: Partial<WorldFields>[] = [{}];
+    for (const s of sources) {
+      const options = s.initial?.();
+      if (options) starts = starts.flatMap((a) => options.map((b) => ({ ...a, ...b })));
     }
-    return worlds;
+    return starts.map((start) => k.initial(start));
   };
 
   // ---- enabled steps --------------------------------------------------------------------------
 
-  // Steps are immutable values: the common ones are made once and reused by every state.
-  const ROUND: Step = { kind: 'round' };
-  const HEAL: Step = { kind: 'heal' };
-  const TICK: Step = { kind: 'tick', offsets: null };
-  const messageSteps = { deliver: [] as Step[], drop: [] as Step[], duplicate: [] as Step[] };
-  const messageStep = (kind: 'deliver' | 'drop' | 'duplicate', msg: number): Step =>
-    (messageSteps[kind][msg] ??= { kind, msg });
-  const nodeSteps = { crash: [] as Step[], recover: [] as Step[], pause: [] as Step[], resume: [] as Step[] };
-  const nodeStep = (kind: 'crash' | 'recover' | 'pause' | 'resume', node: number): Step => (nodeSteps[kind][node] ??= { kind, node });
-  /** Each node's local actions in declaration order, with the step value of those without choices. */
-  const localActions = roles.map((role, node) =>
-    Object.entries(role.actions ?? {}).map(([name, action]) => ({
-      name,
-      action,
-      step: { kind: 'local', node, action: name, choice: undefined, chosen: false } as Step,
-    })),
-  );
-
+  const assume = protocol.assume;
   const actions = (w: World): Step[] => {
     const steps: Step[] = [];
-    /** Timing `bounded`: a delivery or a due timer is pending, so time must wait for it. */
-    let pending = false;
-    if (rounds) {
-      if (w.round > protocol.rounds!) return steps;
-      const pairs = choicePairs(w, n);
-      if (w.cursor < pairs.length) {
-        const [b, r] = pairs[w.cursor];
-        for (const payload of protocol.universe!(ids[b], ids[r], w.round)) {
-          if (unforged(w, payload)) steps.push({ kind: 'byzantine', from: b, to: r, payload });
-        }
-        steps.push({ kind: 'byzantine', from: b, to: r, payload: null });
-      } else {
-        steps.push(ROUND);
-      }
+    /** A delivery or a due timer is enabled: in bounded timing, time waits for it. */
+    let waiting = false;
+    if (round) {
+      // Lockstep: the round (or this round's Byzantine choices) is the protocol's only step, and
+      // after the last round nothing happens any more.
+      if (round.ended!(w)) return steps;
+      round.enabled!(w, steps, false);
     } else {
-      for (const msg of net.deliverable(w.net)) {
-        const to = messages.recipient[msg];
-        if (!active(w, to)) continue;
-        const accepts = roles[to].accepts;
-        if (accepts) {
-          const e = messages.get(msg);
-          if (!accepts(w.states[to], e.payload, e.from)) continue;
-        }
-        steps.push(messageStep('deliver', msg));
-        pending = true;
-      }
+      deliver.enabled!(w, steps, false);
+      waiting = steps.length > 0;
       for (let i = 0; i < n; i++) {
-        if (!active(w, i)) continue;
-        const local = localActions[i];
-        if (local.length > 0) {
-          effects.reset(ids[i], decls[i].role, w.time + w.offsets[i], w.round);
-          for (const { name, action: a, step: plain } of local) {
-            if (!a.when(w.states[i], effects)) continue;
-            if (a.choices) {
-              for (const choice of a.choices(w.states[i], effects)) steps.push({ kind: 'local', node: i, action: name, choice, chosen: true });
-            } else steps.push(plain);
-          }
-        }
-        for (const t of w.timers[i]) {
-          if (t.deadline === null || w.time + w.offsets[i] >= t.deadline) {
-            steps.push({ kind: 'timer', node: i, timer: t.name });
-            pending = true;
-          }
-        }
+        if (!k.active(w, i)) continue;
+        local.enabledAt!(w, i, steps);
+        const before = steps.length;
+        timer.enabledAt!(w, i, steps);
+        if (steps.length > before) waiting = true;
       }
-      if (protocol.assume) {
+      if (assume) {
         // Only the protocol's own steps so far: the environment assumption does not restrict faults.
         let kept = 0;
-        for (const a of steps) if (protocol.assume(w, describedStep(a))) steps[kept++] = a;
+        for (const a of steps) if (assume(w, describedStep(a))) steps[kept++] = a;
         steps.length = kept;
       }
     }
-    const used = w.used;
-    if (used[USED.drop] < config.drop) for (const msg of net.droppable(w.net)) steps.push(messageStep('drop', msg));
-    if (used[USED.duplicate] < config.duplicate) for (const msg of net.droppable(w.net)) steps.push(messageStep('duplicate', msg));
-    if (used[USED.crash] < config.crash) {
-      for (const i of crashable) if (w.status[i] !== CRASHED && loyal(w, i)) steps.push(nodeStep('crash', i));
-    }
-    if (used[USED.recover] < config.recover) {
-      for (let i = 0; i < n; i++) if (w.status[i] === CRASHED) steps.push(nodeStep('recover', i));
-    }
-    if (used[USED.pause] < config.pause) {
-      for (const i of pausable) if (w.status[i] === UP && loyal(w, i)) steps.push(nodeStep('pause', i));
-    }
-    for (let i = 0; i < n; i++) if (w.status[i] === PAUSED) steps.push(nodeStep('resume', i));
-    if (w.partition === 0 && used[USED.partition] < config.partition) {
-      // Each split once: node 0 is always on the masked side.
-      for (let side = 1; side < 1 << n; side += 2) if (side !== (1 << n) - 1) steps.push({ kind: 'partition', side });
-    }
-    if (w.partition !== 0) steps.push(HEAL);
-    if (!rounds && config.byzantine > 0 && used[USED.lies] < config.lies) {
-      for (let b = 0; b < n; b++) {
-        if (loyal(w, b)) continue;
-        for (let r = 0; r < n; r++) {
-          if (r === b || !loyal(w, r)) continue;
-          for (const payload of protocol.universe!(ids[b], ids[r], 0)) {
-            if (unforged(w, payload)) steps.push({ kind: 'byzantine', from: b, to: r, payload });
-          }
-        }
-      }
-    }
-    if (clocks && w.time < config.maxTime && !(bounded && pending)) {
-      if (config.drift === 0) steps.push(TICK);
-      else {
-        const lo = (i: number) => Math.max(-config.skew, w.offsets[i] - config.drift);
-        const hi = (i: number) => Math.min(config.skew, w.offsets[i] + config.drift);
-        for (const offsets of vectors(n, lo, hi)) steps.push({ kind: 'tick', offsets });
-      }
-    }
+    for (const s of environment) s.enabled!(w, steps, waiting);
     return steps;
   };
 
-  // ---- successor states -----------------------------------------------------------------------
-
-  const next = (w: World, a: Step): World => {
-    switch (a.kind) {
-      case 'deliver': {
-        const e = messages.get(a.msg);
-        const i = messages.recipient[a.msg];
-        const receive = roles[i].receive;
-        const s = run(w, i, receive && ((st, ctx) => receive(st, e.payload, e.from, ctx)));
-        return settle(w, i, s, { net: net.deliver(w.net, a.msg) });
-      }
-      case 'local': {
-        const act = roles[a.node].actions![a.action];
-        return settle(w, a.node, run(w, a.node, (st, ctx) => act.run(st, ctx, a.choice)));
-      }
-      case 'timer': {
-        // The fired timer is disarmed before its handler runs (which may arm it again).
-        const timers = w.timers.slice();
-        timers[a.node] = w.timers[a.node].filter((t) => t.name !== a.timer);
-        const handler = roles[a.node].timer;
-        const s = run(w, a.node, handler && ((st, ctx) => handler(st, a.timer, ctx)));
-        return settle(w, a.node, s, { timers });
-      }
-      case 'drop':
-        return make(fields(w, { net: net.drop(w.net, a.msg), used: bump(w.used, USED.drop) }));
-      case 'duplicate':
-        return make(fields(w, { net: net.duplicate(w.net, a.msg), used: bump(w.used, USED.duplicate) }));
-      case 'crash': {
-        const i = a.node;
-        const states = w.states.slice();
-        states[i] = { durable: w.states[i].durable, volatile: null };
-        const timers = w.timers.slice();
-        timers[i] = NO_TIMERS;
-        const nodeHash = w.nodeHash.slice();
-        hashNode(states[i], NO_TIMERS, nodeHash, i);
-        const status = w.status.slice();
-        status[i] = CRASHED;
-        return make(fields(w, { states, timers, nodeHash, status, used: bump(w.used, USED.crash) }));
-      }
-      case 'recover': {
-        const i = a.node;
-        const fresh = roles[i].init(ids[i]) as NodeState;
-        const restarted: NodeState = { durable: w.states[i].durable, volatile: fresh.volatile };
-        const status = w.status.slice();
-        status[i] = UP;
-        const s = run(w, i, roles[i].recover, restarted);
-        return settle(w, i, s, { status, used: bump(w.used, USED.recover) });
-      }
-      case 'pause':
-      case 'resume': {
-        const status = w.status.slice();
-        status[a.node] = a.kind === 'pause' ? PAUSED : UP;
-        return make(fields(w, { status, ...(a.kind === 'pause' ? { used: bump(w.used, USED.pause) } : {}) }));
-      }
-      case 'partition': {
-        const side = a.side;
-        const cut = (id: number) => {
-          return ((side >> messages.sender[id]) & 1) !== ((side >> messages.recipient[id]) & 1);
-        };
-        return make(fields(w, { partition: side, net: net.lose(w.net, cut), used: bump(w.used, USED.partition) }));
-      }
-      case 'heal':
-        return make(fields(w, { partition: 0 }));
-      case 'tick':
-        return make(fields(w, { time: w.time + 1, ...(a.offsets ? { offsets: a.offsets } : {}) }));
-      case 'byzantine': {
-        const f = fields(w, rounds ? { cursor: w.cursor + 1 } : { used: bump(w.used, USED.lies) });
-        if (a.payload !== null) {
-          effects.reset(ids[a.from], '', 0, w.round);
-          effects.send(ids[a.to], a.payload);
-          deliverSends(f, a.from);
-        }
-        return make(f);
-      }
-      case 'round':
-        return endRound(w);
-    }
-  };
-
-  /** Timing `rounds`: deliver every message of this round, run end-of-round handlers, start the next round. */
-  const endRound = (w: World): World => {
-    const inFlight = net.all(w.net);
-    let cur = make(fields(w, { net: net.empty }));
-    for (const msg of inFlight) {
-      const e = messages.get(msg);
-      const i = messages.recipient[msg];
-      const receive = roles[i].receive;
-      if (!receive || !active(cur, i)) continue;
-      cur = settle(cur, i, run(cur, i, (st, ctx) => receive(st, e.payload, e.from, ctx)));
-    }
-    for (let i = 0; i < n; i++) {
-      const end = roles[i].endOfRound;
-      if (!end || !active(cur, i)) continue;
-      cur = settle(cur, i, run(cur, i, (st, ctx) => end(st, w.round, ctx)));
-    }
-    return make(fields(cur, { round: w.round + 1, cursor: 0 }));
-  };
-
-  // ---- identity (display and labels: describe.ts) ---------------------------------------------
-
-  const tracksStatus = config.crash > 0 || config.pause > 0;
-  const tracksUsed = config.drop + config.duplicate + config.partition + config.crash + config.recover + config.pause > 0 || (config.byzantine > 0 && !rounds);
-  const hasher = new IntHasher();
-  const fingerprint = (w: World, out: Int32Array): void => {
-    if (w.hashed) {
-      out[0] = w.hashHi;
-      out[1] = w.hashLo;
-      return;
-    }
-    const h = hasher.start();
-    const nodeHash = w.nodeHash;
-    for (let k = 0; k < nodeHash.length; k += 2) h.pair(nodeHash[k], nodeHash[k + 1]);
-    net.encode(w.net, h);
-    if (config.byzantine > 0) h.int(w.traitors);
-    if (tracksStatus) for (const x of w.status) h.int(x);
-    if (tracksUsed) for (const x of w.used) h.int(x);
-    if (config.partition > 0) h.int(w.partition);
-    if (clocks) {
-      h.int(w.time);
-      for (const x of w.offsets) h.int(x);
-    }
-    if (rounds) {
-      h.int(w.round);
-      h.int(w.cursor);
-    }
-    if (signed) {
-      h.int(w.knowledge.length);
-      for (const x of w.knowledge) h.int(x);
-    }
-    h.end(out);
-    w.hashed = true;
-    w.hashHi = out[0];
-    w.hashLo = out[1];
-  };
-
-  const { label, step, show } = describe(topology, config, protocol, { status: tracksStatus, used: tracksUsed });
+  const next = (w: World, a: Step): World => sourceOf[a.kind]!.apply(w, a);
+  const label = (a: Step): string => sourceOf[a.kind]!.label(a);
+  const step = (a: Step): StepInfo => sourceOf[a.kind]!.info(a);
   /** `step(a)`, remembered per step value (most steps are shared values, asked about in every state). */
   const described = new WeakMap<Step, StepInfo>();
   const describedStep = (a: Step): StepInfo => {
@@ -481,7 +123,48 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     return info;
   };
 
+  // ---- identity and display -------------------------------------------------------------------
+
+  /** The bookkeeping the taking-part sources keep, by name (one field may be kept by several). */
+  const kept = new Map<Bookkeeping, Field>();
+  for (const s of sources) for (const f of s.keeps ?? []) kept.set(f.name, f);
+  const budgets = sources.flatMap((s) => s.budgets ?? []);
+  if (budgets.length > 0) kept.set('used', budgetsField(budgets));
+  const identity = IDENTITY_ORDER.flatMap((name) => kept.get(name) ?? []);
+  const shown = SHOWN_ORDER.flatMap((name) => kept.get(name) ?? []).filter((f) => f.show !== undefined);
+
+  const hasher = new IntHasher();
+  const fp = new Int32Array(2);
+  const view = protocol.view;
+  const fingerprint = (w: World, out: Int32Array): void => {
+    if (w.hashed) {
+      out[0] = w.hashHi;
+      out[1] = w.hashLo;
+      return;
+    }
+    const h = hasher.start();
+    if (view) {
+      // The protocol's view stands for the node states, timers and network; the fault
+      // bookkeeping below is still the layer's.
+      fingerprintInto(view(w), fp);
+      h.pair(fp[0], fp[1]);
+    } else k.encode(w, h);
+    for (const f of identity) f.encode(w, h);
+    h.end(out);
+    w.hashed = true;
+    w.hashHi = out[0];
+    w.hashLo = out[1];
+  };
+
+  /** Node states by id, messages in flight, armed timers, then the bookkeeping worth showing. */
+  const show = (w: World): unknown => {
+    const out = k.show(w);
+    for (const f of shown) f.show!(w, out);
+    return out;
+  };
+
   const userTerminal = protocol.terminal;
+  const bounds = sources.filter((s) => s.ended !== undefined);
   return {
     config,
     init,
@@ -491,12 +174,14 @@ export function compile<M extends Payload>(protocol: Protocol<M>, config: FaultC
     step,
     fingerprint,
     show,
-    nodes: ids,
+    nodes: k.ids,
     properties: protocol.properties,
     fairness: protocol.fairness,
     within: protocol.within,
-    checkDeadlock: userTerminal !== undefined || rounds,
-    terminal: (w) =>
-      (rounds && w.round > protocol.rounds!) || (clocks && w.time >= config.maxTime) || (userTerminal ? userTerminal(w) : false),
+    // One rule for every model: a state without enabled steps is a deadlock unless it is a legal
+    // end. Here the bounds of time and rounds are legal ends too: the protocol stops there because
+    // the model stops, not because it is stuck.
+    checkDeadlock: protocol.deadlock !== false,
+    terminal: (w) => bounds.some((s) => s.ended!(w)) || (userTerminal ? userTerminal(w) : false),
   };
 }

@@ -1,10 +1,11 @@
 /**
  * The global state of a compiled protocol: every node's state and timers, the messages in
- * flight, and what the fault model has done so far. Immutable; properties read it through the
- * accessor methods (`w.node('tm').durable.state`, `w.crashed('rm1')`, `w.inFlight()`).
+ * flight, and what the fault model has done so far. Immutable; properties read it through
+ * `ProtocolWorld`, typed by the protocol's roles (`w.node('tm').state`, `w.role('rm')`,
+ * `w.crashed('rm1')`, `w.inFlight()`).
  */
 import type { MessageTable, Network } from './network.ts';
-import type { Envelope, NodeDecl, NodeId, NodeState, Payload, Role } from './types.ts';
+import type { Envelope, IdsOf, MessageOf, NodeDecl, NodeId, NodeIdOf, NodesOf, NodeStateOf, Role, Roles, StateOf } from './types.ts';
 
 /** A timer armed by a node: fires at `deadline` on its local clock, or at any time when null. */
 export interface Timer {
@@ -21,69 +22,155 @@ export const PAUSED = 2;
 export const USED = { drop: 0, duplicate: 1, partition: 2, crash: 3, recover: 4, pause: 5, lies: 6 } as const;
 export type Counter = keyof typeof USED;
 
+/** What a protocol's properties, `terminal`, `assume` and `view` can read of a global state. */
+export interface ProtocolWorld<R extends Roles = Roles, N extends NodesOf<R> = NodesOf<R>> {
+  /** Every node id, in declaration order. */
+  readonly ids: readonly NodeIdOf<N>[];
+  /** The state of a node (while it is crashed: `init` with its durable fields). */
+  node<I extends NodeIdOf<N>>(id: I): NodeStateOf<R, N, I>;
+  /** The states of a role's nodes, in declaration order. */
+  role<K extends keyof R & string>(role: K): readonly StateOf<R[K]>[];
+  /** The ids of a role's nodes, in declaration order. */
+  nodesOf<K extends keyof N & string>(role: K): readonly IdsOf<N, K>[];
+  crashed(id: NodeIdOf<N>): boolean;
+  paused(id: NodeIdOf<N>): boolean;
+  byzantine(id: NodeIdOf<N>): boolean;
+  /** Loyal (non-Byzantine) nodes, optionally of one role. */
+  loyal(role?: keyof R & string): readonly NodeIdOf<N>[];
+  /** Global time (0 without clocks). */
+  readonly time: number;
+  /** A node's local clock reading. */
+  clock(id: NodeIdOf<N>): number;
+  /** Timers a node has armed, sorted by name. */
+  timersOf(id: NodeIdOf<N>): readonly Timer[];
+  /** Messages in flight, with multiplicity, in the network's canonical order. */
+  inFlight(): readonly Envelope<MessageOf<R>, NodeIdOf<N>>[];
+  /** How many faults of a kind have happened. */
+  faultsUsed(kind: Counter): number;
+  /** Whether the nodes `a` and `b` are on different sides of the current partition. */
+  separated(a: NodeIdOf<N>, b: NodeIdOf<N>): boolean;
+}
+
 /** Facts about a compiled protocol shared by all its states. */
 export interface Topology {
   readonly decls: readonly NodeDecl[];
   readonly ids: readonly NodeId[];
   readonly index: ReadonlyMap<NodeId, number>;
   readonly roles: readonly Role<any, any>[];
+  /** The node indices of each role, in declaration order. */
+  readonly byRole: ReadonlyMap<string, readonly number[]>;
   readonly messages: MessageTable;
   readonly network: Network;
 }
 
-export class World {
+/** The parts of a global state; a step copies the record and replaces what it changes. */
+export interface WorldFields {
+  /** Node states, by node index. */
+  states: readonly unknown[];
+  /** Armed timers of each node, sorted by name. */
+  timers: readonly (readonly Timer[])[];
+  /** Fingerprint (hi, lo) of each node's state and timers: derived, cached so a step rehashes one node. */
+  nodeHash: readonly number[];
+  /** In-flight messages (representation depends on the network semantics). */
+  net: unknown;
+  status: readonly number[];
+  /** Bit mask of Byzantine nodes (fixed from the initial state on). */
+  traitors: number;
+  /** Global time. */
+  time: number;
+  /** Each node's clock offset: local clock = time + offset. */
+  offsets: readonly number[];
+  /** Bit mask of one side of the current partition; 0 when the network is whole. */
+  partition: number;
+  /** Faults used so far, indexed by `USED`. */
+  used: readonly number[];
+  /** Timing `rounds`: the current round (from 1) and how many Byzantine choices of it are made. */
+  round: number;
+  cursor: number;
+  /** Signed mode: ids of the signed fragments the Byzantine nodes have seen, sorted. */
+  knowledge: readonly number[];
+}
+
+export class World implements ProtocolWorld<any, any>, WorldFields {
   /** This world's fingerprint once computed (derived; not part of its identity). */
   hashed = false;
   hashHi = 0;
   hashLo = 0;
+  readonly states: readonly unknown[];
+  readonly timers: readonly (readonly Timer[])[];
+  readonly nodeHash: readonly number[];
+  readonly net: unknown;
+  readonly status: readonly number[];
+  readonly traitors: number;
+  readonly time: number;
+  readonly offsets: readonly number[];
+  readonly partition: number;
+  readonly used: readonly number[];
+  readonly round: number;
+  readonly cursor: number;
+  readonly knowledge: readonly number[];
 
   constructor(
     readonly topology: Topology,
-    /** Node states, by node index. */
-    readonly states: readonly NodeState[],
-    /** Armed timers of each node, sorted by name. */
-    readonly timers: readonly (readonly Timer[])[],
-    /** Fingerprint (hi, lo) of each node's state and timers: derived, cached so a step rehashes one node. */
-    readonly nodeHash: readonly number[],
-    /** In-flight messages (representation depends on the network semantics). */
-    readonly net: unknown,
-    readonly status: readonly number[],
-    /** Bit mask of Byzantine nodes (fixed from the initial state on). */
-    readonly traitors: number,
-    /** Global time. */
-    readonly time: number,
-    /** Each node's clock offset: local clock = time + offset. */
-    readonly offsets: readonly number[],
-    /** Bit mask of one side of the current partition; 0 when the network is whole. */
-    readonly partition: number,
-    /** Faults used so far, indexed by `USED`. */
-    readonly used: readonly number[],
-    /** Timing `rounds`: the current round (from 1) and how many Byzantine choices of it are made. */
-    readonly round: number,
-    readonly cursor: number,
-    /** Signed mode: ids of the signed fragments the Byzantine nodes have seen, sorted. */
-    readonly knowledge: readonly number[],
-  ) {}
+    f: WorldFields,
+  ) {
+    this.states = f.states;
+    this.timers = f.timers;
+    this.nodeHash = f.nodeHash;
+    this.net = f.net;
+    this.status = f.status;
+    this.traitors = f.traitors;
+    this.time = f.time;
+    this.offsets = f.offsets;
+    this.partition = f.partition;
+    this.used = f.used;
+    this.round = f.round;
+    this.cursor = f.cursor;
+    this.knowledge = f.knowledge;
+  }
 
-  /** Every node id, in declaration order. */
+  /** A copy of this world's fields with `changes` applied, for the next world. */
+  fields(changes?: Partial<WorldFields>): WorldFields {
+    return {
+      states: this.states,
+      timers: this.timers,
+      nodeHash: this.nodeHash,
+      net: this.net,
+      status: this.status,
+      traitors: this.traitors,
+      time: this.time,
+      offsets: this.offsets,
+      partition: this.partition,
+      used: this.used,
+      round: this.round,
+      cursor: this.cursor,
+      knowledge: this.knowledge,
+      ...changes,
+    };
+  }
+
   get ids(): readonly NodeId[] {
     return this.topology.ids;
   }
 
   private at(id: NodeId): number {
     const i = this.topology.index.get(id);
-    if (i === undefined) throw new Error(`unknown node "${id}"`);
+    if (i === undefined) throw new Error(`unknown node "${id}" (nodes: ${this.topology.ids.join(', ')})`);
     return i;
   }
 
-  /** The state of a node (its volatile part is lost while it is crashed). */
-  node<S extends NodeState = NodeState<any, any>>(id: NodeId): S {
-    return this.states[this.at(id)] as S;
+  node(id: NodeId): any {
+    return this.states[this.at(id)];
   }
 
-  /** The ids of a role's nodes. */
+  role(role: string): readonly any[] {
+    const nodes = this.topology.byRole.get(role);
+    if (nodes === undefined) throw new Error(`unknown role "${role}" (roles: ${[...this.topology.byRole.keys()].join(', ')})`);
+    return nodes.map((i) => this.states[i]);
+  }
+
   nodesOf(role: string): readonly NodeId[] {
-    return this.topology.decls.filter((d) => d.role === role).map((d) => d.id);
+    return (this.topology.byRole.get(role) ?? []).map((i) => this.topology.ids[i]);
   }
 
   crashed(id: NodeId): boolean {
@@ -98,32 +185,26 @@ export class World {
     return (this.traitors & (1 << this.at(id))) !== 0;
   }
 
-  /** Loyal (non-Byzantine) nodes, optionally of one role. */
   loyal(role?: string): readonly NodeId[] {
     return this.topology.decls.filter((d, i) => (this.traitors & (1 << i)) === 0 && (role === undefined || d.role === role)).map((d) => d.id);
   }
 
-  /** A node's local clock reading. */
   clock(id: NodeId): number {
     return this.time + this.offsets[this.at(id)];
   }
 
-  /** Timers a node has armed. */
   timersOf(id: NodeId): readonly Timer[] {
     return this.timers[this.at(id)];
   }
 
-  /** Messages in flight, with multiplicity. */
-  inFlight(): Envelope<Payload>[] {
+  inFlight(): Envelope<any>[] {
     return this.topology.network.all(this.net).map((id) => this.topology.messages.get(id));
   }
 
-  /** How many faults of a kind have happened. */
   faultsUsed(kind: Counter): number {
     return this.used[USED[kind]];
   }
 
-  /** Whether the nodes `a` and `b` are on different sides of the current partition. */
   separated(a: NodeId, b: NodeId): boolean {
     if (this.partition === 0) return false;
     return ((this.partition >> this.at(a)) & 1) !== ((this.partition >> this.at(b)) & 1);

@@ -26,8 +26,6 @@ export interface SiteEntry {
   readonly violations: readonly ReportedViolation[];
   readonly nodes?: readonly string[];
   readonly description?: string;
-  /** File name stem of its reports; default `<model>-<variant>`. */
-  readonly baseName?: string;
 }
 
 const STYLE = `
@@ -55,7 +53,7 @@ export function writeSite(dir: string, entries: readonly SiteEntry[]): string[] 
   const files = new Map<string, string>();
   const rows: string[] = [];
   for (const e of entries) {
-    const reports = renderReports(dir, e.run, e, { nodes: e.nodes, baseName: e.baseName });
+    const reports = renderReports(dir, e.run, e, { nodes: e.nodes });
     for (const r of reports) for (const [path, text] of r.texts) files.set(path, text);
     const asExpected = e.verdict === e.expected;
     const verdict = `<span class="${asExpected ? 'ok' : 'bad'}">${h(e.verdict)}${asExpected ? '' : ' (unexpected)'}</span>`;
@@ -88,7 +86,7 @@ export function writeSite(dir: string, entries: readonly SiteEntry[]): string[] 
 </head>
 <body>
 <h1>Counterexample reports</h1>
-<p>Every shipped model variant that is expected to violate a property, checked at its default parameters with breadth-first search (so each trace is a shortest one), and the study cases beyond the defaults (<code>models/index.ts</code>). Regenerate with <code>npm run reports</code>; replay any trace with <code>npx faultline replay ${h(dir)}/&lt;file&gt;.json</code>.</p>
+<p>Every shipped model variant that is expected to violate a property, checked at its default parameters (with the variant's own, where it has some) with breadth-first search (so each trace is a shortest one). Regenerate with <code>npm run reports</code>; replay any trace with <code>npx faultline replay ${h(dir)}/&lt;file&gt;.json</code>.</p>
 <table>
 <thead><tr><th>model</th><th>variant</th><th>params</th><th>expected</th><th>verdict</th><th>property</th><th>steps</th><th>report</th></tr></thead>
 <tbody>

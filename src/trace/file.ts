@@ -5,7 +5,8 @@
  * every step with the state after it, so a replay can say exactly where a model changed.
  */
 import { readFileSync } from 'node:fs';
-import type { ParamValue, Params } from '../model/definition.ts';
+import type { Params } from '../model/definition.ts';
+import type { ParamValue } from '../model/params.ts';
 import { InputError } from '../model/errors.ts';
 import { STEP_KINDS, type StepKind } from '../model/model.ts';
 import type { PropertyKind } from '../model/property.ts';

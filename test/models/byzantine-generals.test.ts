@@ -4,19 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { ATTACK, RETREAT, generals } from '../../models/byzantine-generals/common.ts';
 import { outcomeCounts } from '../../models/byzantine-generals/composition.ts';
 import { definition } from '../../models/byzantine-generals/index.ts';
-import type { Msg } from '../../models/byzantine-generals/protocol.ts';
+import type { GeneralsWorld, Msg, OralLieutenant, SignedLieutenant } from '../../models/byzantine-generals/protocol.ts';
 import type { OralModel, OralState, OralStep } from '../../models/byzantine-generals/reduced-oral.ts';
 import type { SignedRound, SignedState } from '../../models/byzantine-generals/reduced-signed.ts';
 import { unreducedPath, unreducedTraceFile } from '../../models/byzantine-generals/witness.ts';
 import { rebuild } from '../../src/cli/replay.ts';
 import { check } from '../../src/explore/check.ts';
-import { instantiate } from '../../src/model/definition.ts';
+import { instantiate, resolveParams } from '../../src/model/definition.ts';
 import { InputError } from '../../src/model/errors.ts';
-import type { Model } from '../../src/model/model.ts';
+import { identity, type Model } from '../../src/model/model.ts';
 import type { Always } from '../../src/model/property.ts';
 import type { Step } from '../../src/protocol/types.ts';
-import type { World } from '../../src/protocol/world.ts';
-import { parseTraceFile, serializeTraceFile } from '../../src/trace/file.ts';
+import { parseTraceFile, serializeTraceFile, traceFile } from '../../src/trace/file.ts';
 import { replay } from '../../src/trace/replay.ts';
 import { statesAlong } from '../../src/trace/trace.ts';
 import {
@@ -87,11 +86,47 @@ describe('byzantine-generals: the paper’s bounds', () => {
     });
   }
 
-  it('the variants behave as declared at their defaults (n = 3, f = 1)', () => {
+  it('the variants behave as declared at their defaults (n = 3, f = 1; oral-n9-f3: n = 9, f = 3)', () => {
     for (const v of definition.variants) {
-      const r = check(instantiate(definition, { params: Object.fromEntries(definition.params.map((p) => [p.name, p.default])), variant: v.name }));
-      expect(r.verdict).toBe(v.expect);
+      const params = resolveParams(definition, v, {});
+      const r = check(instantiate(definition, { params, variant: v.name }));
+      expect(r.verdict, v.name).toBe(v.expect);
+      expect(r.verdict, v.name).toBe(expected(v.name === 'signed' ? 'signed' : 'oral', Number(params.n), Number(params.f)));
     }
+  });
+});
+
+/**
+ * The distinct states of the reduced models at the defaults (n = 3, f = 1, m = 1, order ATTACK),
+ * counted by hand from the reductions' definitions (`reduced-oral.ts`, `reduced-signed.ts`): a
+ * state is identified by the rows (rounds) done, whether the commander is a traitor, and the
+ * multiset of the loyal lieutenants' codes. Traitors are placed in the order {c}, {l1}, {l2};
+ * {l2}'s initial state (one loyal lieutenant, nothing known) is {l1}'s, so it adds no state.
+ */
+describe('byzantine-generals: distinct states at the defaults, derived from the reductions', () => {
+  it('oral: 15', () => {
+    // {c}, loyal l1 and l2, a code being (value received, ATTACK votes) before the lieutenant's
+    // own row and its ATTACK votes after it: the start; the traitor commander's order gives
+    // ATTACK to 0, 1 or 2 of them (up to symmetry): 3; l1's OM(0), l2 takes l1's value: 3, still
+    // distinct (l2 holds R,R / R,A / A,A); l2's OM(0), each decides the majority of its two
+    // values, a tie retreating: both RETREAT (from the first two) or both ATTACK: 2.
+    const traitorCommander = 1 + 3 + 3 + 2;
+    // {l1}, loyal c and l2: the start; c's ATTACK: 1; l1's OM(0), a traitor's, tells l2 ATTACK or
+    // RETREAT: 2; l2's OM(0) has no loyal lieutenant in it and l2 decides: ATTACK or RETREAT: 2.
+    const traitorLieutenant = 1 + 1 + 2 + 2;
+    expect(check(build('oral', { n: 3, f: 1 }), { all: true }).stats.distinctStates).toBe(traitorCommander + traitorLieutenant);
+  });
+
+  it('signed: 16', () => {
+    // {c}, a code being (V, relaying, decision): the start; round 1, the traitor commander sends
+    // each loyal lieutenant any subset of {ATTACK, RETREAT} signed by c, up to symmetry the
+    // multisets of 2 of the 4 subsets: C(5, 2) = 10; round 2, no traitor lieutenant is left to
+    // sign a chain, each loyal one receives what the other relays, both end with the union and
+    // decide alike: ATTACK iff it is {ATTACK}, else RETREAT: 2.
+    const traitorCommander = 1 + 10 + 2;
+    // {l1}: the start; round 1, l2 accepts c's ATTACK and relays it: 1; round 2, it decides ATTACK: 1.
+    const traitorLieutenant = 1 + 1 + 1;
+    expect(check(build('signed', { n: 3, f: 1 }), { all: true }).stats.distinctStates).toBe(traitorCommander + traitorLieutenant);
   });
 });
 
@@ -235,6 +270,7 @@ describe('byzantine-generals: the reduced OM model identifies states by what the
   const futures = (c: Cell) => {
     const model = build('oral', c) as OralModel;
     const memo = new Map<string, Set<string>>();
+    const fingerprint = identity(model);
     const fp = new Int32Array(2);
     const byFingerprint = new Map<string, Set<string>[]>();
     const visit = (s: OralState): Set<string> => {
@@ -249,7 +285,7 @@ describe('byzantine-generals: the reduced OM model identifies states by what the
       }
       for (const a of actions) for (const o of visit(model.next(s, a))) out.add(o);
       memo.set(id, out);
-      model.fingerprint!(s, fp);
+      fingerprint(s, fp);
       const key = `${fp[0]}:${fp[1]}`;
       byFingerprint.set(key, [...(byFingerprint.get(key) ?? []), out]);
       return out;
@@ -283,7 +319,7 @@ function strategyOf(model: OralModel, start: OralState, steps: readonly OralStep
 }
 
 describe('byzantine-generals: a reduced OM counterexample is a behaviour of the unreduced protocol', () => {
-  const loyalDecisions = (w: World) => Object.fromEntries(w.loyal('lieutenant').map((id) => [id, w.node<{ durable: { decision: Order | null }; volatile: unknown }>(id).durable.decision]));
+  const loyalDecisions = (w: GeneralsWorld<OralLieutenant>) => Object.fromEntries(w.nodesOf('lieutenant').flatMap((id) => (w.byzantine(id) ? [] : [[id, w.node(id).decision]])));
   const reducedDecisions = (model: OralModel, s: OralState) =>
     Object.fromEntries(model.nodes!.flatMap((id, k) => (k > 0 && (s.traitors & (1 << k)) === 0 ? [[id, s.decision[k] === 1 ? ATTACK : RETREAT]] : [])));
 
@@ -295,12 +331,12 @@ describe('byzantine-generals: a reduced OM counterexample is a behaviour of the 
       const violation = check(reduced).violations[0];
       const { states, actions } = statesAlong(reduced, violation.path!);
       const end = states[states.length - 1];
-      const full = build('oral', c, false) as Model<World, Step>;
-      const path = unreducedPath(generals({ n: c.n, f: c.f, m: String(c.m ?? 'f'), order: ATTACK }, 'oral'), reduced, violation.path!, full);
+      const full = build('oral', c, false) as Model<GeneralsWorld<OralLieutenant>, Step>;
+      const path = unreducedPath(generals({ n: c.n, f: c.f, m: String(c.m ?? 'f'), order: ATTACK, reduce: true }, 'oral'), reduced, violation.path!, full);
       const worlds = statesAlong(full, path).states;
       const w = worlds[worlds.length - 1];
       expect(loyalDecisions(w), what).toEqual(reducedDecisions(reduced, end));
-      expect((full.properties.find((p) => p.name === violation.property) as Always<World>).holds(w), what).toBe(false);
+      expect((full.properties.find((p) => p.name === violation.property) as Always<GeneralsWorld<OralLieutenant>>).holds(w), what).toBe(false);
 
       const lieutenants = Array.from({ length: c.n - 1 }, (_, i) => i + 1);
       const traitors = new Set(Array.from({ length: c.n }, (_, i) => i).filter((i) => (end.traitors & (1 << i)) !== 0));
@@ -310,10 +346,10 @@ describe('byzantine-generals: a reduced OM counterexample is a behaviour of the 
   });
 
   it('n = 9, f = 3: the committed report’s counterexample replays on the unreduced protocol, and OM(3) run directly agrees', () => {
-    const text = readFileSync(join(import.meta.dirname, '..', '..', 'reports', 'byzantine-generals-oral-n=9-f=3.json'), 'utf8');
-    const file = parseTraceFile(text, 'reports/byzantine-generals-oral-n=9-f=3.json');
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'reports', 'byzantine-generals-oral-n9-f3.json'), 'utf8');
+    const file = parseTraceFile(text, 'reports/byzantine-generals-oral-n9-f3.json');
     expect([file.params.n, file.params.f, file.params.reduce, file.property]).toEqual([9, 3, true, 'IC2']);
-    // As `npx tsx models/byzantine-generals/unreduce.ts <file> > t.json && faultline replay t.json` do.
+    // As `node dist/models/byzantine-generals/unreduce.js <file> > t.json && faultline replay t.json` do.
     const unreduced = parseTraceFile(serializeTraceFile(unreducedTraceFile(file)), 'translated');
     expect(unreduced.params.reduce).toBe(false);
     // OM(3) in slots: rounds 1–3 one each, round 4 one per path c → x; each slot has f·(n − f) choice steps and a round step.
@@ -330,12 +366,27 @@ describe('byzantine-generals: a reduced OM counterexample is a behaviour of the 
     expect(Object.fromEntries(lieutenants.filter((i) => !traitors.has(i)).map((i) => [`l${i}`, direct[i]]))).toEqual(reducedDecisions(reduced, states[states.length - 1]));
   });
 
+  it('a trace file as check --report writes it (faults recorded), of either oral variant, translates and replays as faultline replay rebuilds it', () => {
+    for (const [variant, c] of [['oral', { n: 5, f: 2 }], ['oral-n9-f3', { n: 4, f: 1, m: 2 }]] as const) {
+      const params = { n: c.n, f: c.f, m: String('m' in c ? c.m : 'f'), order: ATTACK, reduce: true };
+      const reduced = instantiate(definition, { params, variant });
+      const violation = check(reduced).violations[0];
+      const run = { model: definition.name, variant, params, faults: reduced.faults };
+      const file = traceFile(run, { property: violation.property, kind: violation.kind, trace: violation.trace! }, reduced.nodes);
+      // The reduced trace replays from its file (the recorded knobs are the reduced model's own), and so does its translation.
+      expect(replay(rebuild(definition, file), file), variant).toEqual({ status: 'reproduces' });
+      const unreduced = unreducedTraceFile(file);
+      expect([unreduced.variant, unreduced.params.reduce, unreduced.faults], variant).toEqual([variant, false, reduced.faults]);
+      expect(replay(rebuild(definition, unreduced), unreduced), variant).toEqual({ status: 'reproduces' });
+    }
+  });
+
   it('a reduced SM counterexample (m < f), translated message by message, replays in the unreduced model', () => {
     for (const c of [{ n: 4, f: 2, m: 1 }, { n: 3, f: 1, m: 0 }] as Cell[]) {
       const reduced = build('signed', c) as Model<SignedState, SignedRound>;
       const violation = check(reduced).violations[0];
       const { actions } = statesAlong(reduced, violation.path!);
-      const full = build('signed', c, false) as Model<World, Step>;
+      const full = build('signed', c, false) as Model<GeneralsWorld<SignedLieutenant>, Step>;
       let w = full.init()[violation.path!.initIndex];
       for (const a of actions) {
         // The unreduced model asks for one payload per (traitor, loyal general) pair, then ends the round.
@@ -353,7 +404,7 @@ describe('byzantine-generals: a reduced OM counterexample is a behaviour of the 
           w = full.next(w, pick!);
         }
       }
-      expect((full.properties.find((p) => p.name === violation.property) as Always<World>).holds(w), cellName('signed', c)).toBe(false);
+      expect((full.properties.find((p) => p.name === violation.property) as Always<GeneralsWorld<SignedLieutenant>>).holds(w), cellName('signed', c)).toBe(false);
     }
   });
 });
@@ -401,11 +452,12 @@ describe('byzantine-generals: the signed model’s symmetric fingerprint', () =>
       const perms = permutations(Array.from({ length: c.n - 1 }, (_, i) => i + 1)).map((p) => [0, ...p]);
       const key = (s: SignedState) => JSON.stringify(s.done === m + 1 ? [s.done, s.traitors, s.decision] : [s.done, s.traitors, s.held, s.relaying, s.decision]);
       const classOf = (s: SignedState) => perms.map((p) => key(rename(s, p))).sort()[0];
+      const fingerprint = identity(model);
       const fp = new Int32Array(2);
       const byFingerprint = new Map<string, string>();
       const byClass = new Map<string, string>();
       for (const s of reachable(model).states) {
-        model.fingerprint!(s, fp);
+        fingerprint(s, fp);
         const [f, k] = [`${fp[0]}:${fp[1]}`, classOf(s)];
         expect(byFingerprint.get(f) ?? k).toBe(k);
         expect(byClass.get(k) ?? f).toBe(f);
@@ -429,9 +481,14 @@ describe('byzantine-generals: bad input', () => {
   it('fault knobs: none on the reduced model, none that the params set, others on the unreduced one', () => {
     const at = (reduce: boolean, faults: Record<string, string>) => () =>
       instantiate(definition, { params: params({ reduce }) as never, variant: 'oral', faults });
-    expect(at(true, { drop: '1' })).toThrow(/reduce=false/);
-    expect(at(false, { byzantine: '2' })).toThrow(/set by the params/);
+    expect(at(true, { drop: '1' })).toThrow(/reduced model for these params, equivalent to the protocol only under network=unordered timing=rounds byzantine=1 byzantine-mode=oral/);
+    // The knobs it is explored under, given again (as a replay of its trace file does), change nothing.
+    expect(at(true, { timing: 'rounds', byzantine: '1', 'byzantine-mode': 'oral' })().faults).toEqual({ network: 'unordered', timing: 'rounds', byzantine: 1, 'byzantine-mode': 'oral' });
+    expect(at(false, { byzantine: '2' })).toThrow(/fault byzantine is part of the byzantine-generals protocol \(byzantine=1 for these params and variant\)/);
+    expect(at(false, { timing: 'async' })).toThrow(/fault timing is part of/);
+    expect(at(false, { 'byzantine-mode': 'signed' })).toThrow(/fault byzantine-mode is part of/);
     expect(at(false, { drop: '1' })().faults).toMatchObject({ drop: 1, byzantine: 1, timing: 'rounds' });
+    expect(() => instantiate(definition, { params: params({ reduce: false }) as never, variant: 'oral', system: 'lossy' })).toThrow(/unknown system "lossy"/);
   });
 
   it('only a reduced OM counterexample translates to the unreduced protocol', () => {
@@ -439,5 +496,6 @@ describe('byzantine-generals: bad input', () => {
     expect(() => unreducedTraceFile({ ...file, variant: 'signed' })).toThrow(InputError);
     expect(() => unreducedTraceFile({ ...file, params: { ...file.params, reduce: false } })).toThrow(/reduce=true/);
     expect(() => unreducedTraceFile({ ...file, params: { ...file.params, n: 4 } })).toThrow(/does not replay on the reduced model/);
+    for (const bad of [{ n: 31 }, { f: '1' }, { order: 'WAIT' }] as Record<string, number | string>[]) expect(() => unreducedTraceFile({ ...file, params: { ...file.params, ...bad } })).toThrow(/params are not those of byzantine-generals/);
   });
 });

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledged, definition } from '../../models/idempotent-retry/index.ts';
+import { acknowledged, definition, type RetryWorld } from '../../models/idempotent-retry/index.ts';
 import { check } from '../../src/explore/check.ts';
-import { defaultParams } from '../../src/cli/list.ts';
-import { instantiate } from '../../src/model/definition.ts';
-import type { World } from '../../src/protocol/world.ts';
+import { instantiate, resolveParams } from '../../src/model/definition.ts';
 import { expectGenuineCounterexample } from '../support/liveness.ts';
 import { paths } from '../support/paths.ts';
 import { firstFailing, holds, replayStates } from '../support/scenario.ts';
@@ -31,7 +29,7 @@ const restartForgets = ['client: timer retry', send, 'crash server', 'recover se
 describe('idempotent-retry', () => {
   it('each variant shows what it expects at its defaults', () => {
     for (const v of definition.variants) {
-      const r = check(instantiate(definition, { params: defaultParams(definition), variant: v.name }));
+      const r = check(instantiate(definition, { params: resolveParams(definition, v, {}), variant: v.name }));
       expect(r.verdict, v.name).toBe(v.expect);
       if (v.expect === 'violated') expect(r.violations[0].property, v.name).toBe('applied-at-most-once');
     }
@@ -47,6 +45,8 @@ describe('idempotent-retry', () => {
       ['retry-happens', 'holds'],
       ['copy-after-apply', 'holds'],
       ['all-acknowledged', 'holds'],
+      // Every run stops where the client is done or has given up (its `terminal`), never elsewhere.
+      ['deadlock', 'holds'],
     ]);
   });
 
@@ -113,7 +113,7 @@ describe('idempotent-retry', () => {
  * behaviour is finite, and the checker says that fairness plays no part.
  */
 describe('idempotent-retry: every deposit is eventually acknowledged while retries cover the losses', () => {
-  const all = (requests: number) => (w: World) => acknowledged(w).length === requests;
+  const all = (requests: number) => (w: RetryWorld) => acknowledged(w).length === requests;
 
   it('holds at the defaults (2 retries against 1 loss, and a restart), with no fairness assumed', () => {
     const r = check(build('default'), { fairness: [] });
@@ -130,12 +130,15 @@ describe('idempotent-retry: every deposit is eventually acknowledged while retri
         const r = check(model, { all: true });
         const status = r.properties.find((p) => p.name === 'all-eventually-acknowledged')!.status;
         expect(status).toBe(stuck ? 'violated' : 'holds');
+        // A client that has sent its last copy gives up: a legal end, which the liveness property judges.
+        expect(r.properties.find((p) => p.name === 'deadlock')!.status).toBe('holds');
         if (!stuck) return;
         // Shortest: the first request's copies all dropped as they are sent — retries + 1 drops
         // and `retries` timer firings; then nothing is in flight and no retry is left.
         const v = r.violations.find((x) => x.property === 'all-eventually-acknowledged')!;
         const run = expectGenuineCounterexample(model, v, all(1));
         expect(run.loopStart).toBeNull();
+        expect(v.liveness!.end).toBe('terminal');
         expect(run.actions).toHaveLength(2 * retries + 1);
         expect(run.labels.filter((l) => l === 'drop Deposit(id=1) client→server')).toHaveLength(retries + 1);
         expect(run.labels.filter((l) => l === 'client: timer retry')).toHaveLength(retries);

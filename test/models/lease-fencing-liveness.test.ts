@@ -20,7 +20,7 @@ import { parseFairness } from '../../src/model/fairness.ts';
 import { statesAlong } from '../../src/trace/trace.ts';
 import { sameState } from '../../src/trace/violation.ts';
 import type { Model } from '../../src/model/model.ts';
-import type { World } from '../../src/protocol/world.ts';
+import type { WaitingClientId, WaitingWorld as World } from '../../models/lease-fencing/waiting.ts';
 import { faultline } from '../support/cli.ts';
 import { expectGenuineCounterexample, fingerprintOf } from '../support/liveness.ts';
 
@@ -30,9 +30,9 @@ const STARVED = 'waiting-client-starved';
 const build = (variant: string, opts: { lease?: number; system?: string; faults?: Record<string, string> } = {}) =>
   instantiate(definition, { params: { lease: opts.lease ?? 1, margin: 0 }, variant, system: opts.system, faults: opts.faults });
 
-const phase = (w: World, id: string) => w.node<{ durable: { phase: string }; volatile: null }>(id).durable.phase;
-const waiting = (id: string) => (w: World) => phase(w, id) === 'requesting';
-const holding = (id: string) => (w: World) => phase(w, id) === 'holding';
+const phase = (w: World, id: WaitingClientId) => w.node(id).phase;
+const waiting = (id: WaitingClientId) => (w: World) => phase(w, id) === 'requesting';
+const holding = (id: WaitingClientId) => (w: World) => phase(w, id) === 'holding';
 
 /** The steps of one turn of c2 at the lock: ask, be granted, hold, let go, and the lease runs out. */
 const C2_TURN = ['c2: acquire', 'deliver Acquire c2→lock', 'deliver Grant lock→c2', 'c2: finish', 'lock: timer expire'];

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { definition } from '../../models/lease-fencing/index.ts';
+import { definition, type LeaseWorld } from '../../models/lease-fencing/index.ts';
 import { check } from '../../src/explore/check.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import { InputError } from '../../src/model/errors.ts';
-import type { World } from '../../src/protocol/world.ts';
 import { faultline } from '../support/cli.ts';
 import { firstFailure, replay } from '../support/scenario.ts';
 
@@ -47,6 +46,20 @@ describe('lease-fencing: fencing tokens keep storage safe', () => {
     expect(r.violations[0].property).toBe(MONOTONE);
   });
 
+  it('a run without clocks ends only once both clients have written; a lock service down for good is a deadlock (3 steps)', () => {
+    // Without clocks every lease check passes and the lease always runs out, so each client gets
+    // to write: the protocol's legal end. If the lock crashes and never returns, the clients wait
+    // for a grant that never comes. Shortest: each client asks (an idle client can always ask),
+    // and the lock crashes (the one crash allowed; had a client or storage crashed, others could still act).
+    const r = check(build('fenced', { system: 'asynchronous' }), { all: true });
+    expect(r.verdict).toBe('holds');
+    expect(statuses(r)['deadlock']).toBe('holds');
+    const down = check(build('fenced', { system: 'asynchronous', faults: { crash: '1' } }));
+    expect(down.violations.map((v) => v.property)).toEqual(['deadlock']);
+    expect(shortest(down)).toBe(3);
+    expect(down.violations[0].trace!.steps[3].action).toBe('crash lock');
+  });
+
   it('rejects a margin that leaves no usable lease', async () => {
     expect(() => build('fenced', { lease: 2, margin: 2 })).toThrow(InputError);
     expect((await faultline('check', 'lease-fencing', '--param', 'margin=1')).code).toBe(2);
@@ -87,8 +100,8 @@ describe('lease-fencing: counterexamples replayed from the literature', () => {
     const m = build('fenced', { system: 'pauses' });
     const run = replay(m, zombie(1));
     expect(firstFailure(m, run)).toBeNull();
-    const storage = (run.states[run.states.length - 1] as World).node<{ durable: { accepted: unknown[]; rejected: unknown[] }; volatile: null }>('storage');
-    expect(storage.durable).toEqual({ accepted: [{ token: 2, client: 'c2' }], rejected: [{ token: 1, client: 'c1' }] });
+    const storage = (run.states[run.states.length - 1] as LeaseWorld).node('storage');
+    expect(storage).toEqual({ accepted: [{ token: 2, client: 'c2' }], rejected: [{ token: 1, client: 'c1' }] });
   });
 
   it('lease-exclusivity: with fencing, two clients still act on a lease at once (10 + lease steps); storage stays safe', () => {
@@ -119,7 +132,7 @@ describe('lease-fencing: counterexamples replayed from the literature', () => {
     // lock service has expired the lease and granted it to c2, while c1 still reads 0 < expiry 1.
     // Minimal: two grants, two writes, the expiry timer and at least one tick.
     const m = build('drifting-clock-no-margin');
-    const exact = (w: World) => w.ids.every((id) => w.clock(id) === 0);
+    const exact = (w: LeaseWorld) => w.ids.every((id) => w.clock(id) === 0);
     const labels = [...grant('c1', 1), 'tick (offsets 0 -1 0 0)', 'lock: timer expire', ...grant('c2', 2), ...write('c2', 2), ...write('c1', 1)];
     expect(firstFailure(m, replay(m, labels, exact))).toEqual({ step: 14, properties: [MONOTONE] });
     const r = check(m);

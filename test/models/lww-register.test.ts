@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { convergesWhenQuiet } from '../../invariants/convergence.ts';
-import { compareStamps, definition, held, hlcLocal, hlcReceive } from '../../models/lww-register/index.ts';
+import { protocol, role } from 'faultline';
+import { convergesWhenQuiet } from 'faultline/invariants';
+import { compareStamps, definition, held, hlcLocal, hlcReceive, type LwwWorld as World } from '../../models/lww-register/index.ts';
 import { check } from '../../src/explore/check.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import { compile } from '../../src/protocol/compile.ts';
 import { NO_FAULTS } from '../../src/protocol/faults.ts';
-import type { NodeState, Protocol } from '../../src/protocol/types.ts';
-import type { World } from '../../src/protocol/world.ts';
 import { expectGenuineCounterexample } from '../support/liveness.ts';
 import { firstFailure, replay } from '../support/scenario.ts';
 
@@ -117,6 +116,15 @@ describe('lww-register: wall-clock stamps lose causally later writes', () => {
     expect(status['converges-when-quiet']).toBe('holds');
     expect(status['replicas-converge']).toBe('holds');
   });
+
+  it('every run ends with every write taken and every message read: no deadlock, even without a time bound', () => {
+    // Increments and deliveries are enabled while any is left, and both run out. Without clocks
+    // (no system model) no time bound ends a run, so this is the model's own end-state rule at work.
+    for (const variant of ['lamport', 'hlc', 'wall-clock']) {
+      const r = check(build(variant, { system: 'none' }), { all: true });
+      expect(r.properties.find((p) => p.name === 'deadlock')?.status, variant).toBe('holds');
+    }
+  });
 });
 
 /*
@@ -126,7 +134,7 @@ describe('lww-register: wall-clock stamps lose causally later writes', () => {
  * everywhere). A lost message is never resent, which breaks it.
  */
 describe('lww-register: replicas eventually converge once writes stop', () => {
-  const converged = (w: World) => ['r1', 'r2'].every((id) => w.node<NodeState<{ writes: number }, null>>(id).durable.writes === 1) && held(w, 'r1')?.id === held(w, 'r2')?.id;
+  const converged = (w: World) => w.node('r1').writes === 1 && w.node('r2').writes === 1 && held(w, 'r1')?.id === held(w, 'r2')?.id;
 
   for (const variant of ['lamport', 'hlc']) {
     it(`${variant}: holds with no fairness assumed; the checker says every behaviour is finite`, () => {
@@ -153,29 +161,27 @@ describe('lww-register: replicas eventually converge once writes stop', () => {
 
 describe('lww-register: the convergence property can fail', () => {
   // Two replicas that keep whichever write arrived last diverge when their writes cross.
-  type Keep = NodeState<{ value: string | null; wrote: boolean }, null>;
-  const lastArrivalWins: Protocol = {
-    nodes: [
-      { id: 'a', role: 'replica' },
-      { id: 'b', role: 'replica' },
-    ],
-    roles: {
-      replica: {
-        init: (): Keep => ({ durable: { value: null, wrote: false }, volatile: null }),
-        receive: (s: Keep, m): Keep => ({ durable: { ...s.durable, value: m.value as string }, volatile: null }),
-        actions: {
-          write: {
-            when: (s: Keep) => !s.durable.wrote,
-            run: (_s: Keep, ctx): Keep => {
-              ctx.broadcast({ type: 'Set', value: ctx.self });
-              return { durable: { value: ctx.self, wrote: true }, volatile: null };
-            },
-          },
+  const replica = role<{ readonly value: string | null; readonly wrote: boolean }, { readonly type: 'Set'; readonly value: string }>({
+    init: () => ({ value: null, wrote: false }),
+    receive: (s, m) => ({ ...s, value: m.value }),
+    actions: {
+      write: {
+        when: (s) => !s.wrote,
+        run: (_s, ctx) => {
+          ctx.broadcast({ type: 'Set', value: ctx.self });
+          return { value: ctx.self, wrote: true };
         },
       },
     },
-    properties: [convergesWhenQuiet('replica', (w, id) => w.node<Keep>(id).durable.value)],
-  };
+  });
+  const lastArrivalWins = protocol(
+    { roles: { replica }, nodes: { replica: ['a', 'b'] } },
+    {
+      // Both wrote and every write arrived: the run is over.
+      terminal: (w) => w.role('replica').every((s) => s.wrote) && w.inFlight().length === 0,
+      properties: [convergesWhenQuiet('replica', (w, id) => w.node(id).value)],
+    },
+  );
 
   it('is violated after both writes and both deliveries (4 steps)', () => {
     const r = check(compile(lastArrivalWins, NO_FAULTS));

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { chosen, definition, learned } from '../../models/paxos/index.ts';
-import { defaultParams } from '../../src/cli/list.ts';
+import { chosen, definition, learned, type PaxosWorld as World } from '../../models/paxos/index.ts';
 import { check } from '../../src/explore/check.ts';
 import type { CheckResult } from '../../src/explore/result.ts';
-import { instantiate } from '../../src/model/definition.ts';
+import { instantiate, resolveParams, resolveVariant } from '../../src/model/definition.ts';
 import { InputError } from '../../src/model/errors.ts';
-import type { World } from '../../src/protocol/world.ts';
 import { parseFairness } from '../../src/model/fairness.ts';
 import { expectGenuineCounterexample, fingerprintOf } from '../support/liveness.ts';
 import { firstFailing, replayStates } from '../support/scenario.ts';
 
 const build = (variant: string, system?: string, params: Record<string, number> = {}) =>
-  instantiate(definition, { params: { ...defaultParams(definition), ...params }, variant, system });
+  instantiate(definition, { params: { ...resolveParams(definition, resolveVariant(definition, variant), {}), ...params }, variant, system });
 
 /** Each variant checked once at its defaults: several tests below read the same result. */
 const atDefaults = new Map<string, CheckResult>();
@@ -101,6 +99,8 @@ describe('paxos (single decree)', () => {
           ['value-chosen', 'holds'],
           ['value-learned', 'holds'],
           ['earlier-value-adopted', 'holds'],
+          // Checked under the one deadlock rule; a set network never stops (a message can always be delivered again).
+          ['deadlock', 'holds'],
         ]);
         // Liveness was decided on fair infinite behaviours (re-deliveries), not vacuously.
         expect(r.warnings).toEqual([]);
@@ -200,6 +200,23 @@ describe('paxos: some value is eventually chosen', () => {
     for (const s of run.states.slice(2)) expect(fingerprintOf(model, s)).toBe(start);
     // With the declared fairness the same model holds.
     expect(check(model).verdict).toBe('holds');
+  });
+
+  it('in a network that consumes messages a run may stop: at the ballot bound, a legal end rather than a deadlock', () => {
+    // One ballot, its Prepare lost: nothing is in flight and p1 has no ballot left.
+    const model = build('default', 'lossy', { proposers: 1, acceptors: 1, ballots: 1 });
+    const stop = ['p1: prepare', 'drop Prepare(ballot=1) p1→a1'];
+    const end = replayStates(model, stop).at(-1)!;
+    expect(model.actions(end)).toEqual([]);
+    expect(model.terminal!(end)).toBe(true);
+    const r = check(model);
+    expect(r.properties.find((p) => p.name === 'deadlock')?.status).toBe('holds');
+    // Nothing is chosen on that behaviour: the nearest liveness counterexample ends there, legally
+    // (nothing stops sooner: the initial state and the one after `prepare` have steps).
+    const v = r.violations.find((x) => x.property === 'value-eventually-chosen')!;
+    const run = expectGenuineCounterexample(model, v, chosenSome);
+    expect(v.liveness!.end).toBe('terminal');
+    expect(run.labels).toEqual(stop);
   });
 
   it('fairness on every other protocol step does not help: it is delivery that must be fair', () => {

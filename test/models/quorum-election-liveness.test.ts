@@ -5,21 +5,21 @@
  * (checked against an independent enumeration of the reachable states).
  */
 import { describe, expect, it } from 'vitest';
-import { definition, ledTerms, serverIds, type ServerState } from '../../models/quorum-election/index.ts';
+import { definition, ledTerms, serverIds, type ElectionWorld as World } from '../../models/quorum-election/index.ts';
 import { check } from '../../src/explore/check.ts';
 import type { Violation } from '../../src/explore/result.ts';
 import { instantiate } from '../../src/model/definition.ts';
+import { InputError } from '../../src/model/errors.ts';
 import { identity, type Model } from '../../src/model/model.ts';
-import type { World } from '../../src/protocol/world.ts';
 import { statesAlong } from '../../src/trace/trace.ts';
 import { reachable } from '../support/paths.ts';
 
-const build = (variant: string, nodes = 3, system?: string) =>
-  instantiate(definition, { params: { nodes, maxTerm: 2 }, variant, system }) as Model<World, unknown>;
+const build = (variant: string, nodes = 3, system?: string, faults?: Record<string, string>) =>
+  instantiate(definition, { params: { nodes, maxTerm: 2 }, variant, system, faults }) as Model<World, unknown>;
 
 const PROPERTY = 'eventually-a-leader';
 const leaderless = (w: World) => w.nodesOf('server').every((id) => ledTerms(w, id).length === 0);
-const terms = (w: World) => w.nodesOf('server').map((id) => w.node<ServerState>(id).durable.term!);
+const terms = (w: World) => w.role('server').map((s) => s.term);
 const timeout = (id: string) => `${id}: timer electionTimeout`;
 
 function fingerprintOf(model: Model<World, unknown>): (w: World) => string {
@@ -154,7 +154,14 @@ describe('quorum-election, unbounded terms: eventually a leader', () => {
     );
   });
 
-  it('refuses partitions, under which a cut-off server raises its term for ever', () => {
-    expect(() => build('unbounded-terms', 3, 'partitions')).toThrow(/cannot be checked with partitions/);
+  it('refuses partitions, under which a cut-off server raises its term for ever: by system or by override, as bad input', () => {
+    const refusal = /^quorum-election unbounded-terms(-solo-timeouts)? cannot be checked with these faults: partitions /;
+    for (const variant of ['unbounded-terms', 'unbounded-terms-solo-timeouts']) {
+      expect(() => build(variant, 3, 'partitions')).toThrow(refusal);
+      expect(() => build(variant, 3, undefined, { partition: '1' })).toThrow(InputError);
+      expect(() => build(variant, 3, undefined, { partition: '1' })).toThrow(refusal);
+    }
+    // Bounded terms are finite under partitions: nothing is refused.
+    expect(() => build('default', 3, 'partitions')).not.toThrow();
   });
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { definition, ledTerms, serverIds } from '../../models/quorum-election/index.ts';
+import { definition, ledTerms, serverIds, type ElectionWorld as World } from '../../models/quorum-election/index.ts';
 import { check } from '../../src/explore/check.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import type { Model } from '../../src/model/model.ts';
-import type { World } from '../../src/protocol/world.ts';
 import { reachable } from '../support/paths.ts';
 
 interface Config {
@@ -181,14 +180,31 @@ describe('quorum-election, bounded terms: why liveness needs the unbounded-terms
     const last = states[states.length - 1];
     expect(m.actions(last)).toEqual([]);
     expect(leaderless(last)).toBe(true);
+    // A legal end, not a deadlock: every server has reached the last term.
+    expect(m.terminal!(last)).toBe(true);
   });
 
   it('with solo timeouts every run that stops has elected a leader, reliable or lossy', () => {
     for (const system of ['reliable', 'lossy']) {
-      const { deadEnds } = reachable(build({ variant: 'solo-timeouts', system }));
+      const m = build({ variant: 'solo-timeouts', system });
+      const { deadEnds } = reachable(m);
       expect(deadEnds.length, system).toBeGreaterThan(0);
       expect(deadEnds.filter(leaderless), system).toEqual([]);
+      expect(deadEnds.every((w) => m.terminal!(w)), system).toBe(true);
     }
+  });
+
+  it('solo timeouts: a candidate at the last term whose request was lost holds the other server back — a legal end, not a deadlock', () => {
+    // Two servers, one term: n1's only RequestVote is lost, it may not start another election,
+    // and n2 may not time out while n1 is a candidate. The run stops leaderless, at the bound.
+    const m = build({ variant: 'solo-timeouts', system: 'lossy', nodes: 2, maxTerm: 1 });
+    const states = replay(m, [timeout('n1'), 'drop RequestVote(term=1) n1→n2']);
+    const last = states[states.length - 1];
+    expect(m.actions(last)).toEqual([]);
+    expect(m.terminal!(last)).toBe(true);
+    const r = check(m);
+    expect(r.properties.find((p) => p.name === 'deadlock')?.status).toBe('holds');
+    expect(r.properties.find((p) => p.name === 'election-safety')?.status).toBe('holds');
   });
 
   it('solo timeouts forbid the split vote: the second timeout is not enabled while n1 is a candidate', () => {

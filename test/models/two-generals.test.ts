@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { definition, senderOf } from '../../models/two-generals/index.ts';
+import { definition, senderOf, type TwoGeneralsWorld } from '../../models/two-generals/index.ts';
 import { check } from '../../src/explore/check.ts';
-import { defaultParams } from '../../src/cli/list.ts';
-import { instantiate } from '../../src/model/definition.ts';
-import type { World } from '../../src/protocol/world.ts';
+import { instantiate, resolveParams } from '../../src/model/definition.ts';
 import { expectGenuineCounterexample } from '../support/liveness.ts';
 import { paths } from '../support/paths.ts';
 import { firstFailing, holds, replayStates } from '../support/scenario.ts';
@@ -22,7 +20,7 @@ const lastMessengerLost = (k: number) => [...Array.from({ length: k }, (_, n) =>
 describe('two-generals', () => {
   it('each variant shows what it expects at its defaults', () => {
     for (const v of definition.variants) {
-      const r = check(instantiate(definition, { params: defaultParams(definition), variant: v.name }));
+      const r = check(instantiate(definition, { params: resolveParams(definition, v, {}), variant: v.name }));
       expect(r.verdict, v.name).toBe(v.expect);
     }
   });
@@ -60,6 +58,8 @@ describe('two-generals', () => {
     expect(r.stats.distinctStates).toBe(2 * k + 3);
     // Losing an earlier messenger leaves both waiting; only the last one splits the generals.
     expect(r.properties.find((p) => p.name === 'both-attack')?.status).toBe('holds');
+    // Every run stops at dawn (the last messenger read, or one captured): no deadlock.
+    expect(r.properties.find((p) => p.name === 'deadlock')?.status).toBe('holds');
   });
 
   it('more losses do not help the generals: with drop=2 the shortest counterexample is still k + 1 steps', () => {
@@ -77,7 +77,7 @@ describe('two-generals', () => {
  * at the captured messenger; capturing the order stops it at once (1 step), whatever k.
  */
 describe('two-generals: both eventually attack only on a reliable road', () => {
-  const bothAttack = (w: World) => ['a', 'b'].every((g) => w.node<{ durable: { plan: string }; volatile: null }>(g).durable.plan === 'attack');
+  const bothAttack = (w: TwoGeneralsWorld) => w.node('a').plan === 'attack' && w.node('b').plan === 'attack';
 
   for (const k of [0, 2, 4]) {
     it(`k=${k}: holds on the reliable road with no fairness assumed (every behaviour is finite)`, () => {

@@ -11,7 +11,7 @@ import { check } from '../../src/explore/check.ts';
 import type { Violation } from '../../src/explore/result.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import { identity, type Model, type StepKind } from '../../src/model/model.ts';
-import type { World } from '../../src/protocol/world.ts';
+import type { TwoPhaseWorld as World } from '../../models/two-phase-commit/index.ts';
 import { statesAlong } from '../../src/trace/trace.ts';
 import { explicitGraph, shortestCounterexampleWeak } from '../support/fair-reference.ts';
 

@@ -4,11 +4,11 @@
  * it shares no code with the models.
  */
 import { definition } from '../../models/byzantine-generals/index.ts';
+import type { GeneralsWorld, OralLieutenant, SignedLieutenant } from '../../models/byzantine-generals/protocol.ts';
 import type { SignedState } from '../../models/byzantine-generals/reduced-signed.ts';
 import type { OralState } from '../../models/byzantine-generals/reduced-oral.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import { identity, type Model } from '../../src/model/model.ts';
-import type { World } from '../../src/protocol/world.ts';
 
 export type Variant = 'oral' | 'signed';
 export type Order = 'ATTACK' | 'RETREAT';
@@ -51,7 +51,7 @@ export function endOutcomes(variant: Variant, c: Cell, reduce: boolean): Set<str
   while (stack.length > 0) {
     const s = stack.pop();
     const actions = model.actions(s);
-    if (actions.length === 0) out.add(reduce ? reducedOutcome(c.n, s as OralState | SignedState) : unreducedOutcome(s as World));
+    if (actions.length === 0) out.add(reduce ? reducedOutcome(c.n, s as OralState | SignedState) : unreducedOutcome(s as GeneralsWorld<OralLieutenant | SignedLieutenant>));
     for (const a of actions) push(model.next(s, a));
   }
   return out;
@@ -63,8 +63,8 @@ function reducedOutcome(n: number, s: OralState | SignedState): string {
   return outcome((s.traitors & 1) !== 0, decisions);
 }
 
-function unreducedOutcome(w: World): string {
-  const decisions = w.loyal('lieutenant').map((id) => w.node<{ durable: { decision: Order | null }; volatile: unknown }>(id).durable.decision);
+function unreducedOutcome(w: GeneralsWorld<OralLieutenant | SignedLieutenant>): string {
+  const decisions = w.nodesOf('lieutenant').flatMap((id) => (w.byzantine(id) ? [] : [w.node(id).decision]));
   return outcome(w.byzantine('c'), decisions);
 }
 

@@ -1,0 +1,226 @@
+/**
+ * The kernel every step source of a compiled protocol shares: the topology, running a node's
+ * handler with its effects, settling the node's new state (and its cached fingerprint), putting
+ * the messages it sent into the network, and building a World from a fields record.
+ */
+import { fingerprintInto, type IntHasher } from '../state/fingerprint.ts';
+import { SignedKnowledge } from './adversary.ts';
+import { Effects } from './context.ts';
+import type { FaultConfig } from './faults.ts';
+import { MessageTable, network, type Network } from './network.ts';
+import { envelopeText } from './text.ts';
+import type { NodeDecl, NodeId, Payload, Protocol, Role } from './types.ts';
+import { UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
+
+/** The timers of a node that has none (shared: most nodes have none most of the time). */
+export const NO_TIMERS: readonly Timer[] = Object.freeze([]);
+
+/** A handler reduced to what the kernel runs: the node's state and its context in, the new state (or nothing) out. */
+export type Handler = (s: any, ctx: Effects) => unknown;
+
+export class Kernel {
+  readonly topology: Topology;
+  readonly decls: readonly NodeDecl[];
+  readonly ids: readonly NodeId[];
+  /** The number of nodes. */
+  readonly n: number;
+  /** Each node's role, by node index. */
+  readonly roles: readonly Role<any, any>[];
+  readonly messages: MessageTable;
+  readonly net: Network;
+  /** The context handed to handlers, reset before each call. */
+  readonly effects: Effects;
+  /** Signed Byzantine mode: the signed fragments the traitors are sent, which they may then relay. */
+  readonly knowledge: SignedKnowledge | null;
+  /** A FIFO network shows its queues in their order; the others in reading order. */
+  private readonly fifo: boolean;
+  private readonly fp = new Int32Array(2);
+
+  constructor(protocol: Protocol<any, any>, config: FaultConfig) {
+    const decls = protocol.decls;
+    const ids = decls.map((d) => d.id);
+    const n = ids.length;
+    if (n > 30) throw new Error(`a protocol may have at most 30 nodes, this one has ${n}`);
+    const index = new Map(ids.map((id, i) => [id, i] as const));
+    if (index.size !== n) throw new Error('node ids must be distinct');
+    const roles = decls.map((d) => {
+      const role = protocol.roles[d.role];
+      if (!role) throw new Error(`node ${d.id} has role "${d.role}", which the protocol does not define`);
+      return role;
+    });
+    const byRole = new Map<string, number[]>(Object.keys(protocol.roles).map((r) => [r, []]));
+    decls.forEach((d, i) => byRole.get(d.role)!.push(i));
+    const messages = new MessageTable();
+    const net = network(config.network, messages, n);
+    this.topology = { decls, ids, index, roles, byRole, messages, network: net };
+    this.decls = decls;
+    this.ids = ids;
+    this.n = n;
+    this.roles = roles;
+    this.messages = messages;
+    this.net = net;
+    this.effects = new Effects(decls, ids, config.maxTime > 0);
+    this.knowledge = config.byzantine > 0 && config.byzantineMode === 'signed' ? new SignedKnowledge(index) : null;
+    this.fifo = config.network === 'fifo';
+  }
+
+  /** The indices of the named nodes; no names means every node. */
+  indicesOf(names: readonly NodeId[]): number[] {
+    return names.length === 0 ? this.ids.map((_, i) => i) : names.map((x) => this.topology.index.get(x)!);
+  }
+
+  make(f: WorldFields): World {
+    return new World(this.topology, f);
+  }
+
+  /** Whether node `i` is honest (not one of the Byzantine nodes of `w`). */
+  loyal(w: World, i: number): boolean {
+    return (w.traitors & (1 << i)) === 0;
+  }
+
+  /** Whether node `i` runs the protocol in `w`: up (not crashed or paused) and honest. */
+  active(w: World, i: number): boolean {
+    return w.status[i] === UP && (w.traitors & (1 << i)) === 0;
+  }
+
+  /** The fingerprint of a node's state and timers (in a buffer the next call overwrites). */
+  private fingerprintNode(state: unknown, timers: readonly Timer[]): Int32Array {
+    fingerprintInto(timers.length === 0 ? state : [state, timers], this.fp);
+    return this.fp;
+  }
+
+  /** Write the fingerprint of a node's state and timers into `out` at node `i`'s pair. */
+  hashNode(state: unknown, timers: readonly Timer[], out: number[] | Int32Array, i: number): void {
+    const fp = this.fingerprintNode(state, timers);
+    out[2 * i] = fp[0];
+    out[2 * i + 1] = fp[1];
+  }
+
+  /** The handlers' context, made ready for node `i` in `w`. */
+  context(w: World, i: number): Effects {
+    return this.effects.reset(this.ids[i], this.decls[i].role, w.time + w.offsets[i], w.round);
+  }
+
+  /**
+   * Run a handler of node `i` (if it has one) on `s`; returns the node's new state (`s` when it
+   * returned nothing). The effects it recorded are applied by `settle`.
+   */
+  run(w: World, i: number, handler: Handler | undefined, s: unknown = w.states[i]): unknown {
+    const ctx = this.context(w, i);
+    return handler ? (handler(s, ctx) ?? s) : s;
+  }
+
+  /**
+   * The world after node `i` moved to `state` with the effects just recorded; `base` lets a
+   * caller change other fields (network, status, counters, the node's timers) first. A step that
+   * changes nothing (a re-delivered message the node ignores) returns `w` itself, so neither a
+   * new world nor its fingerprint has to be built.
+   */
+  settle(w: World, i: number, state: unknown, base?: Partial<WorldFields>): World {
+    const before = base?.timers ? base.timers[i] : w.timers[i];
+    const timers = this.effects.applyTimers(before);
+    let changed = timers !== w.timers[i];
+    let hash: Int32Array | undefined;
+    if (changed || state !== w.states[i]) {
+      hash = this.fingerprintNode(state, timers);
+      changed ||= hash[0] !== w.nodeHash[2 * i] || hash[1] !== w.nodeHash[2 * i + 1];
+    }
+    if (!changed && this.effects.sends.length === 0 && (base === undefined || unchanged(w, base))) return w;
+    const f = w.fields(base);
+    if (changed) {
+      const states = f.states.slice();
+      states[i] = state;
+      const allTimers = f.timers.slice();
+      allTimers[i] = timers;
+      const nodeHash = f.nodeHash.slice();
+      nodeHash[2 * i] = hash![0];
+      nodeHash[2 * i + 1] = hash![1];
+      f.states = states;
+      f.timers = allTimers;
+      f.nodeHash = nodeHash;
+    }
+    for (const [to, payload] of this.effects.sends) this.put(f, i, to, payload);
+    return this.make(f);
+  }
+
+  /**
+   * Put a message from node `from` into the network of `f` — unless the partition separates the
+   * two nodes (it is lost) or the recipient is Byzantine (the adversary needs no copy of what it
+   * is told, only, when signed, the signatures it saw).
+   */
+  put(f: WorldFields, from: number, to: NodeId, payload: Payload): void {
+    const j = this.topology.index.get(to);
+    if (j === undefined) throw new Error(`${this.ids[from]} sent ${payload.type} to unknown node "${to}"`);
+    if (f.partition !== 0 && ((f.partition >> from) & 1) !== ((f.partition >> j) & 1)) return;
+    if ((f.traitors & (1 << j)) !== 0) {
+      if (this.knowledge) f.knowledge = this.knowledge.learn(f.knowledge, payload);
+      return;
+    }
+    f.net = this.net.send(f.net, this.messages.intern({ from: this.ids[from], to, payload }, from, j));
+  }
+
+  /** The kernel's part of a state's identity: each node's state and timers (their cached fingerprints), then the network. */
+  encode(w: World, h: IntHasher): void {
+    const nodeHash = w.nodeHash;
+    for (let i = 0; i < nodeHash.length; i += 2) h.pair(nodeHash[i], nodeHash[i + 1]);
+    this.net.encode(w.net, h);
+  }
+
+  /** The kernel's part of a shown state: node states by id, the messages in flight, the armed timers. */
+  show(w: World): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    this.decls.forEach((d, i) => {
+      out[d.id] = w.states[i];
+    });
+    // Shown in reading order; a FIFO network keeps its queues' order, which is the point of it.
+    const inFlight = this.net.all(w.net).map((id) => envelopeText(this.messages, id));
+    out.network = this.fifo ? inFlight : inFlight.sort();
+    const armed = Object.fromEntries(
+      this.decls
+        .map((d, i) => [d.id, w.timers[i].map((t) => (t.deadline === null ? t.name : `${t.name}@${t.deadline}`))] as const)
+        .filter(([, ts]) => ts.length > 0),
+    );
+    if (Object.keys(armed).length > 0) out.timers = armed;
+    return out;
+  }
+
+  /**
+   * An initial world: every node in its `init` state, up, no messages, no faults used, time 0 —
+   * with `start` (the choices of the Byzantine placement, clock offsets, first round) over
+   * that — after the loyal nodes' `start` handlers ran.
+   */
+  initial(start: Partial<WorldFields>): World {
+    const { decls, roles, n } = this;
+    const states = decls.map((d, i) => roles[i].init(d.id));
+    const nodeHash = Array<number>(2 * n).fill(0);
+    states.forEach((s, i) => this.hashNode(s, NO_TIMERS, nodeHash, i));
+    let w = this.make({
+      states,
+      timers: decls.map(() => NO_TIMERS),
+      nodeHash,
+      net: this.net.empty,
+      status: Array<number>(n).fill(UP),
+      traitors: 0,
+      time: 0,
+      offsets: Array<number>(n).fill(0),
+      partition: 0,
+      used: Array<number>(Object.keys(USED).length).fill(0),
+      round: 0,
+      cursor: 0,
+      knowledge: [],
+      ...start,
+    });
+    for (let i = 0; i < n; i++) {
+      const handler = roles[i].start;
+      if (!handler || !this.loyal(w, i)) continue;
+      w = this.settle(w, i, this.run(w, i, handler));
+    }
+    return w;
+  }
+}
+
+/** Whether every field `base` sets is the one `w` already has. */
+function unchanged(w: World, base: Partial<WorldFields>): boolean {
+  for (const key in base) if (base[key as keyof WorldFields] !== w[key as keyof WorldFields]) return false;
+  return true;
+}
