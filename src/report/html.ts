@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { FAULT_STEP_KINDS } from '../model/model.ts';
 import type { TraceFile, TraceFileStep } from '../trace/file.ts';
-import { legendEntries, lanesOf, sequenceChart } from './chart.ts';
+import { CHART_STYLE, legendEntries, lanesOf, sequenceChart } from './chart.ts';
 import { diff, flatten } from './diff.ts';
 import { escapeHtml as h } from './escape.ts';
 import { assignments, checkCommand, failedWhat, howLong, injectedFaults, kindMeaning, replayCommand, underWhichFaults } from './summary.ts';
@@ -64,49 +64,7 @@ summary { cursor: pointer; color: var(--accent); }
 .legend div { display: flex; align-items: center; gap: 6px; }
 .legend svg { flex: none; }
 .hint { color: var(--muted); font-size: 12px; margin: 4px 0 0; }
-svg.chart { display: block; font-size: 12px; }
-svg .row-bg { fill: transparent; cursor: pointer; }
-svg .step:hover .row-bg { fill: #f6f8fa; }
-svg .step.selected .row-bg { fill: var(--sel); }
-svg .step.in-loop .row-num { fill: var(--loop); }
-svg .row-num { fill: #8c959f; }
-svg .row-label { fill: var(--ink); }
-svg .step.selected .row-label { font-weight: 600; }
-svg .lane, svg .marks, svg .loop { pointer-events: none; }
-svg .lane-head { fill: #f6f8fa; stroke: var(--line); }
-svg .lane-name { fill: var(--ink); font-weight: 600; }
-svg .lane-line { stroke: #afb8c1; stroke-dasharray: 2 3; }
-svg .msg { stroke: var(--ink); stroke-width: 1.4; fill: none; }
-svg .mark-row.selected .msg { stroke-width: 2.6; }
-svg .msg.duplicate { stroke: var(--accent); }
-svg .msg.byzantine { stroke: var(--bad); stroke-dasharray: 5 3; }
-svg .msg.drop { stroke: #8c959f; stroke-dasharray: 4 3; }
-svg .drop-x { stroke: var(--bad); stroke-width: 2.2; }
-svg .head { fill: var(--ink); }
-svg .head-dup { fill: var(--accent); }
-svg .head-byz { fill: var(--bad); }
-svg .head-loop { fill: var(--loop); }
-svg .msg-text { fill: var(--ink); font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-svg .mark { stroke: #fff; stroke-width: 1.5; fill: #57606a; }
-svg .mark.init { fill: #afb8c1; }
-svg .mark.crash, svg .mark.byzantine { fill: var(--bad); }
-svg .mark.recover { fill: var(--ok); }
-svg .mark.pause { fill: #bf8700; }
-svg .mark.resume { fill: #2da44e; }
-svg .mark.tick { fill: #fff; stroke: #57606a; }
-svg .tick-hands { stroke: #57606a; stroke-width: 1.3; }
-svg .mark.timer { fill: #8250df; }
-svg .mark-ink { stroke: #fff; stroke-width: 2; fill: none; }
-svg .mark-fill { fill: #fff; }
-svg .mark-row.selected .mark { stroke: var(--ink); }
-svg .across { stroke-width: 2.5; }
-svg .across.partition { stroke: var(--bad); stroke-dasharray: 7 4; }
-svg .across.heal { stroke: var(--ok); }
-svg .across.round { stroke: #8c959f; stroke-dasharray: 1 3; }
-svg .across.action, svg .across.local, svg .across.timer, svg .across.tick { stroke: #8c959f; }
-svg .across-text { fill: var(--muted); font-size: 10.5px; }
-svg .loop-bracket { stroke: var(--loop); stroke-width: 2; fill: none; }
-svg .loop-text { fill: var(--loop); font-weight: 600; font-size: 11px; }
+${CHART_STYLE}
 @media (max-width: 900px) { main { grid-template-columns: 1fr; } aside { position: static; max-height: none; } }
 `;
 
