@@ -230,9 +230,10 @@ const DEFS =
 
 /**
  * The chart. Each step is a `<g class="step" data-step="i">` with a full-width row background,
- * so a page script can highlight it; lanes are `<g class="lane" data-lane="name">`.
+ * so a page script can highlight it; lanes are `<g class="lane" data-lane="name">`. `selected`
+ * marks one step as selected from the start (the explorer's current step).
  */
-export function sequenceChart(file: ChartTrace): string {
+export function sequenceChart(file: ChartTrace, selected?: number): string {
   const lanes = lanesOf(file);
   const left = GUTTER;
   const right = GUTTER + lanes.length * LANE_GAP;
@@ -252,7 +253,7 @@ export function sequenceChart(file: ChartTrace): string {
   file.steps.forEach((step, row) => {
     const inLoop = file.loopStart !== null && row >= file.loopStart;
     out.push(
-      `<g class="step${inLoop ? ' in-loop' : ''}" data-step="${row}"><title>${escapeHtml(`${row}. ${step.action}`)}</title>` +
+      `<g class="step${inLoop ? ' in-loop' : ''}${row === selected ? ' selected' : ''}" data-step="${row}"><title>${escapeHtml(`${row}. ${step.action}`)}</title>` +
         `<rect class="row-bg" x="0" y="${num(TOP + row * ROW)}" width="${width}" height="${ROW}"/>` +
         `<text class="row-num" x="${GUTTER - 38}" y="${num(g.y(row) + 4)}" text-anchor="end">${row}</text>` +
         `<text class="row-label" x="${right + 10}" y="${num(g.y(row) + 4)}">${escapeHtml(clip(step.action))}</text>` +
@@ -272,7 +273,7 @@ export function sequenceChart(file: ChartTrace): string {
 
   // Marks on top, in step order; pointer events go to the row underneath.
   out.push('<g class="marks">');
-  file.steps.forEach((step, row) => out.push(`<g class="mark-row" data-step="${row}">${stepMark(g, step, row)}</g>`));
+  file.steps.forEach((step, row) => out.push(`<g class="mark-row${row === selected ? ' selected' : ''}" data-step="${row}">${stepMark(g, step, row)}</g>`));
   out.push('</g>');
 
   if (file.loopStart !== null) {
