@@ -102,9 +102,18 @@ describe('HTML report in Chromium', () => {
     await page.keyboard.press('Home');
     expect(await page.$$eval('#steps li.selected', (els) => els.map((e) => e.getAttribute('data-step')))).toEqual(['0']);
 
+    // The explore command follows the selection: the first step is --step 0, the last needs no --step.
+    const explore = () => page.textContent('#explore-command');
+    expect(await explore()).toMatch(/ --trace \S+ --step 0$/);
+    await page.keyboard.press('End');
+    expect(await explore()).toMatch(/ --trace \S+\.json$/);
+
     // Clicking a row of the chart selects it too.
     await page.click(`#chart .step[data-step="${k}"] .row-label`);
     expect(await page.$$eval('#steps li.selected', (els) => els.map((e) => e.getAttribute('data-step')))).toEqual([String(k)]);
+    expect(await explore()).toMatch(k === file.length ? / --trace \S+\.json$/ : new RegExp(` --step ${k}$`));
+    await page.click(`#chart .step[data-step="${k - 1}"] .row-label`);
+    expect(await explore()).toMatch(new RegExp(` --step ${k - 1}$`));
 
     await page.screenshot({ path: join(OUT, 'report.png'), fullPage: true });
     expect(existsSync(join(OUT, 'report.png'))).toBe(true);

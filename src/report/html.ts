@@ -2,7 +2,8 @@
  * The HTML report of a counterexample: one self-contained file to study a failure. A plain
  * header says what failed, under which faults, in how many steps; a message-sequence chart shows
  * who sent what to whom; a step list (click or keyboard) highlights its row in the chart and shows
- * that step's state diff. Inline CSS and JS only, locked down by a Content-Security-Policy that
+ * that step's state diff, and the command that opens the trace in `faultline explore` follows the
+ * selected step. Inline CSS and JS only, locked down by a Content-Security-Policy that
  * allows nothing but those two blocks (by hash), so the page fetches nothing and runs nothing else.
  */
 import { createHash } from 'node:crypto';
@@ -11,7 +12,7 @@ import type { TraceFile, TraceFileStep } from '../trace/file.ts';
 import { CHART_STYLE, legendEntries, lanesOf, sequenceChart } from './chart.ts';
 import { diff, flatten } from './diff.ts';
 import { escapeHtml as h } from './escape.ts';
-import { assignments, checkCommand, failedWhat, howLong, injectedFaults, kindMeaning, replayCommand, underWhichFaults } from './summary.ts';
+import { assignments, checkCommand, exploreCommand, failedWhat, howLong, injectedFaults, kindMeaning, replayCommand, underWhichFaults } from './summary.ts';
 
 export interface HtmlOptions {
   /** Path of the trace file as the reader should type it in the replay command. */
@@ -74,6 +75,7 @@ const SCRIPT = `
   var items = Array.prototype.slice.call(document.querySelectorAll('#steps li'));
   var rows = document.querySelectorAll('#chart .step, #chart .mark-row');
   var diffs = document.querySelectorAll('#diff .step-diff');
+  var explore = document.getElementById('explore-command');
   var current = -1;
   function each(list, f) { for (var k = 0; k < list.length; k++) f(list[k]); }
   function select(i, focus) {
@@ -83,6 +85,8 @@ const SCRIPT = `
     items.forEach(function (el) { var on = el.getAttribute('data-step') === key; el.classList.toggle('selected', on); el.setAttribute('aria-selected', on ? 'true' : 'false'); el.tabIndex = on ? 0 : -1; });
     each(rows, function (el) { el.classList.toggle('selected', el.getAttribute('data-step') === key); });
     each(diffs, function (el) { el.hidden = el.getAttribute('data-step') !== key; });
+    // The explore command opens the trace at the step selected here (its last step by default).
+    if (explore) explore.textContent = explore.getAttribute('data-command') + (i === items.length - 1 ? '' : ' --step ' + i);
     if (focus) items[i].focus();
     items[i].scrollIntoView({ block: 'nearest' });
     try { history.replaceState(null, '', '#step-' + i); } catch (e) { /* file:// in some browsers */ }
@@ -196,6 +200,7 @@ export function htmlReport(file: TraceFile, options: HtmlOptions): string {
 <table class="facts"><tbody>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>
 <div class="commands">
 <div><span>replay against the current model (exit 0: reproduces, 1: diverges)</span><pre><code>${h(replayCommand(options.tracePath))}</code></pre></div>
+<div><span>explore it in the browser, from the selected step</span><pre><code id="explore-command" data-command="${h(exploreCommand(file, options.tracePath))}">${h(exploreCommand(file, options.tracePath))}</code></pre></div>
 <div><span>check the model again</span><pre><code>${h(checkCommand(file))}</code></pre></div>
 </div>
 </header>

@@ -4,7 +4,7 @@ import type { CheckResult, Violation } from '../explore/result.ts';
 import { traceOf, type TraceFile } from '../trace/file.ts';
 import type { Trace } from '../trace/trace.ts';
 import { diff, flatten } from './diff.ts';
-import { assignments, headline, replayCommand } from './summary.ts';
+import { assignments, exploreCommand, headline, replayCommand } from './summary.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -42,7 +42,7 @@ export function formatTrace(trace: Trace, c: Colors): string {
   return lines.join('\n');
 }
 
-/** A trace file for the terminal: the headline, the run, the replay command, then the steps. */
+/** A trace file for the terminal: the headline, the run, the replay and explore commands, then the steps. */
 export function formatTraceFile(file: TraceFile, c: Colors, tracePath: string): string {
   const run = [file.model, `variant ${file.variant}`];
   if (Object.keys(file.params).length > 0) run.push(assignments(file.params, ' '));
@@ -50,7 +50,7 @@ export function formatTraceFile(file: TraceFile, c: Colors, tracePath: string): 
   if (file.system) run.push(`system ${file.system}`);
   const lines = [c.red(c.bold(`✗ ${headline(file)}`)), c.dim(`  ${run.join(' · ')}`)];
   if (file.minimized) lines.push(c.dim(`  minimised from ${file.minimized.length} steps (${file.minimized.faults} faults)`));
-  lines.push(c.dim(`  replay: ${replayCommand(tracePath)}`), formatTrace(traceOf(file), c));
+  lines.push(c.dim(`  replay: ${replayCommand(tracePath)}`), c.dim(`  explore: ${exploreCommand(file, tracePath)}`), formatTrace(traceOf(file), c));
   return lines.join('\n');
 }
 
