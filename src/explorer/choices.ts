@@ -103,7 +103,8 @@ export function changeLines(before: unknown, after: unknown): string[] {
 export function choices<S, A>(model: Model<S, A>, s: S, recorded: number | undefined): Group[] {
   const show = (x: S): unknown => (model.show ? model.show(x) : x);
   const shown = show(s);
-  const always = model.properties.filter((p): p is Always<S> => p.kind === 'always');
+  // Only invariants that hold here can be broken by a step.
+  const always = model.properties.filter((p): p is Always<S> => p.kind === 'always' && p.holds(s));
   const transitions = model.properties.filter((p): p is Transition<S, A> => p.kind === 'transition');
   const deadlock = model.checkDeadlock !== false;
   const groups = new Map<StepKind, Choice[]>();
@@ -111,7 +112,7 @@ export function choices<S, A>(model: Model<S, A>, s: S, recorded: number | undef
     const info = stepInfo(model, a);
     const t = model.next(s, a);
     const breaks = [
-      ...always.filter((p) => p.holds(s) && !p.holds(t)).map((p) => p.name),
+      ...always.filter((p) => !p.holds(t)).map((p) => p.name),
       ...transitions.filter((p) => !p.holds(s, a, t)).map((p) => p.name),
       ...(deadlock && model.actions(t).length === 0 && !model.terminal?.(t) ? [DEADLOCK] : []),
     ];

@@ -81,6 +81,11 @@ class Explorations {
     this.cache = new ModelCache(definition);
   }
 
+  /** The setting a URL names, the start setting filling in what it leaves out. */
+  setting(q: URLSearchParams): Setting {
+    return settingFromQuery(q, this.start.setting);
+  }
+
   /** The HTML of the page at a position; a position cut short by a bad choice becomes a 400. */
   page(status: number, setting: Setting, position: Position, notices: readonly Notice[]): { status: number; html: string } {
     const built = this.cache.get(setting);
@@ -105,12 +110,12 @@ class Explorations {
 
   /** GET /: the page the URL names. */
   show(q: URLSearchParams): Reply {
-    return { kind: 'page', status: 200, setting: settingFromQuery(q), position: positionFromQuery(q), notices: [] };
+    return { kind: 'page', status: 200, setting: this.setting(q), position: positionFromQuery(q), notices: [] };
   }
 
   /** GET /find: search from the cursor and show the path to what was found. */
   find(q: URLSearchParams): Reply {
-    const setting = settingFromQuery(q);
+    const setting = this.setting(q);
     const { model } = this.cache.get(setting);
     const w = walk(model, positionFromQuery(q));
     if (w.invalid) throw new InputError(w.invalid);
@@ -138,9 +143,9 @@ class Explorations {
   /** GET /configure: the new setting from the form, the old one and the path in `from`. */
   configure(q: URLSearchParams): Reply {
     const from = new URLSearchParams(q.get('from') ?? '');
-    const oldSetting = settingFromQuery(from);
+    const oldSetting = this.setting(from);
     const old = walk(this.cache.get(oldSetting).model, positionFromQuery(from));
-    const setting = settingFromQuery(q);
+    const setting = this.setting(q);
     let model;
     try {
       model = this.cache.get(setting).model;
@@ -162,7 +167,7 @@ class Explorations {
 
   /** GET /export: the path up to the cursor as a trace file of a property violated there. */
   export(q: URLSearchParams): Reply {
-    const setting = settingFromQuery(q);
+    const setting = this.setting(q);
     const position = positionFromQuery(q);
     const built = this.cache.get(setting);
     const w = walk(built.model, position);
@@ -190,7 +195,7 @@ class Explorations {
       this.cache.get(setting);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      return { kind: 'page', status: 400, setting: settingFromQuery(q), position: positionFromQuery(q), notices: [{ kind: 'error', text: `Not loaded: ${e.message}` }] };
+      return { kind: 'page', status: 400, setting: this.setting(q), position: positionFromQuery(q), notices: [{ kind: 'error', text: `Not loaded: ${e.message}` }] };
     }
     return { kind: 'page', status: 200, ...openTrace(this.cache.get(setting).model, file, undefined), setting };
   }
@@ -300,7 +305,7 @@ export async function startExplorer(o: ExplorerOptions): Promise<Explorer> {
         }
         const body = await readBody(req, MAX_UPLOAD_BYTES);
         if (body === null) {
-          reply = { kind: 'page', status: 413, setting: settingFromQuery(q), position: positionFromQuery(q), notices: [{ kind: 'error', text: `Not loaded: the trace file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB` }] };
+          reply = { kind: 'page', status: 413, setting: app.setting(q), position: positionFromQuery(q), notices: [{ kind: 'error', text: `Not loaded: the trace file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB` }] };
         } else {
           reply = app.load(q, type === 'application/json' ? body : (new URLSearchParams(body).get('trace') ?? ''));
         }
@@ -316,7 +321,7 @@ export async function startExplorer(o: ExplorerOptions): Promise<Explorer> {
       let setting = start.setting;
       let position = START;
       try {
-        setting = settingFromQuery(q);
+        setting = app.setting(q);
         position = positionFromQuery(q);
       } catch {
         // keep the start page

@@ -50,13 +50,18 @@ export function knobsText(knobs: Readonly<Record<string, string | number>>): str
     .join(',');
 }
 
-/** The setting a URL query names (missing fields: the definition's defaults). */
-export function settingFromQuery(q: URLSearchParams): Setting {
-  const params: Record<string, string> = {};
+/**
+ * The setting a URL query names; a field it leaves out is `base`'s (the command line's), so a
+ * URL trimmed by hand still shows the model the explorer was started on. An empty `system` is
+ * the variant's own system model; an empty `faults`, no overrides.
+ */
+export function settingFromQuery(q: URLSearchParams, base: Setting): Setting {
+  const params: Record<string, string> = { ...base.params };
   for (const [k, v] of q) if (k.startsWith(PARAM)) params[k.slice(PARAM.length)] = v;
-  const variant = q.get('variant') || undefined;
-  const system = q.get('system') || undefined;
-  return { variant, params, system, faults: parseKnobs(q.get('faults') ?? '') };
+  const variant = q.get('variant') || base.variant;
+  const system = q.has('system') ? q.get('system') || undefined : base.system;
+  const faults = q.has('faults') ? parseKnobs(q.get('faults')!) : base.faults;
+  return { ...(variant ? { variant } : {}), params, ...(system ? { system } : {}), faults };
 }
 
 /** The query fields of a setting, in a fixed order. */
