@@ -14,9 +14,11 @@ import { definition as leaseFencing } from '../models/lease-fencing/index.ts';
 import { definition as twoPhase } from '../models/two-phase-commit/index.ts';
 import { exploreCommand } from '../src/cli/explore.ts';
 import { startExplorer, type Explorer } from '../src/explorer/server.ts';
-import { instantiate, resolveParams } from '../src/model/definition.ts';
+import { instantiate, resolveParams, type ModelDefinition } from '../src/model/definition.ts';
+import { always } from '../src/model/property.ts';
 import { stepInfo, type Model } from '../src/model/model.ts';
 import { faultline } from './support/cli.ts';
+import { definition as throwing } from './fixtures/throwing-model.ts';
 import { definition as hostile, NODES as HOSTILE_NODES, PROPERTY as HOSTILE_PROPERTY, SCRIPT as HOSTILE_SCRIPT } from './fixtures/hostile.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -381,6 +383,56 @@ describe('faultline explore: hostile model strings', () => {
       const end = await get(ex, '/', { path: '0.0.0.0.0' });
       expect(end.html).not.toContain(HOSTILE_PROPERTY);
       expect(status(end.html, HOSTILE_PROPERTY)).toBe('violated');
+    } finally {
+      await ex.close();
+    }
+  });
+});
+
+describe('faultline explore: any model', () => {
+  /** A counter started at 0 or at 10 that must stay below 11, and stops at 12. */
+  const counter: ModelDefinition = {
+    name: 'two-starts',
+    description: 'a counter with two initial states',
+    params: [],
+    variants: [{ name: 'default', expect: 'violated', description: 'counts up' }],
+    build: () => ({
+      init: () => [0, 10],
+      actions: (s: number) => (s < 12 ? ['inc'] : []),
+      next: (s: number) => s + 1,
+      label: () => 'inc',
+      properties: [always('small', (s: number) => s < 11)],
+    }),
+  };
+
+  it('offers a choice of initial state, and Find measures from the one chosen', async () => {
+    const ex = await startExplorer({ definition: counter, setting: { params: {}, faults: {} } });
+    try {
+      const start = await get(ex, '/');
+      const inits = [...start.html.matchAll(/<a class="choice" href="([^"]*)">initial state #(\d)<\/a>/g)];
+      expect(inits.map((m) => m[2])).toEqual(['0', '1']);
+      const second = await get(ex, '/', fieldsOf(unescape(inits[1][1])));
+      expect(second.canonical).toContain('path=1&at=0');
+      expect(second.html).toContain('<span class="label mono">initial state #1</span>');
+      expect(groups(second.html).get('action')!.labels).toEqual(['inc']);
+      const found = await get(ex, '/find', { ...fieldsOf(second.canonical), target: 'small' });
+      expect(found.canonical).toContain('path=1.0&at=1');
+      const far = await get(ex, '/find', { path: '0', target: '' });
+      expect(far.canonical).toContain(`path=0${'.0'.repeat(11)}&at=11`);
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it("a model that throws gets a 500 that names the model's failure, and the server lives on", async () => {
+    const ex = await startExplorer({ definition: throwing, setting: { params: {}, faults: {} } });
+    try {
+      const r = await get(ex, '/', { path: '0.0' });
+      expect(r.status).toBe(500);
+      expect(r.html).toContain('The model failed: the model threw while showing step 1: counter overflow');
+      expect(r.html).not.toContain('second line');
+      expect((await get(ex, '/find', { path: '0.0', at: '0' })).status).toBe(500);
+      expect((await get(ex, '/')).status).toBe(200);
     } finally {
       await ex.close();
     }

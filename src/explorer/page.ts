@@ -92,6 +92,7 @@ form.find { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margi
 #chart-panel { overflow: auto; }
 table.props, table.vars { width: 100%; border-collapse: collapse; }
 table.props td, table.vars td { padding: 3px 6px 3px 0; vertical-align: top; border-bottom: 1px solid #eaeef2; word-break: break-word; }
+table.vars td:first-child { width: 45%; }
 .status { display: inline-block; min-width: 6.5em; padding: 0 6px; border-radius: 9px; font-size: 11.5px; text-align: center; background: #eaeef2; color: var(--muted); }
 .status.holds, .status.reached { background: #dafbe1; color: var(--ok); }
 .status.violated { background: #ffebe9; color: var(--bad); font-weight: 600; }
@@ -204,6 +205,7 @@ export function explorerPage(v: PageView): string {
   const here = (p: Position) => href('/', v.token, [...setting, ...positionQuery(p)]);
   const at = v.position.at;
   const canonical = here(v.position);
+  const exportHref = (property: string) => href('/export', v.token, [...setting, ...positionQuery(v.position), ['property', property]]);
   const title = `${v.definition.name} · ${v.built.run.variant} · step ${at}`;
   return `<!doctype html>
 <html lang="en">
@@ -220,7 +222,7 @@ export function explorerPage(v: PageView): string {
 <body data-canonical="${h(canonical)}">
 ${header(v, setting)}
 ${v.notices.map((n) => `<div class="notice${n.kind === 'error' ? ' error' : ''}" role="${n.kind === 'error' ? 'alert' : 'status'}">${h(n.text)}</div>`).join('\n')}
-${banner(v, here)}
+${banner(v, here, exportHref)}
 <main>
 <div>
 ${nextSteps(v, setting, here)}
@@ -230,7 +232,7 @@ ${chartPanel(v)}
 ${propertiesPanel(v)}
 ${statePanel(v)}
 ${historyPanel(v, here)}
-${filesPanel(v, setting)}
+${filesPanel(v, setting, exportHref)}
 </aside>
 </main>
 <script>${SCRIPT}</script>
@@ -280,7 +282,7 @@ function header(v: PageView, setting: Query): string {
 }
 
 /** The red banner: every property the path has violated up to the cursor, and where. */
-function banner(v: PageView, here: (p: Position) => string): string {
+function banner(v: PageView, here: (p: Position) => string, exportHref: (property: string) => string): string {
   const broken = v.verdicts.filter((x) => x.status === 'violated' || (x.step !== undefined && x.kind !== 'sometimes'));
   if (broken.length === 0) return '';
   const at = v.position.at;
@@ -289,7 +291,7 @@ function banner(v: PageView, here: (p: Position) => string): string {
     const what = x.description ? `: ${h(x.description)}` : '';
     if (x.status === 'violated') {
       const since = x.step !== undefined && x.step < at ? ` (since step ${x.step})` : '';
-      return `<li>${name} is violated at this step${since}${what}</li>`;
+      return `<li>${name} is violated at this step${since}${what} — <a class="export" download href="${h(exportHref(x.name))}">export the trace</a></li>`;
     }
     return `<li>${name} was violated at <a href="${h(here(moveTo(v.position, x.step!)))}">step ${x.step}</a>${what}</li>`;
   });
@@ -454,13 +456,13 @@ function historyPanel(v: PageView, here: (p: Position) => string): string {
 }
 
 /** Export the path at a violation; load a trace file from disk. */
-function filesPanel(v: PageView, setting: Query): string {
+function filesPanel(v: PageView, setting: Query, exportHref: (property: string) => string): string {
   const fields: Query = [...setting, ...positionQuery(v.position)];
   const violated = v.verdicts.filter((x) => x.status === 'violated');
   const exports =
     violated.length > 0
       ? `<p>Export the path up to step ${v.position.at} as a trace file (schema 1) that <code>faultline replay</code> reproduces:</p><ul>${violated
-          .map((x) => `<li><a class="export" download href="${h(href('/export', v.token, [...fields, ['property', x.name]]))}">${h(x.name)} (${h(x.kind)})</a></li>`)
+          .map((x) => `<li><a class="export" download href="${h(exportHref(x.name))}">${h(x.name)} (${h(x.kind)})</a></li>`)
           .join('')}</ul>`
       : '<p class="hint">A trace file records a counterexample: export becomes available at a step that violates a property.</p>';
   return `<section class="panel" id="files"><h2>Trace files</h2>${exports}

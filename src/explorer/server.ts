@@ -16,7 +16,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InputError, ModelError } from '../model/errors.ts';
+import { InputError, ModelError, describeError } from '../model/errors.ts';
 import type { ModelDefinition } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import { isSafety } from '../model/property.ts';
@@ -92,6 +92,7 @@ class Explorations {
     const w = walk(built.model, position);
     const all = w.invalid ? [...notices, { kind: 'error' as const, text: `${w.invalid}; showing the steps before it` }] : notices;
     const at = w.position.at;
+    const { model } = built;
     const html = explorerPage({
       token: this.token,
       definition: this.definition,
@@ -99,9 +100,11 @@ class Explorations {
       position: w.position,
       steps: w.steps,
       inits: w.inits,
-      verdicts: verdicts(built.model, w),
-      groups: choices(built.model, w.states[at], w.position.actions[at]),
-      targets: findTargets(built.model),
+      ...byModel(`while showing step ${at}`, () => ({
+        verdicts: verdicts(model, w),
+        groups: choices(model, w.states[at], w.position.actions[at]),
+        targets: findTargets(model),
+      })),
       maxStates: this.maxStates,
       notices: all,
     });
@@ -173,7 +176,7 @@ class Explorations {
     const w = walk(built.model, position);
     if (w.invalid) throw new InputError(w.invalid);
     const name = q.get('property') ?? '';
-    const v = verdicts(built.model, w).find((x) => x.name === name);
+    const v = byModel(`while checking step ${w.position.at}`, () => verdicts(built.model, w)).find((x) => x.name === name);
     const at = w.position.at;
     if (!v) throw new InputError(`export: the model has no property "${name}"`);
     if (v.status !== 'violated') throw new InputError(`export: ${name} is not violated at step ${at}; a trace file records a violation (go to a step that violates it)`);
@@ -214,6 +217,16 @@ export function openTrace(model: Model<any, any>, file: TraceFile, step: number 
   const summary = `Loaded the trace of ${file.property} (${file.kind}), ${file.length} step${file.length === 1 ? '' : 's'}: ${describeReplay(file, outcome)}`;
   const notices: Notice[] = [{ kind: outcome.status === 'reproduces' ? 'info' : 'error', text: whole ? summary : `${summary}; opened the ${actions.length} steps before it.` }];
   return { position, notices };
+}
+
+/** Run code that calls into the model: what it throws is the model's failure, said as such. */
+function byModel<T>(when: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof InputError || e instanceof ModelError) throw e;
+    throw new ModelError(`the model threw ${when}: ${describeError(e)}`, e);
+  }
 }
 
 /** Whether a request's token is the run's, in time independent of where they differ. */
@@ -342,9 +355,9 @@ export async function startExplorer(o: ExplorerOptions): Promise<Explorer> {
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      // Our own bug: answer it, keep serving.
-      const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      if (!res.headersSent) plain(res, 500, `internal error: ${message}`);
+      // Even the start page failed (the model's fault), or our own bug: answer, and keep serving.
+      const message = describeError(e);
+      if (!res.headersSent) plain(res, 500, e instanceof ModelError ? `the model failed: ${message}` : `internal error: ${message}`);
       else res.destroy();
     });
   });
