@@ -5,7 +5,8 @@
  * in use end it before it listens, with exit 2.
  */
 import { InputError } from '../model/errors.ts';
-import { DEFAULT_FIND_STATES, LOOPBACK, openTrace, startExplorer } from '../explorer/server.ts';
+import { DEFAULT_FIND_STATES, LOOPBACK, startExplorer } from '../explorer/server.ts';
+import { openTrace } from '../explorer/trace-files.ts';
 import { build, settingOfTrace, type Setting } from '../explorer/setting.ts';
 import type { Position } from '../explorer/walk.ts';
 import { readTraceFile } from '../trace/file.ts';

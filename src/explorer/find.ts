@@ -78,7 +78,7 @@ function searchView<S, A>(model: Model<S, A>, from: S, target: string): Model<S,
 }
 
 /** Search from `from` for `target`, storing at most `maxStates` states. */
-export function find<S, A>(model: Model<S, A>, from: S, target: string, maxStates: number): FindResult {
+export function findNearest<S, A>(model: Model<S, A>, from: S, target: string, maxStates: number): FindResult {
   const view = searchView(model, from, target);
   const monitor = new SafetyMonitor(view, false);
   let outcome;

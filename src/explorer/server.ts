@@ -18,16 +18,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { InputError, ModelError, describeError } from '../model/errors.ts';
 import type { ModelDefinition } from '../model/definition.ts';
-import type { Model } from '../model/model.ts';
-import { isSafety } from '../model/property.ts';
-import { fileStem } from '../report/write.ts';
-import { parseTraceFile, serializeTraceFile, traceFile, type TraceFile } from '../trace/file.ts';
-import { describeReplay, replay } from '../trace/replay.ts';
-import { buildTrace } from '../trace/trace.ts';
+import { parseTraceFile, type TraceFile } from '../trace/file.ts';
 import { choices } from './choices.ts';
-import { ANY_VIOLATION, find, findTargets } from './find.ts';
+import { ANY_VIOLATION, findNearest, findTargets } from './find.ts';
 import { explorerPage, href, PAGE_CSP_HEADER, type Notice } from './page.ts';
 import { ModelCache, settingFromQuery, settingOfTrace, settingQuery, type Setting } from './setting.ts';
+import { exportTrace, openTrace } from './trace-files.ts';
 import { verdicts } from './verdicts.ts';
 import { follow, positionFromQuery, positionQuery, START, walk, type Position } from './walk.ts';
 
@@ -126,7 +122,7 @@ class Explorations {
     const target = q.get('target') ?? ANY_VIOLATION;
     const title = findTargets(model).find((t) => t.value === target)?.title;
     if (title === undefined) throw new InputError(`Find: the model has no safety or sometimes property "${target}"`);
-    const r = find(model, w.states[at], target, this.maxStates);
+    const r = findNearest(model, w.states[at], target, this.maxStates);
     const searched = `${r.distinctStates.toLocaleString('en-US')} state${r.distinctStates === 1 ? '' : 's'}`;
     if (r.found === null) {
       const text =
@@ -176,16 +172,9 @@ class Explorations {
     const w = walk(built.model, position);
     if (w.invalid) throw new InputError(w.invalid);
     const name = q.get('property') ?? '';
-    const v = byModel(`while checking step ${w.position.at}`, () => verdicts(built.model, w)).find((x) => x.name === name);
-    const at = w.position.at;
-    if (!v) throw new InputError(`export: the model has no property "${name}"`);
-    if (v.status !== 'violated') throw new InputError(`export: ${name} is not violated at step ${at}; a trace file records a violation (go to a step that violates it)`);
-    const property = built.model.properties.find((p) => p.name === name);
-    // A lasso is part of the counterexample only for liveness; safety is broken by the prefix.
-    const loopStart = property && !isSafety(property) ? w.position.loopStart : null;
-    const trace = buildTrace(built.model, { initIndex: w.position.initIndex, actions: w.position.actions.slice(0, at), loopStart });
-    const file = traceFile(built.run, { property: name, kind: v.kind, description: v.description, trace }, built.model.nodes);
-    return { kind: 'file', name: `${fileStem(`${built.run.model}-${built.run.variant}-${name}`)}.json`, body: serializeTraceFile(file) };
+    const verdict = byModel(`while checking step ${w.position.at}`, () => verdicts(built.model, w)).find((x) => x.name === name);
+    if (!verdict) throw new InputError(`export: the model has no property "${name}"`);
+    return { kind: 'file', ...exportTrace(built, w, verdict) };
   }
 
   /** POST /load: open an uploaded trace file (as far as it replays on the current model). */
@@ -202,21 +191,6 @@ class Explorations {
     }
     return { kind: 'page', status: 200, ...openTrace(this.cache.get(setting).model, file, undefined), setting };
   }
-}
-
-/** What a loaded trace opens: the position of its steps (up to where it diverges) and what replay says. */
-export function openTrace(model: Model<any, any>, file: TraceFile, step: number | undefined): { position: Position; notices: Notice[] } {
-  const outcome = replay(model, file);
-  const valid = outcome.status === 'diverges' ? outcome.step : file.steps.length;
-  const actions = file.steps.slice(1, Math.max(1, valid)).map((s) => s.actionIndex);
-  const whole = actions.length === file.length;
-  const position: Position =
-    valid === 0
-      ? START
-      : { initIndex: file.steps[0].actionIndex, actions, at: Math.min(step ?? actions.length, actions.length), loopStart: whole ? file.loopStart : null };
-  const summary = `Loaded the trace of ${file.property} (${file.kind}), ${file.length} step${file.length === 1 ? '' : 's'}: ${describeReplay(file, outcome)}`;
-  const notices: Notice[] = [{ kind: outcome.status === 'reproduces' ? 'info' : 'error', text: whole ? summary : `${summary}; opened the ${actions.length} steps before it.` }];
-  return { position, notices };
 }
 
 /** Run code that calls into the model: what it throws is the model's failure, said as such. */
