@@ -186,7 +186,8 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 const CSP = `default-src 'none'; style-src 'sha256-${sha256(STYLE)}'; script-src 'sha256-${sha256(SCRIPT)}'; img-src data:; form-action 'self'; base-uri 'none'`;
 export const PAGE_CSP_HEADER = `${CSP}; frame-ancestors 'none'`;
 
-type Query = [string, string][];
+/** URL query fields, in order. */
+export type Query = [string, string][];
 
 /** A URL of this server: route, token, then the fields. */
 export function href(route: string, token: string, fields: Query): string {
