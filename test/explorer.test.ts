@@ -246,6 +246,14 @@ describe('faultline explore: the server', () => {
     expect(cut.canonical).toContain('path=0.1&at=1');
     const put = await fetch(ex.url, { method: 'PUT' });
     expect(put.status).toBe(405);
+    // Not HTTP at all.
+    const garbage = await new Promise<string>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port: ex.address.port }, () => socket.write('\u0000\u0001 not http\r\n\r\n'));
+      let answer = '';
+      socket.on('data', (d) => (answer += String(d)));
+      socket.on('close', () => resolve(answer));
+    });
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
     expect((await get(ex, '/')).status).toBe(200);
   });
 

@@ -335,8 +335,11 @@ export async function startExplorer(o: ExplorerOptions): Promise<Explorer> {
       else res.destroy();
     });
   });
-  // A client that sends garbage gets a 400 from node; it must not end the server.
-  server.on('clientError', (_e, socket) => socket.destroy());
+  // A client that sends something that is not HTTP gets a 400 and is cut off; the server goes on.
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       reject(
@@ -351,6 +354,9 @@ export async function startExplorer(o: ExplorerOptions): Promise<Explorer> {
     });
     server.listen(o.port ?? 0, host, () => resolve());
   });
+  // Listening: a failure of one connection is that connection's (its client sees it), not the server's end.
+  server.removeAllListeners('error');
+  server.on('error', () => undefined);
   const address = server.address() as AddressInfo;
   // Listening on every interface: the URL to open on this machine is the loopback one.
   const shownHost = address.address === '0.0.0.0' ? LOOPBACK : address.address === '::' ? '[::1]' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
