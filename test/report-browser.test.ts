@@ -1,21 +1,16 @@
-/**
- * The HTML report in a real browser, headless, driven by playwright-core: Debian's Chromium when
- * it is installed, else the Chromium that @sparticuz/chromium ships inside its npm package (a dev
- * dependency), so `npm ci && npm test` needs nothing but Node. It never skips.
- */
+/** The HTML report in a real browser, headless (test/support/chromium.ts). It never skips. */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import packagedChromium from '@sparticuz/chromium';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../src/explore/check.ts';
 import { instantiate } from '../src/model/definition.ts';
 import { writeReports, type WrittenReport } from '../src/report/write.ts';
 import { definition as hostile, NODES as HOSTILE_NODES, PROPERTY as HOSTILE_PROPERTY } from './fixtures/hostile.ts';
 import { definition as rw } from './fixtures/replicated-write.ts';
+import { launchChromium } from './support/chromium.ts';
 
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const OUT = join(import.meta.dirname, '..', 'test-output', 'browser');
 
 function report(def: typeof rw | typeof hostile, variant: string, params: Record<string, number>, options = {}): WrittenReport {
@@ -37,18 +32,13 @@ describe('HTML report in Chromium', () => {
   let bad: WrittenReport;
 
   beforeAll(async () => {
-    // The packaged browser unpacks itself into the temporary directory on first use.
-    const executablePath = existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : await packagedChromium.executablePath();
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     // A random walk under many faults: messages, a pause, a partition, a tick and a crash.
     const params = { drops: 1, dups: 1, crashes: 1, partitions: 1, pauses: 1, maxTime: 1 };
     rich = report(rw, 'ack-before-replicate', params, { strategy: 'random', seed: 3 });
     bad = report(hostile, 'default', {});
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -102,9 +92,18 @@ describe('HTML report in Chromium', () => {
     await page.keyboard.press('Home');
     expect(await page.$$eval('#steps li.selected', (els) => els.map((e) => e.getAttribute('data-step')))).toEqual(['0']);
 
+    // The explore command follows the selection: the first step is --step 0, the last needs no --step.
+    const explore = () => page.textContent('#explore-command');
+    expect(await explore()).toMatch(/ --trace \S+ --step 0$/);
+    await page.keyboard.press('End');
+    expect(await explore()).toMatch(/ --trace \S+\.json$/);
+
     // Clicking a row of the chart selects it too.
     await page.click(`#chart .step[data-step="${k}"] .row-label`);
     expect(await page.$$eval('#steps li.selected', (els) => els.map((e) => e.getAttribute('data-step')))).toEqual([String(k)]);
+    expect(await explore()).toMatch(k === file.length ? / --trace \S+\.json$/ : new RegExp(` --step ${k}$`));
+    await page.click(`#chart .step[data-step="${k - 1}"] .row-label`);
+    expect(await explore()).toMatch(new RegExp(` --step ${k - 1}$`));
 
     await page.screenshot({ path: join(OUT, 'report.png'), fullPage: true });
     expect(existsSync(join(OUT, 'report.png'))).toBe(true);

@@ -136,6 +136,7 @@ describe('HTML report', () => {
     expect(html).toContain(': nothing bad happens.');
     expect(html).toContain('<code>n=3</code>');
     expect(html).toContain('npx faultline replay out/x.json');
+    expect(html).toContain(`npx faultline explore ${file.model} --trace out/x.json</code>`);
     expect(count(html, /<li id="step-\d+"/g)).toBe(file.steps.length);
     expect(count(html, /<div class="step-diff"/g)).toBe(file.steps.length);
   });
@@ -229,6 +230,7 @@ describe('faultline report', { timeout: 60_000 }, () => {
     expect(md).toContain('| params | <code>drops=1, dups=0, crashes=1');
     expect(md).toContain('| fault budgets | <code>crash=1, drop=1</code> |');
     expect(md).toContain(`npx faultline replay ${path}`);
+    expect(md).toContain(`npx faultline explore ${file.model} --trace ${path}\n`);
     expect(md).toContain('--faults crash=1,drop=1');
     expect(count(md, /^\d+\. /gm)).toBe(file.steps.length);
   });

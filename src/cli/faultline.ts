@@ -110,6 +110,23 @@ function program(io: Io, exit: (code: number) => void): Command {
     });
 
   cli
+    .command('explore')
+    .description('walk a model in the browser: take steps and inject faults by clicking, go back, find violations, load and export traces')
+    .argument('<model>', 'a shipped model name, or a path to a .ts/.js module')
+    .option('--variant <name>', 'model variant (default: the first listed)')
+    .option('--param <name=value>', 'set a model parameter (repeatable)', collect, [])
+    .option('--system <name>', "a named system model of the model (see 'faultline list')")
+    .option('--faults <k=v,...>', 'fault budgets and system knobs, e.g. drop=1,crash=1,network=fifo')
+    .option('--trace <file>', 'open this trace file, under the variant, params and faults it records')
+    .option('--step <n>', 'with --trace: open it at this step (default: its last)')
+    .option('--port <n>', 'port to listen on (default: a free one)')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1; any other is reachable from other machines, with a warning)')
+    .option('--max-states <n>', "bound of Find's breadth-first search (default 1000000)")
+    .action(async (model, opts) => {
+      exit(await (await import('./explore.ts')).exploreCommand(model, opts, io));
+    });
+
+  cli
     .command('reports')
     .description('write the study reports of every shipped variant expected to fail, plus an index')
     .argument('[dir]', 'output directory', 'reports')

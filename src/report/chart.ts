@@ -8,11 +8,63 @@ import type { StepKind } from '../model/model.ts';
 import type { TraceFile, TraceFileStep } from '../trace/file.ts';
 import { escapeHtml } from './escape.ts';
 
+/** What a chart draws of a trace: its steps, lanes and loop (a report's file, or the explorer's path). */
+export type ChartTrace = Pick<TraceFile, 'steps' | 'nodes' | 'loopStart' | 'length'>;
+
+/**
+ * The chart's stylesheet, for any page that shows a chart: lanes, arrows, fault marks, the
+ * selected row (`.selected`) and the loop. It uses the page's colour variables (`--ink`,
+ * `--muted`, `--line`, `--bad`, `--ok`, `--accent`, `--sel`, `--loop`).
+ */
+export const CHART_STYLE = `svg.chart { display: block; font-size: 12px; }
+svg .row-bg { fill: transparent; cursor: pointer; }
+svg .step:hover .row-bg { fill: #f6f8fa; }
+svg .step.selected .row-bg { fill: var(--sel); }
+svg .step.in-loop .row-num { fill: var(--loop); }
+svg .row-num { fill: #8c959f; }
+svg .row-label { fill: var(--ink); }
+svg .step.selected .row-label { font-weight: 600; }
+svg .lane, svg .marks, svg .loop { pointer-events: none; }
+svg .lane-head { fill: #f6f8fa; stroke: var(--line); }
+svg .lane-name { fill: var(--ink); font-weight: 600; }
+svg .lane-line { stroke: #afb8c1; stroke-dasharray: 2 3; }
+svg .msg { stroke: var(--ink); stroke-width: 1.4; fill: none; }
+svg .mark-row.selected .msg { stroke-width: 2.6; }
+svg .msg.duplicate { stroke: var(--accent); }
+svg .msg.byzantine { stroke: var(--bad); stroke-dasharray: 5 3; }
+svg .msg.drop { stroke: #8c959f; stroke-dasharray: 4 3; }
+svg .drop-x { stroke: var(--bad); stroke-width: 2.2; }
+svg .head { fill: var(--ink); }
+svg .head-dup { fill: var(--accent); }
+svg .head-byz { fill: var(--bad); }
+svg .head-loop { fill: var(--loop); }
+svg .msg-text { fill: var(--ink); font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+svg .mark { stroke: #fff; stroke-width: 1.5; fill: #57606a; }
+svg .mark.init { fill: #afb8c1; }
+svg .mark.crash, svg .mark.byzantine { fill: var(--bad); }
+svg .mark.recover { fill: var(--ok); }
+svg .mark.pause { fill: #bf8700; }
+svg .mark.resume { fill: #2da44e; }
+svg .mark.tick { fill: #fff; stroke: #57606a; }
+svg .tick-hands { stroke: #57606a; stroke-width: 1.3; }
+svg .mark.timer { fill: #8250df; }
+svg .mark-ink { stroke: #fff; stroke-width: 2; fill: none; }
+svg .mark-fill { fill: #fff; }
+svg .mark-row.selected .mark { stroke: var(--ink); }
+svg .across { stroke-width: 2.5; }
+svg .across.partition { stroke: var(--bad); stroke-dasharray: 7 4; }
+svg .across.heal { stroke: var(--ok); }
+svg .across.round { stroke: #8c959f; stroke-dasharray: 1 3; }
+svg .across.action, svg .across.local, svg .across.timer, svg .across.tick { stroke: #8c959f; }
+svg .across-text { fill: var(--muted); font-size: 10.5px; }
+svg .loop-bracket { stroke: var(--loop); stroke-width: 2; fill: none; }
+svg .loop-text { fill: var(--loop); font-weight: 600; font-size: 11px; }`;
+
 /** The lane used when a model names no nodes. */
 export const SYSTEM_LANE = 'system';
 
 /** Lanes in order: the model's nodes, then any other node a step names; one `system` lane if none. */
-export function lanesOf(file: TraceFile): string[] {
+export function lanesOf(file: ChartTrace): string[] {
   const lanes = [...(file.nodes ?? [])];
   for (const s of file.steps) for (const n of [s.node, s.from, s.to]) if (n !== undefined && !lanes.includes(n)) lanes.push(n);
   return lanes.length > 0 ? lanes : [SYSTEM_LANE];
@@ -178,9 +230,10 @@ const DEFS =
 
 /**
  * The chart. Each step is a `<g class="step" data-step="i">` with a full-width row background,
- * so a page script can highlight it; lanes are `<g class="lane" data-lane="name">`.
+ * so a page script can highlight it; lanes are `<g class="lane" data-lane="name">`. `selected`
+ * marks one step as selected from the start (the explorer's current step).
  */
-export function sequenceChart(file: TraceFile): string {
+export function sequenceChart(file: ChartTrace, selected?: number): string {
   const lanes = lanesOf(file);
   const left = GUTTER;
   const right = GUTTER + lanes.length * LANE_GAP;
@@ -200,7 +253,7 @@ export function sequenceChart(file: TraceFile): string {
   file.steps.forEach((step, row) => {
     const inLoop = file.loopStart !== null && row >= file.loopStart;
     out.push(
-      `<g class="step${inLoop ? ' in-loop' : ''}" data-step="${row}"><title>${escapeHtml(`${row}. ${step.action}`)}</title>` +
+      `<g class="step${inLoop ? ' in-loop' : ''}${row === selected ? ' selected' : ''}" data-step="${row}"><title>${escapeHtml(`${row}. ${step.action}`)}</title>` +
         `<rect class="row-bg" x="0" y="${num(TOP + row * ROW)}" width="${width}" height="${ROW}"/>` +
         `<text class="row-num" x="${GUTTER - 38}" y="${num(g.y(row) + 4)}" text-anchor="end">${row}</text>` +
         `<text class="row-label" x="${right + 10}" y="${num(g.y(row) + 4)}">${escapeHtml(clip(step.action))}</text>` +
@@ -220,7 +273,7 @@ export function sequenceChart(file: TraceFile): string {
 
   // Marks on top, in step order; pointer events go to the row underneath.
   out.push('<g class="marks">');
-  file.steps.forEach((step, row) => out.push(`<g class="mark-row" data-step="${row}">${stepMark(g, step, row)}</g>`));
+  file.steps.forEach((step, row) => out.push(`<g class="mark-row${row === selected ? ' selected' : ''}" data-step="${row}">${stepMark(g, step, row)}</g>`));
   out.push('</g>');
 
   if (file.loopStart !== null) {
@@ -238,7 +291,7 @@ export function sequenceChart(file: TraceFile): string {
 }
 
 /** A small drawing of each mark kind used in the trace, with what it means. */
-export function legendEntries(file: TraceFile): { kind: StepKind; svg: string; meaning: string }[] {
+export function legendEntries(file: ChartTrace): { kind: StepKind; svg: string; meaning: string }[] {
   const used = [...new Set(file.steps.map((s) => s.kind))];
   return used.map((kind) => {
     const lanes = ['a', 'b'];

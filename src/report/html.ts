@@ -2,16 +2,17 @@
  * The HTML report of a counterexample: one self-contained file to study a failure. A plain
  * header says what failed, under which faults, in how many steps; a message-sequence chart shows
  * who sent what to whom; a step list (click or keyboard) highlights its row in the chart and shows
- * that step's state diff. Inline CSS and JS only, locked down by a Content-Security-Policy that
+ * that step's state diff, and the command that opens the trace in `faultline explore` follows the
+ * selected step. Inline CSS and JS only, locked down by a Content-Security-Policy that
  * allows nothing but those two blocks (by hash), so the page fetches nothing and runs nothing else.
  */
 import { createHash } from 'node:crypto';
 import { FAULT_STEP_KINDS } from '../model/model.ts';
 import type { TraceFile, TraceFileStep } from '../trace/file.ts';
-import { legendEntries, lanesOf, sequenceChart } from './chart.ts';
+import { CHART_STYLE, legendEntries, lanesOf, sequenceChart } from './chart.ts';
 import { diff, flatten } from './diff.ts';
 import { escapeHtml as h } from './escape.ts';
-import { assignments, checkCommand, failedWhat, howLong, injectedFaults, kindMeaning, replayCommand, underWhichFaults, type CommandPaths } from './summary.ts';
+import { assignments, checkCommand, exploreCommand, failedWhat, howLong, injectedFaults, kindMeaning, replayCommand, underWhichFaults, type CommandPaths } from './summary.ts';
 
 export type HtmlOptions = CommandPaths;
 
@@ -61,49 +62,7 @@ summary { cursor: pointer; color: var(--accent); }
 .legend div { display: flex; align-items: center; gap: 6px; }
 .legend svg { flex: none; }
 .hint { color: var(--muted); font-size: 12px; margin: 4px 0 0; }
-svg.chart { display: block; font-size: 12px; }
-svg .row-bg { fill: transparent; cursor: pointer; }
-svg .step:hover .row-bg { fill: #f6f8fa; }
-svg .step.selected .row-bg { fill: var(--sel); }
-svg .step.in-loop .row-num { fill: var(--loop); }
-svg .row-num { fill: #8c959f; }
-svg .row-label { fill: var(--ink); }
-svg .step.selected .row-label { font-weight: 600; }
-svg .lane, svg .marks, svg .loop { pointer-events: none; }
-svg .lane-head { fill: #f6f8fa; stroke: var(--line); }
-svg .lane-name { fill: var(--ink); font-weight: 600; }
-svg .lane-line { stroke: #afb8c1; stroke-dasharray: 2 3; }
-svg .msg { stroke: var(--ink); stroke-width: 1.4; fill: none; }
-svg .mark-row.selected .msg { stroke-width: 2.6; }
-svg .msg.duplicate { stroke: var(--accent); }
-svg .msg.byzantine { stroke: var(--bad); stroke-dasharray: 5 3; }
-svg .msg.drop { stroke: #8c959f; stroke-dasharray: 4 3; }
-svg .drop-x { stroke: var(--bad); stroke-width: 2.2; }
-svg .head { fill: var(--ink); }
-svg .head-dup { fill: var(--accent); }
-svg .head-byz { fill: var(--bad); }
-svg .head-loop { fill: var(--loop); }
-svg .msg-text { fill: var(--ink); font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-svg .mark { stroke: #fff; stroke-width: 1.5; fill: #57606a; }
-svg .mark.init { fill: #afb8c1; }
-svg .mark.crash, svg .mark.byzantine { fill: var(--bad); }
-svg .mark.recover { fill: var(--ok); }
-svg .mark.pause { fill: #bf8700; }
-svg .mark.resume { fill: #2da44e; }
-svg .mark.tick { fill: #fff; stroke: #57606a; }
-svg .tick-hands { stroke: #57606a; stroke-width: 1.3; }
-svg .mark.timer { fill: #8250df; }
-svg .mark-ink { stroke: #fff; stroke-width: 2; fill: none; }
-svg .mark-fill { fill: #fff; }
-svg .mark-row.selected .mark { stroke: var(--ink); }
-svg .across { stroke-width: 2.5; }
-svg .across.partition { stroke: var(--bad); stroke-dasharray: 7 4; }
-svg .across.heal { stroke: var(--ok); }
-svg .across.round { stroke: #8c959f; stroke-dasharray: 1 3; }
-svg .across.action, svg .across.local, svg .across.timer, svg .across.tick { stroke: #8c959f; }
-svg .across-text { fill: var(--muted); font-size: 10.5px; }
-svg .loop-bracket { stroke: var(--loop); stroke-width: 2; fill: none; }
-svg .loop-text { fill: var(--loop); font-weight: 600; font-size: 11px; }
+${CHART_STYLE}
 @media (max-width: 900px) { main { grid-template-columns: 1fr; } aside { position: static; max-height: none; } }
 `;
 
@@ -113,6 +72,7 @@ const SCRIPT = `
   var items = Array.prototype.slice.call(document.querySelectorAll('#steps li'));
   var rows = document.querySelectorAll('#chart .step, #chart .mark-row');
   var diffs = document.querySelectorAll('#diff .step-diff');
+  var explore = document.getElementById('explore-command');
   var current = -1;
   function each(list, f) { for (var k = 0; k < list.length; k++) f(list[k]); }
   function select(i, focus) {
@@ -122,6 +82,8 @@ const SCRIPT = `
     items.forEach(function (el) { var on = el.getAttribute('data-step') === key; el.classList.toggle('selected', on); el.setAttribute('aria-selected', on ? 'true' : 'false'); el.tabIndex = on ? 0 : -1; });
     each(rows, function (el) { el.classList.toggle('selected', el.getAttribute('data-step') === key); });
     each(diffs, function (el) { el.hidden = el.getAttribute('data-step') !== key; });
+    // The explore command opens the trace at the step selected here (its last step by default).
+    if (explore) explore.textContent = explore.getAttribute('data-command') + (i === items.length - 1 ? '' : ' --step ' + i);
     if (focus) items[i].focus();
     items[i].scrollIntoView({ block: 'nearest' });
     try { history.replaceState(null, '', '#step-' + i); } catch (e) { /* file:// in some browsers */ }
@@ -235,6 +197,7 @@ export function htmlReport(file: TraceFile, options: HtmlOptions): string {
 <table class="facts"><tbody>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>
 <div class="commands">
 <div><span>replay against the current model (exit 0: reproduces, 1: diverges)</span><pre><code>${h(replayCommand(options.tracePath, options.modelPath))}</code></pre></div>
+<div><span>explore it in the browser, from the selected step</span><pre><code id="explore-command" data-command="${h(exploreCommand(file, options.tracePath, options.modelPath))}">${h(exploreCommand(file, options.tracePath, options.modelPath))}</code></pre></div>
 <div><span>check the model again</span><pre><code>${h(checkCommand(file, options.modelPath))}</code></pre></div>
 </div>
 </header>

@@ -6,7 +6,7 @@
 import type { TraceFile, TraceFileStep } from '../trace/file.ts';
 import { diff, flatten } from './diff.ts';
 import { escapeMarkdown as md, markdownFence } from './escape.ts';
-import { assignments, checkCommand, failedWhat, headline, howLong, injectedFaults, kindMeaning, replayCommand, type CommandPaths } from './summary.ts';
+import { assignments, checkCommand, exploreCommand, failedWhat, headline, howLong, injectedFaults, kindMeaning, replayCommand, type CommandPaths } from './summary.ts';
 
 export type MarkdownOptions = CommandPaths;
 
@@ -41,6 +41,8 @@ export function markdownReport(file: TraceFile, options: MarkdownOptions): strin
 
   out.push('Replay it against the current model (exit 0 when it reproduces, 1 when the model diverges):', '');
   out.push(markdownFence(replayCommand(options.tracePath, options.modelPath), 'sh'), '');
+  out.push('Step through it in the browser, with every other branch and fault one click away:', '');
+  out.push(markdownFence(exploreCommand(file, options.tracePath, options.modelPath), 'sh'), '');
   out.push('Check the model again:', '');
   out.push(markdownFence(checkCommand(file, options.modelPath), 'sh'), '');
 

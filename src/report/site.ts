@@ -86,7 +86,7 @@ export function writeSite(dir: string, entries: readonly SiteEntry[]): string[] 
 </head>
 <body>
 <h1>Counterexample reports</h1>
-<p>Every shipped model variant that is expected to violate a property, checked at its default parameters (with the variant's own, where it has some) with breadth-first search (so each trace is a shortest one). Regenerate with <code>npm run reports</code>; replay any trace with <code>npx faultline replay ${h(dir)}/&lt;file&gt;.json</code>.</p>
+<p>Every shipped model variant that is expected to violate a property, checked at its default parameters (with the variant's own, where it has some) with breadth-first search (so each trace is a shortest one). Regenerate with <code>npm run reports</code>; replay any trace with <code>npx faultline replay ${h(dir)}/&lt;file&gt;.json</code>, or step through it in the browser with <code>npx faultline explore &lt;model&gt; --trace ${h(dir)}/&lt;file&gt;.json</code>.</p>
 <table>
 <thead><tr><th>model</th><th>variant</th><th>params</th><th>expected</th><th>verdict</th><th>property</th><th>steps</th><th>report</th></tr></thead>
 <tbody>

@@ -1,7 +1,7 @@
 /**
  * The plain-language facts every report format opens with: which property failed, under which
- * faults, in how many steps, and the commands that replay and re-check it. Plain strings here;
- * each renderer escapes them for its format.
+ * faults, in how many steps, and the commands that replay, explore and re-check it. Plain
+ * strings here; each renderer escapes them for its format.
  */
 import { FAULT_STEP_KINDS } from '../model/model.ts';
 import type { TraceFile } from '../trace/file.ts';
@@ -93,11 +93,23 @@ export interface CommandPaths {
 }
 
 /**
+
  * The command that replays this trace file. `modelPath` is the module a model that is not
  * shipped was loaded from: a trace file never names code, so the command must.
  */
 export function replayCommand(tracePath: string, modelPath?: string): string {
   return ['npx', 'faultline', 'replay', tracePath, ...(modelPath === undefined ? [] : ['--model', modelPath])].map(shellWord).join(' ');
+}
+
+/**
+ * The replay command's twin: open this trace file in the interactive explorer, at its last step or
+ * at `step` — under the variant, params and faults the file records; on the shipped model, or on
+ * the module `modelPath`.
+ */
+export function exploreCommand(file: TraceFile, tracePath: string, modelPath?: string, step?: number): string {
+  const words = ['npx', 'faultline', 'explore', modelPath ?? file.model, '--trace', tracePath];
+  if (step !== undefined && step !== file.length) words.push('--step', String(step));
+  return words.map(shellWord).join(' ');
 }
 
 /** The command that runs the same check again: on the shipped model, or on the module `modelPath`. */

@@ -9,7 +9,7 @@ import { traceOf, type TraceFile } from '../trace/file.ts';
 import type { Trace } from '../trace/trace.ts';
 import { diff, flatten } from './diff.ts';
 import { escapeControls as t } from './escape.ts';
-import { assignments, headline, replayCommand } from './summary.ts';
+import { assignments, exploreCommand, headline, replayCommand } from './summary.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -48,8 +48,8 @@ export function formatTrace(trace: Trace, c: Colors): string {
 }
 
 /**
- * A trace file for the terminal: the headline, the run, the replay command (with `--model
- * modelPath` for a model that is not shipped), then the steps.
+ * A trace file for the terminal: the headline, the run, the replay and explore commands (with
+ * `--model modelPath` / the module for a model that is not shipped), then the steps.
  */
 export function formatTraceFile(file: TraceFile, c: Colors, tracePath: string, modelPath?: string): string {
   const run = [file.model, `variant ${file.variant}`];
@@ -58,7 +58,7 @@ export function formatTraceFile(file: TraceFile, c: Colors, tracePath: string, m
   if (file.system) run.push(`system ${file.system}`);
   const lines = [c.red(c.bold(`✗ ${t(headline(file))}`)), c.dim(`  ${t(run.join(' · '))}`)];
   if (file.minimized) lines.push(c.dim(`  minimised from ${file.minimized.length} steps (${file.minimized.faults} faults)`));
-  lines.push(c.dim(`  replay: ${replayCommand(tracePath, modelPath)}`), formatTrace(traceOf(file), c));
+  lines.push(c.dim(`  replay: ${replayCommand(tracePath, modelPath)}`), c.dim(`  explore: ${exploreCommand(file, tracePath, modelPath)}`), formatTrace(traceOf(file), c));
   return lines.join('\n');
 }
 
