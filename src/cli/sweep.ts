@@ -10,13 +10,14 @@
  * range, an unknown param or value, a sweep with no valid cell) or when the model failed in a
  * cell. There is no `--expect`: an expected bound is a test over `--json` (see the README).
  */
-import { type RunInfo } from '../report/json.ts';
+import type { RunInfo } from '../model/run.ts';
 import { boundTable, cellVerdict, sweepCellJson, sweepTable } from '../report/sweep.ts';
 import { colors } from '../report/text.ts';
 import { writeReports } from '../report/write.ts';
 import { parseAxes } from '../sweep/axes.ts';
 import { runSweep, type CellBuilder, type SweepCell } from '../sweep/sweep.ts';
-import { buildRun, runInfo, searchOptions, type CheckCommandOptions } from './check.ts';
+import { buildRun } from '../model/run.ts';
+import { runInfo, searchOptions, type CheckCommandOptions } from './check.ts';
 import { loadDefinition } from './load.ts';
 import { progressLine } from './progress.ts';
 

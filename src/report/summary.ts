@@ -78,9 +78,12 @@ function shellWord(w: string): string {
   return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The command that replays this trace file. */
-export function replayCommand(tracePath: string): string {
-  return `npx faultline replay ${shellWord(tracePath)}`;
+/**
+ * The command that replays this trace file. `modelPath` is the module a model that is not
+ * shipped was loaded from: a trace file never names code, so the command must.
+ */
+export function replayCommand(tracePath: string, modelPath?: string): string {
+  return ['npx', 'faultline', 'replay', tracePath, ...(modelPath === undefined ? [] : ['--model', modelPath])].map(shellWord).join(' ');
 }
 
 /** The command that runs the same check again (for shipped models). */

@@ -6,7 +6,8 @@
 import { markdownTable } from 'markdown-table';
 import type { Axis } from '../sweep/axes.ts';
 import { counterexampleLength, type SweepCell } from '../sweep/sweep.ts';
-import { checkJson, type RunInfo } from './json.ts';
+import type { RunInfo } from '../model/run.ts';
+import { checkJson } from './json.ts';
 
 /** A cell's verdict as one word: the check's verdict, or `invalid` / `error`. */
 export function cellVerdict(cell: SweepCell): string {

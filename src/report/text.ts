@@ -1,6 +1,7 @@
 /** Terminal output: results, property tables and traces as numbered steps with state diffs. */
 import pc from 'picocolors';
 import type { CheckResult, Violation } from '../explore/result.ts';
+import type { RunInfo } from '../model/run.ts';
 import { traceOf, type TraceFile } from '../trace/file.ts';
 import type { Trace } from '../trace/trace.ts';
 import { diff, flatten } from './diff.ts';
@@ -42,19 +43,30 @@ export function formatTrace(trace: Trace, c: Colors): string {
   return lines.join('\n');
 }
 
-/** A trace file for the terminal: the headline, the run, the replay command, then the steps. */
-export function formatTraceFile(file: TraceFile, c: Colors, tracePath: string): string {
+/**
+ * A trace file for the terminal: the headline, the run, the replay command (with `--model
+ * modelPath` for a model that is not shipped), then the steps.
+ */
+export function formatTraceFile(file: TraceFile, c: Colors, tracePath: string, modelPath?: string): string {
   const run = [file.model, `variant ${file.variant}`];
   if (Object.keys(file.params).length > 0) run.push(assignments(file.params, ' '));
   if (file.faults && Object.keys(file.faults).length > 0) run.push(`faults ${assignments(file.faults, ',')}`);
   if (file.system) run.push(`system ${file.system}`);
   const lines = [c.red(c.bold(`✗ ${headline(file)}`)), c.dim(`  ${run.join(' · ')}`)];
   if (file.minimized) lines.push(c.dim(`  minimised from ${file.minimized.length} steps (${file.minimized.faults} faults)`));
-  lines.push(c.dim(`  replay: ${replayCommand(tracePath)}`), formatTrace(traceOf(file), c));
+  lines.push(c.dim(`  replay: ${replayCommand(tracePath, modelPath)}`), formatTrace(traceOf(file), c));
   return lines.join('\n');
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** The first line of a check's report: model, variant, params and the fault budgets in force. */
+export function formatRun(run: RunInfo, c: Colors): string {
+  const parts = [c.bold(run.model), `variant ${run.variant}`];
+  if (Object.keys(run.params).length > 0) parts.push(assignments(run.params, ' '));
+  if (run.faults && Object.keys(run.faults).length > 0) parts.push(assignments(run.faults, ' '));
+  return parts.join(' · ');
+}
 
 /** The statistics line(s) of a result. */
 export function formatStats(result: CheckResult): string {

@@ -11,12 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { markdownTable } from 'markdown-table';
 import { definition as byzantineGenerals } from '../../models/byzantine-generals/index.ts';
 import { definition as twoPhaseCommit } from '../../models/two-phase-commit/index.ts';
-import { buildRun, runInfo } from '../../src/cli/check.ts';
+import { runInfo } from '../../src/cli/check.ts';
 import { check } from '../../src/explore/check.ts';
 import type { CheckResult } from '../../src/explore/result.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import { isSafety } from '../../src/model/property.ts';
-import type { RunInfo } from '../../src/report/json.ts';
+import { buildRun, type RunInfo } from '../../src/model/run.ts';
 import { parseAxes } from '../../src/sweep/axes.ts';
 import { runSweep, type CellBuilder } from '../../src/sweep/sweep.ts';
 
