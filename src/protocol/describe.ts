@@ -11,7 +11,7 @@ import type { Payload, Protocol, Step } from './types.ts';
 import { CRASHED, PAUSED, USED, type Topology, type World } from './world.ts';
 
 /** `Prepared` or `Vote(term=2, granted=true)`: a payload in one short phrase. */
-function messageText(p: Payload): string {
+export function messageText(p: Payload): string {
   const fields = Object.entries(p).filter(([k]) => k !== 'type');
   if (fields.length === 0) return p.type;
   return `${p.type}(${fields.map(([k, v]) => `${k}=${compact(v)}`).join(', ')})`;

@@ -13,8 +13,11 @@ export function colors(enabled: boolean): Colors {
   return pc.createColors(enabled);
 }
 
-/** A trace as numbered steps; each shows the step kind, the label and what changed. */
-export function formatTrace(trace: Trace, c: Colors): string {
+/**
+ * A trace as numbered steps; each shows the step kind, the label and what changed. `notes` adds
+ * a remark to some steps' lines, by step index.
+ */
+export function formatTrace(trace: Trace, c: Colors, notes?: ReadonlyMap<number, string>): string {
   const lines: string[] = [];
   const width = String(trace.steps.length - 1).length;
   trace.steps.forEach((step, i) => {
@@ -28,7 +31,8 @@ export function formatTrace(trace: Trace, c: Colors): string {
     }
     // The kind is shown unless the label already says it (`deliver Prepared rm1→tm`).
     const kind = step.kind === 'action' || step.action.startsWith(`${step.kind} `) ? '' : c.dim(`[${step.kind}] `);
-    lines.push(`${num}. ${kind}${c.bold(step.action)}`);
+    const note = notes?.get(i);
+    lines.push(`${num}. ${kind}${c.bold(step.action)}${note === undefined ? '' : c.dim(`  (${note})`)}`);
     for (const ch of diff(trace.steps[i - 1].state, step.state)) {
       const pad = `${' '.repeat(width)}     ${ch.path}: `;
       if (ch.added && ch.removed) {

@@ -10,6 +10,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Violation } from '../explore/result.ts';
+import type { RunInfo } from '../model/run.ts';
 import { assignments, replayCommand } from '../report/summary.ts';
 import { colors, formatResult, formatRun, formatStats, formatTraceFile } from '../report/text.ts';
 import { writeReports } from '../report/write.ts';
@@ -49,9 +50,9 @@ export function traceFolder(): string {
 }
 
 /** `two-phase-commit (variant default, rms=3)`. */
-function runName(result: ModelCheck): string {
-  const params = assignments(result.run.params, ', ');
-  return `${result.run.model} (variant ${result.run.variant}${params ? `, ${params}` : ''})`;
+export function runName(run: RunInfo): string {
+  const params = assignments(run.params, ', ');
+  return `${run.model} (variant ${run.variant}${params ? `, ${params}` : ''})`;
 }
 
 const states = (n: number) => `${n.toLocaleString('en-US')} distinct state${n === 1 ? '' : 's'}`;
@@ -127,10 +128,10 @@ export function judgeHolds(result: ModelCheck, expected: HoldsExpectation = {}):
     pass: holds && counts.length === 0,
     message: () => {
       if (holds && counts.length === 0) {
-        return `expected ${runName(result)} not to hold, but every property holds on the complete bounded space (${states(s.distinctStates)})\n${formatStats(result)}`;
+        return `expected ${runName(result.run)} not to hold, but every property holds on the complete bounded space (${states(s.distinctStates)})\n${formatStats(result)}`;
       }
-      if (!holds) return `expected ${runName(result)} to hold, but ${whyNotHolds(result)}\n\n${checkReport(result)}`;
-      return `${runName(result)} holds, but ${counts.join('; ')}\n${formatStats(result)}`;
+      if (!holds) return `expected ${runName(result.run)} to hold, but ${whyNotHolds(result)}\n\n${checkReport(result)}`;
+      return `${runName(result.run)} holds, but ${counts.join('; ')}\n${formatStats(result)}`;
     },
   };
 }
@@ -142,12 +143,12 @@ export function judgeHolds(result: ModelCheck, expected: HoldsExpectation = {}):
 export function judgeViolation(result: ModelCheck, property: string, expected: ViolationExpectation = {}): Judgement {
   const status = result.properties.find((p) => p.name === property);
   if (!status) {
-    throw new Error(`${runName(result)} has no property "${property}" (properties: ${result.properties.map((p) => p.name).join(', ')})`);
+    throw new Error(`${runName(result.run)} has no property "${property}" (properties: ${result.properties.map((p) => p.name).join(', ')})`);
   }
   const v = result.violations.find((x) => x.property === property);
   if (!v) {
     const why = status.status === 'holds' ? 'it holds' : `it is undecided (${whyNotHolds(result)})`;
-    return { pass: false, message: () => `expected ${property} of ${runName(result)} to be violated, but ${why}\n\n${checkReport(result)}` };
+    return { pass: false, message: () => `expected ${property} of ${runName(result.run)} to be violated, but ${why}\n\n${checkReport(result)}` };
   }
   const found = v.trace ? v.trace.steps.length - 1 : null;
   const loop = v.trace && v.trace.loopStart !== null ? found! - v.trace.loopStart : false;
@@ -164,8 +165,8 @@ export function judgeViolation(result: ModelCheck, property: string, expected: V
     pass: wrong.length === 0,
     message: () =>
       wrong.length === 0
-        ? `expected ${property} of ${runName(result)} not to be violated, but it is${found === null ? '' : `, in ${steps(found)}`}\n\n${counterexampleReport(result, v)}`
-        : `expected ${property} of ${runName(result)} to be violated ${wrong.join(', and ')}\n\n${counterexampleReport(result, v)}`,
+        ? `expected ${property} of ${runName(result.run)} not to be violated, but it is${found === null ? '' : `, in ${steps(found)}`}\n\n${counterexampleReport(result, v)}`
+        : `expected ${property} of ${runName(result.run)} to be violated ${wrong.join(', and ')}\n\n${counterexampleReport(result, v)}`,
   };
 }
 
@@ -182,8 +183,8 @@ export function judgeStateCount(result: ModelCheck, n: number): Judgement {
     pass: found === n,
     message: () =>
       found === n
-        ? `expected ${runName(result)} not to have ${states(n)}, but it has`
-        : `expected ${runName(result)} to have ${states(n)}, but the search found ${found.toLocaleString('en-US')}${partial}\n${formatStats(result)}`,
+        ? `expected ${runName(result.run)} not to have ${states(n)}, but it has`
+        : `expected ${runName(result.run)} to have ${states(n)}, but the search found ${found.toLocaleString('en-US')}${partial}\n${formatStats(result)}`,
   };
 }
 

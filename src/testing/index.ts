@@ -20,3 +20,8 @@ export {
   type Judgement,
 } from './expect.ts';
 export { faultlineMatchers } from './matchers.ts';
+export { checkConformance, checkConformanceAsync, type ConformanceOptions, type ConformanceResult, type Divergence } from './conformance.ts';
+export type { Adapter, AdapterStart, ConformanceStep, Driver, Handler, Maybe, WorldStepKind } from './adapter.ts';
+export type { DivergenceReason } from './behaviour.ts';
+export { expectConforms, formatConformance, judgeConformance } from './conformance-report.ts';
+export type { ProtocolObservation } from './observation.ts';

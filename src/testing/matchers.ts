@@ -1,11 +1,14 @@
 /**
  * Matchers for `expect.extend(faultlineMatchers)` (vitest, or any runner with Jest-style
- * matchers): `toHold`, `toViolate`, `toHaveStateCount`. They judge exactly as `expectHolds`,
- * `expectViolation` and `expectStateCount` do and fail with the same messages; `.not` works.
+ * matchers): `toHold`, `toViolate`, `toHaveStateCount` and `toConform`. They judge exactly as
+ * `expectHolds`, `expectViolation`, `expectStateCount` and `expectConforms` do and fail with the
+ * same messages; `.not` works.
  * `faultline/vitest` registers them with vitest and declares their types.
  */
 import { judgeHolds, judgeStateCount, judgeViolation, type HoldsExpectation, type Judgement, type ViolationExpectation } from './expect.ts';
 import type { ModelCheck } from './check-model.ts';
+import type { ConformanceResult } from './conformance.ts';
+import { judgeConformance } from './conformance-report.ts';
 
 /** The received value, which must be a result of `checkModel`. */
 function modelCheck(received: unknown, matcher: string): ModelCheck {
@@ -28,5 +31,13 @@ export const faultlineMatchers = {
   /** `expect(result).toHaveStateCount(288)`: the search stored exactly that many distinct states. */
   toHaveStateCount(received: unknown, n: number): Judgement {
     return judgeStateCount(modelCheck(received, 'toHaveStateCount'), n);
+  },
+  /** `expect(await checkConformanceAsync(…)).toConform()`: the implementation behaved like the model on every behaviour run. */
+  toConform(received: unknown): Judgement {
+    const r = received as Partial<ConformanceResult> | null;
+    if (typeof r !== 'object' || r === null || typeof r.ok !== 'boolean' || typeof r.statesCovered !== 'number') {
+      throw new TypeError('toConform expects the result of checkConformance(…)');
+    }
+    return judgeConformance(r as ConformanceResult);
   },
 };

@@ -22,5 +22,7 @@ declare module 'vitest' {
     toViolate(property: string, expected?: ViolationExpectation): void;
     /** The search stored exactly `n` distinct states. */
     toHaveStateCount(n: number): void;
+    /** The implementation behaved like the model on every behaviour of a conformance run. */
+    toConform(): void;
   }
 }
