@@ -5,7 +5,7 @@
  */
 import { colors, formatRun, formatTrace, type Colors } from '../report/text.ts';
 import type { ConformanceResult } from './conformance.ts';
-import { runName, type Judgement } from './expect.ts';
+import { runName, settle, type Judgement } from './expect.ts';
 
 const plain = colors(false);
 
@@ -26,7 +26,10 @@ export function formatConformance(result: ConformanceResult, c: Colors = plain):
   const lines = [
     c.red(c.bold(`✗ ${f.summary}`)),
     c.dim(`  ${formatRun(result.run, plain)}`),
-    c.dim(`  found after ${behaviours}, shrunk ${f.shrinks} time${f.shrinks === 1 ? '' : 's'} to ${f.trace.steps.length - 1} steps · seed ${result.seed} · path "${f.path}"`),
+    c.dim(
+      `  found after ${behaviours}, shrunk ${f.shrinks} time${f.shrinks === 1 ? '' : 's'}` +
+        `${f.removed > 0 ? `, then ${f.removed} step${f.removed === 1 ? '' : 's'} removed,` : ''} to ${f.trace.steps.length - 1} steps · seed ${result.seed} · path "${f.path}"`,
+    ),
     c.dim(`  rerun exactly this behaviour: add { seed: ${result.seed}, path: "${f.path}" } to the conformance options`),
     formatTrace(f.trace, c, new Map(f.internal.map((i) => [i, 'taken by the implementation by itself']))),
   ];
@@ -47,6 +50,5 @@ export function judgeConformance(result: ConformanceResult): Judgement {
 
 /** Throws an `Error` whose message is the shrunk failing behaviour (with its seed and path) unless the implementation conformed. */
 export function expectConforms(result: ConformanceResult): void {
-  const j = judgeConformance(result);
-  if (!j.pass) throw new Error(j.message());
+  settle(judgeConformance(result), expectConforms);
 }

@@ -188,8 +188,15 @@ export function judgeStateCount(result: ModelCheck, n: number): Judgement {
   };
 }
 
-function settle(j: Judgement): void {
-  if (!j.pass) throw new Error(j.message());
+/**
+ * Throw the judgement's message unless it passed. The stack starts at `caller`'s caller, so a
+ * test runner points at the line of the test, not into faultline.
+ */
+export function settle(j: Judgement, caller: (...args: never[]) => unknown): void {
+  if (j.pass) return;
+  const e = new Error(j.message());
+  Error.captureStackTrace(e, caller);
+  throw e;
 }
 
 /**
@@ -198,7 +205,7 @@ function settle(j: Judgement): void {
  * report (each counterexample with its replay command) otherwise.
  */
 export function expectHolds(result: ModelCheck, expected?: HoldsExpectation): void {
-  settle(judgeHolds(result, expected));
+  settle(judgeHolds(result, expected), expectHolds);
 }
 
 /**
@@ -206,10 +213,10 @@ export function expectHolds(result: ModelCheck, expected?: HoldsExpectation): vo
  * Throws an `Error` whose message is the counterexample's report with its replay command otherwise.
  */
 export function expectViolation(result: ModelCheck, property: string, expected?: ViolationExpectation): void {
-  settle(judgeViolation(result, property, expected));
+  settle(judgeViolation(result, property, expected), expectViolation);
 }
 
 /** The search stored exactly `n` distinct states. */
 export function expectStateCount(result: ModelCheck, n: number): void {
-  settle(judgeStateCount(result, n));
+  settle(judgeStateCount(result, n), expectStateCount);
 }
