@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { adapter } from '../examples/two-phase-commit/adapter.ts';
 import { Coordinator, HastyCoordinator, type Cluster } from '../examples/two-phase-commit/cluster.ts';
 import { definition as twoPhaseCommit } from '../models/two-phase-commit/index.ts';
-import { ModelError } from '../src/model/errors.ts';
+import { InputError, ModelError } from '../src/model/errors.ts';
 import { checkConformance, checkConformanceAsync, expectConforms, faultlineMatchers, type Adapter, type ConformanceStep, type Handler, type ProtocolObservation } from '../src/testing/index.ts';
 import counter from './fixtures/counter.ts';
 import { definition as throwing } from './fixtures/throwing-model.ts';
@@ -95,6 +95,19 @@ describe('conformance: what a failure says', () => {
     expect(r.failure!.summary).toBe('the implementation threw in step 1 (crash tm): cannot crash');
   });
 
+  it('messages in flight and crashed nodes are compared when the implementation reports them', () => {
+    const base = adapter(Coordinator);
+    // A network that never loses a message: the first drop leaves it in flight in the implementation only.
+    const noLoss = checkConformance(twoPhaseCommit, { ...lossy, adapter: { ...base, faults: { ...base.faults, drop: () => {} } }, seed: 2 });
+    expect(labels(noLoss)).toHaveLength(2);
+    expect(labels(noLoss)[1]).toMatch(/^drop /);
+    expect(noLoss.failure!.details).toEqual([`inFlight: only the implementation has "${labels(noLoss)[1].slice('drop '.length)}"`]);
+    // A crash that does nothing: one step, and the model alone has the node down.
+    const noCrash = checkConformance(twoPhaseCommit, { ...lossy, adapter: { ...base, faults: { ...base.faults, crash: () => {} } }, seed: 2 });
+    expect(labels(noCrash)).toHaveLength(1);
+    expect(noCrash.failure!.details).toContain(`crashed: only the model has "${labels(noCrash)[0].slice('crash '.length)}"`);
+  });
+
   it("without room for the implementation's own steps, the correct coordinator's commit is a divergence", () => {
     // With one RM the coordinator commits as soon as its vote arrives: the 2nd step.
     const r = checkConformance(twoPhaseCommit, { ...lossy, params: { rms: 1 }, adapter: adapter(Coordinator), maxInternal: 0, seed: 9 });
@@ -140,6 +153,10 @@ describe('conformance: plain models, and the two checks', () => {
     });
     expect(labels(r)).toEqual(['inc', 'inc', 'inc']);
     expect(r.failure!.details).toEqual(['(state): model 1, implementation 0']);
+  });
+
+  it("refuses a projection with check: 'invariants', which reads observations in the model's terms", () => {
+    expect(() => checkConformance(counter, { adapter: counterAdapter, check: 'invariants', expected: (s: { value: number }) => s, seed: 1 })).toThrow(InputError);
   });
 
   it('a model that throws is the model’s error, not a divergence', () => {

@@ -106,6 +106,7 @@ function handler<S, A>(b: Bridge<S, A>, a: A) {
   return modelCall('describing a step', () => handlerOf(b.adapter, stepInfo(b.model, a), b.model.label(a)));
 }
 
+/** Run one behaviour from initial state `initIndex`, driving the steps `pick` chooses, until it ends or fails. */
 export function* behave<S, A>(b: Bridge<S, A>, initIndex: number, pick: Pick): Generator<unknown, Outcome, any> {
   const { model, adapter } = b;
   let s = modelCall('building its initial states', () => model.init())[initIndex];

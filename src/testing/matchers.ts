@@ -14,7 +14,7 @@ import { judgeConformance } from './conformance-report.ts';
 function modelCheck(received: unknown, matcher: string): ModelCheck {
   const r = received as Partial<ModelCheck> | null;
   if (typeof r !== 'object' || r === null || typeof r.run !== 'object' || typeof r.stats !== 'object' || !Array.isArray(r.violations)) {
-    throw new TypeError(`${matcher} expects the result of checkModel(…), got ${typeof received === 'object' ? String(received && Object.keys(received)) : typeof received}`);
+    throw new TypeError(`${matcher} expects the result of checkModel(…), got ${received === null ? 'null' : typeof received === 'object' ? 'another object' : typeof received}`);
   }
   return r as ModelCheck;
 }

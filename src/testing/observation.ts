@@ -42,8 +42,9 @@ export function observer<S, O>(protocol: boolean, expected?: (s: S) => O): Obser
     return {
       same: (s, o) => isDeepStrictEqual(expected(s), o),
       differences: (s, o) => lines(expected(s), o),
+      // Refused up front: `check: 'invariants'` with `expected` is bad input (see `checkConformance`).
       asState: () => {
-        throw new TypeError("checking the model's invariants needs observations in the model's own terms; leave `expected` out");
+        throw new TypeError("checking the model's invariants needs observations in the model's own terms");
       },
     };
   }
