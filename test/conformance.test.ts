@@ -140,6 +140,7 @@ describe('conformance: plain models, and the two checks', () => {
     expect(r.failure!.reason).toBe('invariant');
     expect(r.failure!.property).toBe('bounded');
     expect(labels(r)).toEqual(['inc', 'inc', 'inc']);
+    expect(r.failure!.details).toEqual(['value: model 3, implementation 4']);
     // At max = 5 it skips 3 but stays within bounds until 6: the invariant holds where equality would not.
     const within = checkConformance(counter, { adapter: counterAdapter, check: 'invariants', params: { max: 5 }, seed: 1 });
     expect(within.failure!.summary).toBe("the implementation's state violates bounded after step 5 (inc)");

@@ -21,7 +21,7 @@ export interface Failure {
   readonly reason: DivergenceReason;
   /** One sentence: what went wrong where. */
   readonly summary: string;
-  /** More lines: where the states differ. */
+  /** Where the implementation's state differs from the model's, one line each. */
   readonly details: readonly string[];
   /** For `invariant`: the property the implementation's state violates. */
   readonly property?: string;
@@ -145,7 +145,7 @@ export function* behave<S, A>(b: Bridge<S, A>, initIndex: number, pick: Pick): G
   }
 
   /** Observe the implementation, let the model catch up with its internal steps, and check. */
-  const settle = function* (): Generator<unknown, Failure | undefined, any> {
+  const afterStep = function* (): Generator<unknown, Failure | undefined, any> {
     let observed: unknown;
     try {
       observed = yield adapter.observe(impl);
@@ -172,7 +172,12 @@ export function* behave<S, A>(b: Bridge<S, A>, initIndex: number, pick: Pick): G
       const seen = b.observer.asState(s, observed);
       for (const p of model.properties) {
         if (p.kind === 'always' && !modelCall(`checking ${p.name}`, () => p.holds(seen))) {
-          return { reason: 'invariant', property: p.name, summary: `the implementation's state violates ${p.name} ${at()}`, details: p.description ? [p.description] : [] };
+          return {
+            reason: 'invariant',
+            property: p.name,
+            summary: `the implementation's state violates ${p.name} ${at()}${p.description ? `: ${p.description}` : ''}`,
+            details: modelCall('comparing states', () => b.observer.differences(s, observed)),
+          };
         }
       }
     }
@@ -181,7 +186,7 @@ export function* behave<S, A>(b: Bridge<S, A>, initIndex: number, pick: Pick): G
 
   try {
     reach(s);
-    failure = yield* settle();
+    failure = yield* afterStep();
     while (!failure) {
       const enabled = modelCall('listing enabled steps', () => model.actions(s));
       const drivable = enabled.map((a, i) => ({ a, i, h: handler(b, a) })).filter((x) => x.h.handler !== 'internal');
@@ -212,7 +217,7 @@ export function* behave<S, A>(b: Bridge<S, A>, initIndex: number, pick: Pick): G
       }
       s = modelCall(`taking ${view.label}`, () => model.next(s, a));
       reach(s);
-      failure = yield* settle();
+      failure = yield* afterStep();
     }
     return outcome();
   } finally {

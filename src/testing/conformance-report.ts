@@ -34,7 +34,7 @@ export function formatConformance(result: ConformanceResult, c: Colors = plain):
     formatTrace(f.trace, c, new Map(f.internal.map((i) => [i, 'taken by the implementation by itself']))),
   ];
   if (f.details.length > 0) {
-    lines.push(f.reason === 'diverged' ? '  implementation ≠ model:' : '');
+    lines.push('  implementation ≠ model:');
     for (const d of f.details) lines.push(`     ${d}`);
   }
   return lines.join('\n');

@@ -83,7 +83,7 @@ function afterReplay(result: ModelCheck, w: { readonly html: string }): string[]
  * A violation's trace as `faultline report` prints it — headline, run, replay command, numbered
  * steps with what changed — after writing its trace file into `traceFolder()`.
  */
-export function counterexampleReport(result: ModelCheck, v: Violation): string {
+function counterexampleReport(result: ModelCheck, v: Violation): string {
   if (!v.trace) return `${v.property} was never reached: there is no behaviour to show`;
   const w = writeTrace(result, v);
   if ('error' in w) return `${formatResult({ ...result, violations: [v] }, plain)}\n  (${w.error})`;
