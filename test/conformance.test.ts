@@ -156,6 +156,11 @@ describe('conformance: plain models, and the two checks', () => {
     expect(r.failure!.details).toEqual(['(state): model 1, implementation 0']);
   });
 
+  it('refuses counts that make no sense', () => {
+    expect(() => checkConformance(counter, { adapter: counterAdapter, runs: 0 })).toThrow(new InputError('runs must be an integer ≥ 1, got 0'));
+    expect(() => checkConformance(counter, { adapter: counterAdapter, maxSteps: 1.5 })).toThrow(InputError);
+  });
+
   it("refuses a projection with check: 'invariants', which reads observations in the model's terms", () => {
     expect(() => checkConformance(counter, { adapter: counterAdapter, check: 'invariants', expected: (s: { value: number }) => s, seed: 1 })).toThrow(InputError);
   });

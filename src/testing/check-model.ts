@@ -106,7 +106,8 @@ export function prepareRun(def: ModelDefinition<any, any>, options: RunOptions<a
   });
 }
 
-function count(name: string, value: number | undefined, min: number): number | undefined {
+/** `value` when it is an integer ≥ `min` (or undefined); otherwise an `InputError` naming the option. */
+export function count(name: string, value: number | undefined, min: number): number | undefined {
   if (value !== undefined && !(Number.isSafeInteger(value) && value >= min)) {
     throw new InputError(`${name} must be an integer ≥ ${min}, got ${value}`);
   }

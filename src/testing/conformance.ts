@@ -27,7 +27,7 @@ import { World } from '../protocol/world.ts';
 import { buildTrace, type Trace } from '../trace/trace.ts';
 import { declaredHandlers, type Adapter } from './adapter.ts';
 import { behave, byChoices, minimise, modelCall, runAsync, runSync, type Bridge, type Failure, type Outcome } from './behaviour.ts';
-import { prepareRun, type RunOptions } from './check-model.ts';
+import { count, prepareRun, type RunOptions } from './check-model.ts';
 import { observer } from './observation.ts';
 
 export interface ConformanceOptions<P extends Params, V extends string, I, O, Async extends boolean> extends RunOptions<P, V> {
@@ -137,7 +137,7 @@ function prepare(def: ModelDefinition<any, any>, options: ConformanceOptions<any
     observer: observer(inits[0] instanceof World, options.expected),
     start: { params: run.params, variant: run.variant, nodes: model.nodes ?? [] },
     invariants: options.check === 'invariants',
-    maxInternal: options.maxInternal ?? 4,
+    maxInternal: count('maxInternal', options.maxInternal, 0) ?? 4,
     identify: identity(model),
     covered: new Set(),
     taken: new Map(),
@@ -151,11 +151,12 @@ function prepare(def: ModelDefinition<any, any>, options: ConformanceOptions<any
       .tuple(...driven.map(() => fc.boolean()))
       .map((out) => driven.filter((_, i) => out[i])),
     // Any length up to the bound (fast-check's default size would keep behaviours to about 10 steps).
-    choices: fc.array(new Choice(), { maxLength: options.maxSteps ?? 40, size: 'max' }),
+    choices: fc.array(new Choice(), { maxLength: count('maxSteps', options.maxSteps, 0) ?? 40, size: 'max' }),
   });
   const parameters: fc.Parameters<[Choices]> = {
-    numRuns: options.runs ?? 100,
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    numRuns: count('runs', options.runs, 1) ?? 100,
+    // fast-check's seeds are 32-bit integers, negative ones included.
+    ...(count('seed', options.seed, -0x80000000) === undefined ? {} : { seed: options.seed }),
     ...(options.path === undefined ? {} : { path: options.path }),
   };
   return { bridge, run, arbitrary, parameters };
