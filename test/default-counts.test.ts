@@ -1,5 +1,5 @@
 /**
- * Every shipped model's exact distinct-state count at its defaults (default variant, params and
+ * The shipped models' exact distinct-state counts at their defaults (default variant, params and
  * system model), pinned as Stateright pins its examples' counts — each derived independently of
  * the explorer: a closed form with its derivation, or an enumerator written here that re-states
  * the protocol in a few lines of plain code and counts its states in a JS Set. A change to the
@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { definition as idempotentRetry } from '../models/idempotent-retry/index.ts';
+import { definition as leaseFencing } from '../models/lease-fencing/index.ts';
 import { definition as lwwRegister } from '../models/lww-register/index.ts';
 import { definition as quorumReplication } from '../models/quorum-replication/index.ts';
 import { definition as twoGenerals } from '../models/two-generals/index.ts';
@@ -34,7 +35,7 @@ const without = (xs: readonly string[], i: number) => xs.filter((_, j) => j !== 
 /** The indices of the distinct messages of a sorted bag: one step per distinct message. */
 const distinct = (xs: readonly string[]) => xs.flatMap((x, i) => (i > 0 && xs[i - 1] === x ? [] : [i]));
 
-describe('distinct states of every shipped model at its defaults', () => {
+describe('distinct states of the shipped models at their defaults', () => {
   it('two-phase-commit: 6^n + 4^n + 2^n for n = 3 RMs', () => {
     // Gray & Lamport's TwoPhase; test/two-phase-commit.test.ts confirms the closed form with an
     // enumerator of its own for n = 1…4.
@@ -143,6 +144,90 @@ describe('distinct states of every shipped model at its defaults', () => {
     };
     const r = checkModel(idempotentRetry);
     expect(r.run).toMatchObject({ variant: 'default', params: { requests, retries }, faults: { drop: 1, duplicate: 1, crash: 1, recover: 1 } });
+    expectStateCount(r, countStates([key(init)], successors));
+  });
+  it('lease-fencing (fenced; lease 1, margin 0; bounded timing to time 2; a client may pause, the lock may restart): an enumerator', () => {
+    const [lease, margin, maxTime] = [1, 0, 2];
+    type Client = { phase: 'idle' } | { phase: 'requesting'; sentAt: number } | { phase: 'holding'; token: number; expiry: number } | { phase: 'writing' | 'done'; token: number };
+    type Write = { token: number; client: string };
+    // Timers as [name, deadline]; messages as "to|from|type|token"; perfect clocks (local = time).
+    type S = {
+      time: number;
+      lock: { issued: number; holder: string | null };
+      clients: Record<'c1' | 'c2', Client>;
+      storage: { accepted: Write[]; rejected: Write[] };
+      timers: Record<'lock' | 'c1' | 'c2', [string, number][]>;
+      down: { lock: boolean; c1: boolean; c2: boolean };
+      used: { crash: number; recover: number; pause: number };
+      net: string[];
+    };
+    const key = (s: S) => JSON.stringify(s);
+    const clients = ['c1', 'c2'] as const;
+    const init: S = {
+      time: 0,
+      lock: { issued: 0, holder: null },
+      clients: { c1: { phase: 'idle' }, c2: { phase: 'idle' } },
+      storage: { accepted: [], rejected: [] },
+      timers: { lock: [], c1: [], c2: [] },
+      down: { lock: false, c1: false, c2: false },
+      used: { crash: 0, recover: 0, pause: 0 },
+      net: [],
+    };
+    const send = (net: string[], to: string, from: string, type: string, token = 0) => bag([...net, `${to}|${from}|${type}|${token}`]);
+    const deliverable = (s: S, i: number) => {
+      const [to] = s.net[i].split('|');
+      return !s.down[to as 'lock'] && (to !== 'lock' || s.lock.holder === null);
+    };
+    const due = (s: S, node: 'lock' | 'c1' | 'c2') => (s.down[node] ? [] : s.timers[node].filter(([, deadline]) => s.time >= deadline));
+    const successors = (text: string): string[] => {
+      const s: S = JSON.parse(text);
+      const out: S[] = [];
+      for (const i of distinct(s.net).filter((i) => deliverable(s, i))) {
+        // Each node receives one type of message: the lock Acquire, storage Write, a client Grant.
+        const [to, from, , tokenText] = s.net[i].split('|');
+        const token = Number(tokenText);
+        const net = without(s.net, i);
+        if (to === 'lock') {
+          const issued = s.lock.issued + 1;
+          out.push({ ...s, lock: { issued, holder: from }, timers: { ...s.timers, lock: [['expire', s.time + lease]] }, net: send(net, from, 'lock', 'Grant', issued) });
+        } else if (to === 'storage') {
+          const write = { token, client: from };
+          const stale = s.storage.accepted.some((x) => x.token > token);
+          out.push({ ...s, storage: stale ? { ...s.storage, rejected: [...s.storage.rejected, write] } : { ...s.storage, accepted: [...s.storage.accepted, write] }, net });
+        } else {
+          const c = s.clients[to as 'c1'];
+          const next: Client = c.phase === 'requesting' ? { phase: 'holding', token, expiry: c.sentAt + lease - margin } : c;
+          out.push({ ...s, clients: { ...s.clients, [to]: next }, net });
+        }
+      }
+      for (const id of clients) {
+        const c = s.clients[id];
+        if (s.down[id]) continue;
+        if (c.phase === 'idle') out.push({ ...s, clients: { ...s.clients, [id]: { phase: 'requesting', sentAt: s.time } }, net: send(s.net, 'lock', id, 'Acquire') });
+        if (c.phase === 'holding' && s.time < c.expiry) {
+          out.push({ ...s, clients: { ...s.clients, [id]: { phase: 'writing', token: c.token } }, timers: { ...s.timers, [id]: [['write', s.time]] } });
+        }
+        if (due(s, id).length > 0 && c.phase === 'writing') {
+          out.push({ ...s, clients: { ...s.clients, [id]: { phase: 'done', token: c.token } }, timers: { ...s.timers, [id]: [] }, net: send(s.net, 'storage', id, 'Write', c.token) });
+        }
+      }
+      if (due(s, 'lock').length > 0) out.push({ ...s, lock: { ...s.lock, holder: null }, timers: { ...s.timers, lock: [] } });
+      // Bounded timing: time waits while a message can be delivered or a timer is due.
+      const pending = s.net.some((_, i) => deliverable(s, i)) || due(s, 'lock').length + due(s, 'c1').length + due(s, 'c2').length > 0;
+      if (s.time < maxTime && !pending) out.push({ ...s, time: s.time + 1 });
+      // The lock's token counter is on disk; who holds the lease, and its timer, are not.
+      if (!s.down.lock && s.used.crash < 1) {
+        out.push({ ...s, lock: { issued: s.lock.issued, holder: null }, timers: { ...s.timers, lock: [] }, down: { ...s.down, lock: true }, used: { ...s.used, crash: 1 } });
+      }
+      if (s.down.lock && s.used.recover < 1) out.push({ ...s, down: { ...s.down, lock: false }, used: { ...s.used, recover: 1 } });
+      for (const id of clients) {
+        if (!s.down[id] && s.used.pause < 1) out.push({ ...s, down: { ...s.down, [id]: true }, used: { ...s.used, pause: 1 } });
+        if (s.down[id]) out.push({ ...s, down: { ...s.down, [id]: false } });
+      }
+      return out.map(key);
+    };
+    const r = checkModel(leaseFencing);
+    expect(r.run).toMatchObject({ variant: 'fenced', params: { lease, margin }, faults: { timing: 'bounded', 'max-time': maxTime, pause: 1, crash: 1, recover: 1 } });
     expectStateCount(r, countStates([key(init)], successors));
   });
 });
