@@ -1,13 +1,14 @@
 /** `faultline check <model>`: build one model, search it, print the result, exit by verdict. */
 import { checkAsync, MAX_SEED, type CheckOptions } from '../explore/check.ts';
 import type { CheckResult, Violation } from '../explore/result.ts';
-import { instantiate, resolveParams, resolveVariant, type ModelDefinition } from '../model/definition.ts';
+import { resolveParams, resolveVariant, type ModelDefinition } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
 import { InputError } from '../model/errors.ts';
 import { parseFairness } from '../model/fairness.ts';
+import { buildRun, type RunInfo } from '../model/run.ts';
 import { escapeControls } from '../report/escape.ts';
-import { checkJson, type RunInfo } from '../report/json.ts';
-import { colors, formatResult } from '../report/text.ts';
+import { checkJson } from '../report/json.ts';
+import { colors, formatResult, formatRun } from '../report/text.ts';
 import { writeReports, type ReportedViolation } from '../report/write.ts';
 import { jsonText } from '../state/json.ts';
 import { describeMinimized, minimize } from '../trace/minimize.ts';
@@ -127,12 +128,6 @@ export function runInfo(def: ModelDefinition<any>, o: CheckCommandOptions): RunI
   return { model: def.name, variant, params, ...(o.system ? { system: o.system } : {}), ...(given ? { faultOverrides: faults } : {}) };
 }
 
-/** Build the model a run describes; the fault budgets in force are added to the run. */
-export function buildRun(def: ModelDefinition<any>, run: RunInfo): { model: Model<any, any>; run: RunInfo } {
-  const model = instantiate(def, { params: run.params, variant: run.variant, system: run.system, faults: run.faultOverrides });
-  return { model, run: model.faults ? { ...run, faults: model.faults } : run };
-}
-
 /** The violations with their traces minimised, and one line per minimised trace. */
 export function minimizeViolations(
   model: Model<any, any>,
@@ -182,13 +177,7 @@ export async function checkCommand(modelName: string, o: CheckCommandOptions, io
     for (const line of notes) io.stderr.write(escapeControls(line) + '\n');
   } else {
     const c = colors(!!io.stdout.isTTY);
-    const params = Object.entries(run.params)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ');
-    const faults = run.faults
-      ? ' · ' + Object.entries(run.faults).map(([k, v]) => `${k}=${v}`).join(' ')
-      : '';
-    io.stdout.write(`${c.bold(escapeControls(run.model))} · variant ${escapeControls(`${run.variant}${params ? ` · ${params}` : ''}${faults}`)}\n`);
+    io.stdout.write(formatRun(run, c) + '\n');
     io.stdout.write(formatResult(result, c) + '\n');
     for (const line of notes) io.stdout.write(escapeControls(line) + '\n');
   }

@@ -11,15 +11,15 @@
  * cell; 3 when it was interrupted (Ctrl-C, SIGTERM: the cells checked so far are printed). There
  * is no `--expect`: an expected bound is a test over `--json` (see the README).
  */
+import { buildRun, type RunInfo } from '../model/run.ts';
 import { escapeControls } from '../report/escape.ts';
-import { type RunInfo } from '../report/json.ts';
 import { boundTable, cellVerdict, sweepCellJson, sweepTable } from '../report/sweep.ts';
 import { colors } from '../report/text.ts';
 import { writeReports } from '../report/write.ts';
 import { jsonText } from '../state/json.ts';
 import { parseAxes } from '../sweep/axes.ts';
 import { runSweepAsync, type CellBuilder, type OnCell } from '../sweep/sweep.ts';
-import { buildRun, ineffectiveOptions, runInfo, searchOptions, warn, type CheckCommandOptions } from './check.ts';
+import { ineffectiveOptions, runInfo, searchOptions, warn, type CheckCommandOptions } from './check.ts';
 import { interruptibly } from './interrupt.ts';
 import type { Io } from './io.ts';
 import { loadDefinition, modelPathOf } from './load.ts';

@@ -3,23 +3,11 @@
  * traces are converted to JSON-safe values (Sets and Maps become arrays, bigints strings).
  */
 import type { CheckResult } from '../explore/result.ts';
-import type { Params } from '../model/definition.ts';
+import type { RunInfo } from '../model/run.ts';
 import { toJsonValue } from '../state/json.ts';
 import type { Trace } from '../trace/trace.ts';
 
 export { toJsonValue };
-
-export interface RunInfo {
-  readonly model: string;
-  readonly variant: string;
-  readonly params: Params;
-  /** The named system model asked for (`--system`), if any. */
-  readonly system?: string;
-  /** The `--faults` overrides as given, if any. */
-  readonly faultOverrides?: Readonly<Record<string, string>>;
-  /** Fault budgets and system-model knobs in force, for protocol models. */
-  readonly faults?: Readonly<Record<string, number | string>>;
-}
 
 export function traceJson(trace: Trace): unknown {
   return { steps: trace.steps.map((s) => ({ ...s, state: toJsonValue(s.state) })), loopStart: trace.loopStart };

@@ -93,7 +93,6 @@ export interface CommandPaths {
 }
 
 /**
-
  * The command that replays this trace file. `modelPath` is the module a model that is not
  * shipped was loaded from: a trace file never names code, so the command must.
  */

@@ -6,8 +6,9 @@
 import { markdownTable } from 'markdown-table';
 import type { Axis } from '../sweep/axes.ts';
 import { counterexampleLength, type SweepCell } from '../sweep/sweep.ts';
+import type { RunInfo } from '../model/run.ts';
 import { escapeControls as t } from './escape.ts';
-import { checkJson, type RunInfo } from './json.ts';
+import { checkJson } from './json.ts';
 
 /** A cell's verdict as one word: the check's verdict, or `invalid` / `error`. */
 export function cellVerdict(cell: SweepCell): string {

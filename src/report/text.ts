@@ -5,6 +5,7 @@
  */
 import pc from 'picocolors';
 import type { Bound, CheckResult, Violation } from '../explore/result.ts';
+import type { RunInfo } from '../model/run.ts';
 import { traceOf, type TraceFile } from '../trace/file.ts';
 import type { Trace } from '../trace/trace.ts';
 import { diff, flatten } from './diff.ts';
@@ -17,8 +18,11 @@ export function colors(enabled: boolean): Colors {
   return pc.createColors(enabled);
 }
 
-/** A trace as numbered steps; each shows the step kind, the label and what changed. */
-export function formatTrace(trace: Trace, c: Colors): string {
+/**
+ * A trace as numbered steps; each shows the step kind, the label and what changed. `notes` adds
+ * a remark to some steps' lines, by step index.
+ */
+export function formatTrace(trace: Trace, c: Colors, notes?: ReadonlyMap<number, string>): string {
   const lines: string[] = [];
   const width = String(trace.steps.length - 1).length;
   trace.steps.forEach((step, i) => {
@@ -32,7 +36,8 @@ export function formatTrace(trace: Trace, c: Colors): string {
     }
     // The kind is shown unless the label already says it (`deliver Prepared rm1→tm`).
     const kind = step.kind === 'action' || step.action.startsWith(`${step.kind} `) ? '' : c.dim(`[${step.kind}] `);
-    lines.push(`${num}. ${kind}${c.bold(t(step.action))}`);
+    const note = notes?.get(i);
+    lines.push(`${num}. ${kind}${c.bold(t(step.action))}${note === undefined ? '' : c.dim(`  (${t(note)})`)}`);
     for (const ch of diff(trace.steps[i - 1].state, step.state)) {
       const pad = `${' '.repeat(width)}     ${ch.path}: `;
       if (ch.added && ch.removed) {
@@ -63,6 +68,15 @@ export function formatTraceFile(file: TraceFile, c: Colors, tracePath: string, m
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** The first line of a check's report: model, variant, params and the fault budgets in force. */
+export function formatRun(run: RunInfo, c: Colors): string {
+  // Every part may come from a model module: none may drive the terminal.
+  const parts = [c.bold(t(run.model)), `variant ${t(run.variant)}`];
+  if (Object.keys(run.params).length > 0) parts.push(t(assignments(run.params, ' ')));
+  if (run.faults && Object.keys(run.faults).length > 0) parts.push(t(assignments(run.faults, ' ')));
+  return parts.join(' · ');
+}
 
 /** The statistics line(s) of a result. */
 export function formatStats(result: CheckResult): string {

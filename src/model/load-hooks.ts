@@ -27,7 +27,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform, type Message } from 'esbuild';
 
-/** faultline's compiled tree (this file is dist/src/cli/model-hooks.js): never user source. */
+/** faultline's compiled tree (this file is dist/src/model/load-hooks.js): never user source. */
 const OWN = new URL('../../', import.meta.url).href;
 const FAULTLINE = /^faultline(\/|$)/;
 const SOURCE = /\.(ts|mts|js)$/;
