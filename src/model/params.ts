@@ -7,7 +7,8 @@ import { InputError } from './errors.ts';
 
 export type ParamValue = number | string | boolean;
 
-interface ParamBase<T extends ParamValue> {
+/** What every param declares: its default and a line for `faultline list`. */
+export interface ParamBase<T extends ParamValue> {
   readonly default: T;
   /** One line for `faultline list`. */
   readonly description: string;

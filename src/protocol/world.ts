@@ -18,9 +18,11 @@ export const UP = 0;
 export const CRASHED = 1;
 export const PAUSED = 2;
 
+/** A fault counter: how many faults of a kind have happened (`w.faultsUsed('drop')`). */
+export type Counter = 'drop' | 'duplicate' | 'partition' | 'crash' | 'recover' | 'pause' | 'lies';
+
 /** Indices of the fault counters in `World.used`. */
-export const USED = { drop: 0, duplicate: 1, partition: 2, crash: 3, recover: 4, pause: 5, lies: 6 } as const;
-export type Counter = keyof typeof USED;
+export const USED: Readonly<Record<Counter, number>> = { drop: 0, duplicate: 1, partition: 2, crash: 3, recover: 4, pause: 5, lies: 6 };
 
 /** What a protocol's properties, `terminal`, `assume` and `view` can read of a global state. */
 export interface ProtocolWorld<R extends Roles = Roles, N extends NodesOf<R> = NodesOf<R>> {
