@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defaultServerConditions } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // `import … from 'faultline'` in models and fixtures resolves to the TypeScript source under
@@ -8,6 +8,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['faultline-source', ...defaultServerConditions] } },
   test: {
     testTimeout: 60_000,
+    // `npm run docs` copies the example tests the README links to into docs/api/media.
+    exclude: [...configDefaults.exclude, 'docs/api/**'],
     // Vitest's default leaves a core to its main process (cpus − 1: a single worker on a 2-core
     // machine), but the main process idles while the files run: one worker per core.
     maxWorkers: availableParallelism(),

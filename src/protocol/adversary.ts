@@ -39,11 +39,14 @@ export function signedParts(p: Payload): readonly SignedPayload[] {
 
 /**
  * Signed fragments — a payload with a prefix of its signature chain — interned to small ids. A
- * world's `knowledge` is the sorted ids of the fragments the traitors have been sent.
+ * world's `knowledge` is the ids of the fragments the traitors have been sent, in content order.
  */
 export class SignedKnowledge {
   private readonly fragments = new FingerprintSet(256);
   private readonly fp = new Int32Array(2);
+  /** Each fragment's content fingerprint, by id: knowledge is ordered and identified by these, not by the process-local ids. */
+  readonly keyHi: number[] = [];
+  readonly keyLo: number[] = [];
 
   constructor(private readonly index: ReadonlyMap<NodeId, number>) {}
 
@@ -54,7 +57,10 @@ export class SignedKnowledge {
   private id(p: SignedPayload, upTo: number): number {
     this.key(p, upTo);
     const r = this.fragments.add(this.fp[0], this.fp[1]);
-    return r < 0 ? -1 - r : r;
+    if (r < 0) return -1 - r;
+    this.keyHi.push(this.fp[0]);
+    this.keyLo.push(this.fp[1]);
+    return r;
   }
 
   /** Whether the traitors of `w` can produce `p`: every loyal signature on it was seen. */
@@ -84,7 +90,7 @@ export class SignedKnowledge {
       if (!Array.isArray(part.chain)) throw new Error(`signed mode: message ${part.type} has no signature chain`);
       for (let k = 1; k <= part.chain.length; k++) {
         const id = this.id(part, k);
-        if (!out.includes(id)) out = [...out, id].sort((a, b) => a - b);
+        if (!out.includes(id)) out = [...out, id].sort((a, b) => this.keyHi[a] - this.keyHi[b] || this.keyLo[a] - this.keyLo[b]);
       }
     }
     return out;

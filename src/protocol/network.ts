@@ -17,8 +17,13 @@ export class MessageTable<M extends Payload = Payload> {
   readonly sender: number[] = [];
   readonly recipient: number[] = [];
   private readonly index = new FingerprintSet(1024);
-  private readonly keyHi: number[] = [];
-  private readonly keyLo: number[] = [];
+  /**
+   * Each message's content fingerprint. Ids depend on the order a process met the messages in;
+   * these do not, so the network's identity is built from them and is the same in every thread
+   * and process that explores the model.
+   */
+  readonly keyHi: number[] = [];
+  readonly keyLo: number[] = [];
   private readonly fp = new Int32Array(2);
 
   /** The id of an envelope between the nodes with indices `from` and `to`, adding it when new. */
@@ -70,6 +75,7 @@ export interface Network {
 /** Where a network writes its identity (an `IntHasher`). */
 export interface IntSink {
   int(x: number): void;
+  pair(hi: number, lo: number): void;
 }
 
 const EMPTY: readonly number[] = Object.freeze([]);
@@ -120,7 +126,7 @@ function sortedNetwork(table: MessageTable, multiset: boolean): Network {
     encode: (net, out) => {
       const xs = net as readonly number[];
       out.int(xs.length);
-      for (let i = 0; i < xs.length; i++) out.int(xs[i]);
+      for (let i = 0; i < xs.length; i++) out.pair(table.keyHi[xs[i]], table.keyLo[xs[i]]);
     },
   };
 }
@@ -179,7 +185,7 @@ function fifoNetwork(table: MessageTable, nodeCount: number): Network {
         if (q.length === 0) continue;
         out.int(ch);
         out.int(q.length);
-        for (let i = 0; i < q.length; i++) out.int(q[i]);
+        for (let i = 0; i < q.length; i++) out.pair(table.keyHi[q[i]], table.keyLo[q[i]]);
       }
       out.int(-1);
     },

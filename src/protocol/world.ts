@@ -89,7 +89,7 @@ export interface WorldFields {
   /** Timing `rounds`: the current round (from 1) and how many Byzantine choices of it are made. */
   round: number;
   cursor: number;
-  /** Signed mode: ids of the signed fragments the Byzantine nodes have seen, sorted. */
+  /** Signed mode: ids of the signed fragments the Byzantine nodes have seen, in the order of their content fingerprints. */
   knowledge: readonly number[];
 }
 

@@ -5,7 +5,7 @@
  * timing one message (or none) per loyal recipient per round. In signed mode it cannot forge a
  * loyal node's signature: it may only send signed fragments it has been sent.
  */
-import { choicePairs, placements } from '../adversary.ts';
+import { choicePairs, placements, type SignedKnowledge } from '../adversary.ts';
 import type { FaultConfig } from '../faults.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Payload, Protocol, Step } from '../types.ts';
@@ -39,13 +39,13 @@ const TRAITORS: Field = {
 };
 
 /** Signed mode: the signed fragments the traitors have seen identify a state (they decide what it can send). */
-const KNOWLEDGE: Field = {
+const knowledgeField = (knowledge: SignedKnowledge): Field => ({
   name: 'knowledge',
   encode(w, h) {
     h.int(w.knowledge.length);
-    for (const x of w.knowledge) h.int(x);
+    for (const x of w.knowledge) h.pair(knowledge.keyHi[x], knowledge.keyLo[x]);
   },
-};
+});
 
 export function byzantine(k: Kernel, protocol: Protocol<any, any>, config: FaultConfig): ByzantineSource {
   const { ids, n, knowledge } = k;
@@ -96,7 +96,7 @@ export function byzantine(k: Kernel, protocol: Protocol<any, any>, config: Fault
     label: (a) =>
       a.payload === null ? `byzantine ${ids[a.from]} sends nothing to ${ids[a.to]}` : `byzantine ${ids[a.from]} sends ${messageText(a.payload)} to ${ids[a.to]}`,
     info: (a) => ({ kind: 'byzantine', node: ids[a.from], from: ids[a.from], to: ids[a.to], message: a.payload?.type }),
-    keeps: knowledge ? [TRAITORS, KNOWLEDGE] : [TRAITORS],
+    keeps: knowledge ? [TRAITORS, knowledgeField(knowledge)] : [TRAITORS],
     budgets: rounds ? [] : [{ counter: 'lies', limit: config.lies }],
   };
 }
