@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { definition as idempotentRetry } from '../models/idempotent-retry/index.ts';
 import { definition as leaseFencing } from '../models/lease-fencing/index.ts';
 import { definition as lwwRegister } from '../models/lww-register/index.ts';
+import { definition as paxos } from '../models/paxos/index.ts';
 import { definition as quorumReplication } from '../models/quorum-replication/index.ts';
 import { definition as twoGenerals } from '../models/two-generals/index.ts';
 import { definition as twoPhaseCommit } from '../models/two-phase-commit/index.ts';
@@ -228,6 +229,101 @@ describe('distinct states of the shipped models at their defaults', () => {
     };
     const r = checkModel(leaseFencing);
     expect(r.run).toMatchObject({ variant: 'fenced', params: { lease, margin }, faults: { timing: 'bounded', 'max-time': maxTime, pause: 1, crash: 1, recover: 1 } });
+    expectStateCount(r, countStates([key(init)], successors));
+  });
+  it('paxos (2 proposers, 3 acceptors, ballots up to 2; a set network; a1 may crash once and restart): an enumerator', () => {
+    const [proposers, acceptors, ballots, quorum] = [2, 3, 2, 2];
+    const pids = Array.from({ length: proposers }, (_, i) => `p${i + 1}`);
+    const aids = Array.from({ length: acceptors }, (_, i) => `a${i + 1}`);
+    type Proposal = [ballot: number, value: string];
+    type Proposer = { ballot: number; learned: string | null; phase: 'idle' | 'preparing' | 'accepting'; heard: string[]; prior: Proposal | null; value: string | null };
+    type Acceptor = { promised: number; accepted: Proposal | null; votes: Proposal[] };
+    // Messages "to|from|payload" (payload JSON); a set, never consumed: kept sorted, without repeats.
+    type S = { p: Proposer[]; a: Acceptor[]; a1Down: boolean; crash: number; recover: number; net: string[] };
+    const key = (s: S) => JSON.stringify(s);
+    const send = (net: string[], msgs: string[]) => [...new Set([...net, ...msgs])].sort();
+    const msg = (to: string, from: string, payload: unknown[]) => `${to}|${from}|${JSON.stringify(payload)}`;
+    const idle = { phase: 'idle', heard: [], prior: null, value: null } as const;
+    /** The ballot proposer i (from 0) starts after `b`: it owns those ≡ i + 1 (mod P) up to `ballots`. */
+    const nextBallot = (i: number, b: number) => {
+      const next = b === 0 ? i + 1 : b + proposers;
+      return next <= ballots ? next : null;
+    };
+    const init: S = {
+      p: pids.map(() => ({ ballot: 0, learned: null, ...idle, heard: [] })),
+      a: aids.map(() => ({ promised: 0, accepted: null, votes: [] })),
+      a1Down: false,
+      crash: 0,
+      recover: 0,
+      net: [],
+    };
+    const successors = (text: string): string[] => {
+      const s: S = JSON.parse(text);
+      const out: S[] = [];
+      // Any message in the set may be delivered (again), unless its recipient is down.
+      for (const m of s.net) {
+        const [to, from, payloadText] = m.split('|');
+        const [type, b, x] = JSON.parse(payloadText) as [string, number, unknown];
+        if (to === 'a1' && s.a1Down) continue;
+        if (to.startsWith('a')) {
+          const i = aids.indexOf(to);
+          const acc = s.a[i];
+          const a = [...s.a];
+          // Promise b (reporting the last accepted proposal) if nothing ≥ b was promised.
+          if (type === 'Prepare' && b > acc.promised) {
+            a[i] = { ...acc, promised: b };
+            out.push({ ...s, a, net: send(s.net, [msg(from, to, ['Promise', b, acc.accepted])]) });
+          }
+          // Accept (b, v) if nothing > b was promised; `votes` records each ballot's first acceptance.
+          if (type === 'Accept' && b >= acc.promised) {
+            const votes = acc.votes.some(([c]) => c === b) ? acc.votes : [...acc.votes, [b, x as string] as Proposal].sort((u, v) => u[0] - v[0]);
+            a[i] = { promised: b, accepted: [b, x as string], votes };
+            out.push({ ...s, a, net: send(s.net, [msg(from, to, ['Accepted', b])]) });
+          }
+          continue;
+        }
+        // A proposer counts each acceptor once per phase of its current ballot.
+        const i = pids.indexOf(to);
+        const pr = s.p[i];
+        if (b !== pr.ballot || pr.heard.includes(from)) continue;
+        const heard = [...pr.heard, from].sort();
+        const p = [...s.p];
+        if (type === 'Promise' && pr.phase === 'preparing') {
+          const reported = x as Proposal | null;
+          const prior = reported !== null && (pr.prior === null || reported[0] > pr.prior[0]) ? reported : pr.prior;
+          if (heard.length < quorum) p[i] = { ...pr, heard, prior };
+          else {
+            // Phase 2 with the value of the highest-ballot proposal reported, else its own.
+            const value = prior === null ? `v${i + 1}` : prior[1];
+            p[i] = { ...pr, phase: 'accepting', heard: [], prior: null, value };
+            out.push({ ...s, p, net: send(s.net, aids.map((a) => msg(a, to, ['Accept', b, value]))) });
+            continue;
+          }
+          out.push({ ...s, p });
+        }
+        if (type === 'Accepted' && pr.phase === 'accepting') {
+          p[i] = heard.length < quorum ? { ...pr, heard } : { ...pr, ...idle, heard: [], learned: pr.value };
+          out.push({ ...s, p });
+        }
+      }
+      // A proposer that learned nothing starts its next ballot, while it has one.
+      s.p.forEach((pr, i) => {
+        const b = nextBallot(i, pr.ballot);
+        if (pr.learned !== null || b === null) return;
+        const p = [...s.p];
+        p[i] = { ...pr, ...idle, heard: [], ballot: b, phase: 'preparing' };
+        out.push({ ...s, p, net: send(s.net, aids.map((a) => msg(a, pids[i], ['Prepare', b]))) });
+      });
+      // Acceptors keep everything on disk and proposers never crash: a crash only stops a1, and
+      // what is sent to it waits. (Nothing is lost, so any behaviour can delay the crash, and the
+      // recovery, to its end: the count is exactly 3 × the count without crashes — a1 up, down,
+      // or up again.)
+      if (!s.a1Down && s.crash < 1) out.push({ ...s, a1Down: true, crash: 1 });
+      if (s.a1Down && s.recover < 1) out.push({ ...s, a1Down: false, recover: 1 });
+      return out.map(key);
+    };
+    const r = checkModel(paxos);
+    expect(r.run).toMatchObject({ variant: 'default', params: { proposers, acceptors, ballots }, faults: { network: 'set', timing: 'async', crash: 1, recover: 1, 'crash-nodes': 'a1' } });
     expectStateCount(r, countStates([key(init)], successors));
   });
 });
