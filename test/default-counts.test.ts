@@ -13,6 +13,7 @@ import { definition as idempotentRetry } from '../models/idempotent-retry/index.
 import { definition as leaseFencing } from '../models/lease-fencing/index.ts';
 import { definition as lwwRegister } from '../models/lww-register/index.ts';
 import { definition as paxos } from '../models/paxos/index.ts';
+import { definition as quorumElection } from '../models/quorum-election/index.ts';
 import { definition as quorumReplication } from '../models/quorum-replication/index.ts';
 import { definition as twoGenerals } from '../models/two-generals/index.ts';
 import { definition as twoPhaseCommit } from '../models/two-phase-commit/index.ts';
@@ -243,6 +244,16 @@ describe('distinct states of the shipped models at their defaults', () => {
     const key = (s: S) => JSON.stringify(s);
     const send = (net: string[], msgs: string[]) => [...new Set([...net, ...msgs])].sort();
     const msg = (to: string, from: string, payload: unknown[]) => `${to}|${from}|${JSON.stringify(payload)}`;
+    const parsed = new Map<string, [to: string, from: string, type: string, ballot: number, x: unknown]>();
+    /** A message's parts (remembered: every state has its set of messages to read). */
+    const read = (m: string) => {
+      let parts = parsed.get(m);
+      if (!parts) {
+        const [to, from, payload] = m.split('|');
+        parsed.set(m, (parts = [to, from, ...(JSON.parse(payload) as [string, number, unknown])]));
+      }
+      return parts;
+    };
     const idle = { phase: 'idle', heard: [], prior: null, value: null } as const;
     /** The ballot proposer i (from 0) starts after `b`: it owns those ≡ i + 1 (mod P) up to `ballots`. */
     const nextBallot = (i: number, b: number) => {
@@ -262,8 +273,7 @@ describe('distinct states of the shipped models at their defaults', () => {
       const out: S[] = [];
       // Any message in the set may be delivered (again), unless its recipient is down.
       for (const m of s.net) {
-        const [to, from, payloadText] = m.split('|');
-        const [type, b, x] = JSON.parse(payloadText) as [string, number, unknown];
+        const [to, from, type, b, x] = read(m);
         if (to === 'a1' && s.a1Down) continue;
         if (to.startsWith('a')) {
           const i = aids.indexOf(to);
@@ -324,6 +334,73 @@ describe('distinct states of the shipped models at their defaults', () => {
     };
     const r = checkModel(paxos);
     expect(r.run).toMatchObject({ variant: 'default', params: { proposers, acceptors, ballots }, faults: { network: 'set', timing: 'async', crash: 1, recover: 1, 'crash-nodes': 'a1' } });
+    expectStateCount(r, countStates([key(init)], successors));
+  });
+
+  it('quorum-election (3 servers, terms up to 2, fenced storage; one loss; n1 may crash once and recover): an enumerator', () => {
+    const [n, maxTerm, quorum] = [3, 2, 2];
+    const ids = Array.from({ length: n }, (_, i) => `n${i + 1}`);
+    // A server; `timer`: its election timer is armed. On disk: term, votedFor and the ghost `led`.
+    type Server = { term: number; votedFor: string | null; role: 'follower' | 'candidate' | 'leader'; votes: string[]; wrote: boolean; led: number[]; timer: boolean };
+    // Messages "to|from|type|term" in a multiset; `accepted`: the storage's accepted epochs, in order.
+    type S = { servers: Server[]; accepted: number[]; n1Down: boolean; drop: number; crash: number; recover: number; net: string[] };
+    const key = (s: S) => JSON.stringify(s);
+    const fresh = (): Server => ({ term: 0, votedFor: null, role: 'follower', votes: [], wrote: false, led: [], timer: false });
+    /** After every step of a server: its timer is armed exactly while it may start an election (not leader, term below the bound). */
+    const settle = (x: Server): Server => ({ ...x, timer: x.role !== 'leader' && x.term < maxTerm });
+    /** A candidate with a quorum of votes leads its term. */
+    const tally = (x: Server): Server => (x.votes.length >= quorum ? { ...x, role: 'leader', votes: [], wrote: false, led: [...x.led, x.term].sort((a, b) => a - b) } : x);
+    /**
+     * Whether a server takes a message: a RequestVote of a newer term, or of its own term while
+     * its vote is free or already the sender's; a Vote it still counts. Any other waits, in flight.
+     */
+    const takes = (x: Server, type: string, term: number, from: string) =>
+      type === 'RequestVote' ? term > x.term || (term === x.term && (x.votedFor === null || x.votedFor === from)) : x.role === 'candidate' && term === x.term && !x.votes.includes(from);
+    const init: S = { servers: ids.map(() => settle(fresh())), accepted: [], n1Down: false, drop: 0, crash: 0, recover: 0, net: [] };
+    const successors = (text: string): string[] => {
+      const s: S = JSON.parse(text);
+      const up = (i: number) => i !== 0 || !s.n1Down;
+      const out: S[] = [];
+      const withServer = (i: number, x: Server, net = s.net): S => ({ ...s, servers: s.servers.map((y, j) => (j === i ? x : y)), net });
+      for (const m of distinct(s.net)) {
+        const [to, from, type, termText] = s.net[m].split('|');
+        const term = Number(termText);
+        const net = without(s.net, m);
+        if (to === 'store') {
+          // Fencing: a write of an epoch older than one accepted waits, as if dropped on arrival.
+          if (term >= Math.max(0, ...s.accepted)) out.push({ ...s, accepted: [...s.accepted, term], net });
+          continue;
+        }
+        const i = ids.indexOf(to);
+        let x = s.servers[i];
+        if (!up(i) || !takes(x, type, term, from)) continue;
+        if (type === 'RequestVote') {
+          // A newer term makes the server its follower; either way it (again) votes for the sender.
+          if (term > x.term) x = { ...x, term, role: 'follower', votes: [], wrote: false };
+          out.push(withServer(i, settle({ ...x, votedFor: from }), bag([...net, `${from}|${to}|Vote|${term}`])));
+        } else out.push(withServer(i, settle(tally({ ...x, votes: [...x.votes, from].sort() })), net));
+      }
+      s.servers.forEach((x, i) => {
+        if (!up(i)) return;
+        // A leader serves one client write, stamped with its term.
+        if (x.role === 'leader' && !x.wrote) out.push(withServer(i, settle({ ...x, wrote: true }), bag([...s.net, `store|${ids[i]}|Write|${x.term}`])));
+        // The election timer fires at any moment: a new term, a vote for itself, RequestVotes to the others.
+        if (x.timer) {
+          const term = x.term + 1;
+          const requests = ids.filter((_, j) => j !== i).map((to) => `${to}|${ids[i]}|RequestVote|${term}`);
+          out.push(withServer(i, settle(tally({ ...x, term, votedFor: ids[i], role: 'candidate', votes: [ids[i]] })), bag([...s.net, ...requests])));
+        }
+      });
+      // The network loses one message (any copy, whoever it is for, taken or not).
+      if (s.drop < 1) for (const m of distinct(s.net)) out.push({ ...s, drop: 1, net: without(s.net, m) });
+      // n1 crashes: it keeps term, votedFor and led, loses its role and timer; what it is sent waits.
+      const n1 = s.servers[0];
+      if (!s.n1Down && s.crash < 1) out.push({ ...withServer(0, { ...fresh(), term: n1.term, votedFor: n1.votedFor, led: n1.led }), n1Down: true, crash: 1 });
+      if (s.n1Down && s.recover < 1) out.push({ ...withServer(0, settle(n1)), n1Down: false, recover: 1 });
+      return out.map(key);
+    };
+    const r = checkModel(quorumElection);
+    expect(r.run).toMatchObject({ variant: 'default', params: { nodes: n, maxTerm }, faults: { network: 'unordered', timing: 'async', drop: 1, crash: 1, recover: 1, 'crash-nodes': 'n1' } });
     expectStateCount(r, countStates([key(init)], successors));
   });
 });
