@@ -254,14 +254,15 @@ describe('distinct states of the shipped models at their defaults', () => {
       }
       return parts;
     };
-    const idle = { phase: 'idle', heard: [], prior: null, value: null } as const;
+    /** No ballot in progress. */
+    const idle: Pick<Proposer, 'phase' | 'heard' | 'prior' | 'value'> = { phase: 'idle', heard: [], prior: null, value: null };
     /** The ballot proposer i (from 0) starts after `b`: it owns those ≡ i + 1 (mod P) up to `ballots`. */
     const nextBallot = (i: number, b: number) => {
       const next = b === 0 ? i + 1 : b + proposers;
       return next <= ballots ? next : null;
     };
     const init: S = {
-      p: pids.map(() => ({ ballot: 0, learned: null, ...idle, heard: [] })),
+      p: pids.map(() => ({ ballot: 0, learned: null, ...idle })),
       a: aids.map(() => ({ promised: 0, accepted: null, votes: [] })),
       a1Down: false,
       crash: 0,
@@ -301,18 +302,18 @@ describe('distinct states of the shipped models at their defaults', () => {
         if (type === 'Promise' && pr.phase === 'preparing') {
           const reported = x as Proposal | null;
           const prior = reported !== null && (pr.prior === null || reported[0] > pr.prior[0]) ? reported : pr.prior;
-          if (heard.length < quorum) p[i] = { ...pr, heard, prior };
-          else {
+          if (heard.length < quorum) {
+            p[i] = { ...pr, heard, prior };
+            out.push({ ...s, p });
+          } else {
             // Phase 2 with the value of the highest-ballot proposal reported, else its own.
             const value = prior === null ? `v${i + 1}` : prior[1];
             p[i] = { ...pr, phase: 'accepting', heard: [], prior: null, value };
             out.push({ ...s, p, net: send(s.net, aids.map((a) => msg(a, to, ['Accept', b, value]))) });
-            continue;
           }
-          out.push({ ...s, p });
         }
         if (type === 'Accepted' && pr.phase === 'accepting') {
-          p[i] = heard.length < quorum ? { ...pr, heard } : { ...pr, ...idle, heard: [], learned: pr.value };
+          p[i] = heard.length < quorum ? { ...pr, heard } : { ...pr, ...idle, learned: pr.value };
           out.push({ ...s, p });
         }
       }
@@ -321,7 +322,7 @@ describe('distinct states of the shipped models at their defaults', () => {
         const b = nextBallot(i, pr.ballot);
         if (pr.learned !== null || b === null) return;
         const p = [...s.p];
-        p[i] = { ...pr, ...idle, heard: [], ballot: b, phase: 'preparing' };
+        p[i] = { ...pr, ...idle, ballot: b, phase: 'preparing' };
         out.push({ ...s, p, net: send(s.net, aids.map((a) => msg(a, pids[i], ['Prepare', b]))) });
       });
       // Acceptors keep everything on disk and proposers never crash: a crash only stops a1, and
