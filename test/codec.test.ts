@@ -55,7 +55,7 @@ describe('the generic codec', () => {
   });
 
   it('is what codecOf gives a model without a codec of its own; it has no tables', () => {
-    const m = model({ init: () => [{ x: 1 }], actions: () => [], next: (s) => s, label: String }, { properties: [] });
+    const m = model({ init: (): unknown[] => [{ x: 1 }], actions: () => [], next: (s) => s, label: String }, { properties: [] });
     const c = codecOf(m);
     expect(c.decode(c.encode({ x: new Set([1]) }))).toEqual({ x: new Set([1]) });
     expect(c.share().kind).toBe('plain-v8');
