@@ -53,8 +53,13 @@ const F_PARTITION = 32;
 const F_ROUND = 64;
 const F_KNOWLEDGE = 128;
 
-/** A node's entry as stored: its state and armed timers. */
-type Entry = readonly [state: unknown, timers: readonly Timer[]];
+/** A node's entry as stored (its state and armed timers), with its key: the fingerprint the kernel keeps of it. */
+interface Entry {
+  readonly state: unknown;
+  readonly timers: readonly Timer[];
+  readonly hi: number;
+  readonly lo: number;
+}
 
 /** Thrown when two different values share a 64-bit fingerprint: the search cannot go on soundly. */
 function collision(what: string, a: unknown, b: unknown): Error {
@@ -211,15 +216,20 @@ export class WorldCodec implements StateCodec<World> {
     const nodeHash = Array<number>(2 * n);
     for (let i = 0; i < n; i++) {
       const id = r.uint();
-      const [state, armed] = this.entry(id);
-      states[i] = state;
-      timers[i] = armed;
-      nodeHash[2 * i] = this.nodes.keyHi(id);
-      nodeHash[2 * i + 1] = this.nodes.keyLo(id);
+      const e = this.entry(id);
+      states[i] = e.state;
+      timers[i] = e.timers;
+      nodeHash[2 * i] = e.hi;
+      nodeHash[2 * i + 1] = e.lo;
     }
-    let net = k.net.empty;
-    for (let m = r.uint(); m > 0; m--) net = k.net.send(net, this.localMessageOf(r.uint()));
-    const list = (count: number, read: () => number) => Array.from({ length: count }, read);
+    const inFlight = Array<number>(r.uint());
+    for (let m = 0; m < inFlight.length; m++) inFlight[m] = this.localMessageOf(r.uint());
+    const net = k.net.of(inFlight);
+    const list = (count: number, read: () => number) => {
+      const xs = Array<number>(count);
+      for (let i = 0; i < count; i++) xs[i] = read();
+      return xs;
+    };
     const status = flags & F_STATUS ? list(n, () => r.uint()) : this.allUp;
     const offsets = flags & F_OFFSETS ? list(n, () => r.int()) : this.zeros;
     const used = flags & F_USED ? list(this.counters, () => r.uint()) : this.noneUsed;
@@ -252,11 +262,13 @@ export class WorldCodec implements StateCodec<World> {
       const r = this.nodes.intern(hi, lo, () => serialize([state, timers]));
       id = r < 0 ? -1 - r : r;
       this.entryIds[this.entryByKey.add(hi, lo)] = id;
-      if (r >= 0) this.entries[id] = [state, timers.length === 0 ? NO_TIMERS : timers];
+      if (r >= 0) this.entries[id] = { state, timers: timers.length === 0 ? NO_TIMERS : timers, hi, lo };
     }
-    const [stored, storedTimers] = this.entry(id);
-    if (stored !== state || storedTimers !== timers) {
-      if (!sameData(stored, state) || !sameData(storedTimers, timers)) throw collision(`states of node ${this.k.ids[i]}`, [stored, storedTimers], [state, timers]);
+    const stored = this.entry(id);
+    if (stored.state !== state || stored.timers !== timers) {
+      if (!sameData(stored.state, state) || !sameData(stored.timers, timers)) {
+        throw collision(`states of node ${this.k.ids[i]}`, [stored.state, stored.timers], [state, timers]);
+      }
     }
     if (isObject(state)) this.checked.set(state, { timers, id });
     return id;
@@ -267,7 +279,7 @@ export class WorldCodec implements StateCodec<World> {
     let e = this.entries[id];
     if (e === undefined) {
       const [state, timers] = deserialize(this.nodes.value(id)) as [unknown, Timer[]];
-      e = [state, timers.length === 0 ? NO_TIMERS : timers];
+      e = { state, timers: timers.length === 0 ? NO_TIMERS : timers, hi: this.nodes.keyHi(id), lo: this.nodes.keyLo(id) };
       this.entries[id] = e;
     }
     return e;
