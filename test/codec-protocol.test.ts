@@ -9,6 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { definition as twoPhaseCommit } from '../models/two-phase-commit/index.ts';
+import { instantiate } from '../src/model/definition.ts';
 import { FAULT_STEP_KINDS, type StepKind } from '../src/model/model.ts';
 import { codecOf } from '../src/state/codec.ts';
 import { fingerprintHex } from '../src/state/fingerprint.ts';
@@ -71,5 +73,22 @@ describe('the world codec round-trips', () => {
     const wanted: StepKind[] = [...FAULT_STEP_KINDS, 'deliver', 'local', 'timer', 'tick', 'round'];
     expect(wanted.filter((k) => !kindsMet.has(k))).toEqual([]);
     expect(shapes).toEqual(Object.fromEntries(Object.keys(shapes).map((k) => [k, true])));
+  });
+});
+
+describe('the world codec’s size', () => {
+  it('two-phase commit (no faults): a flags byte, one byte per node, the message count and one byte per message', () => {
+    // The layout of src/protocol/codec.ts: every id here is below 128 (a one-byte varint), and
+    // without faults every piece of bookkeeping keeps its start value, so no flag is set.
+    const rms = 3;
+    const model = instantiate(twoPhaseCommit, { params: { rms }, variant: 'default' });
+    const { states } = firstStates<World>(model, Infinity);
+    expect(states.length).toBe(6 ** rms + 4 ** rms + 2 ** rms); // all of them
+    const codec = codecOf(model);
+    for (const s of states) {
+      const bytes = codec.encode(s);
+      expect(bytes[0]).toBe(0);
+      expect(bytes.length).toBe(1 + (rms + 1) + 1 + s.inFlight().length);
+    }
   });
 });
