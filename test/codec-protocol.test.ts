@@ -92,3 +92,36 @@ describe('the world codec’s size', () => {
     }
   });
 });
+
+describe('the world codec never merges two different values', () => {
+  // A 64-bit collision cannot be found by search; it is made here by giving a value another's key.
+  const model = instantiate(twoPhaseCommit, { params: { rms: 2 }, variant: 'default' });
+  const { states } = firstStates<World>(model, Infinity);
+
+  it('a node state under another node state’s key is an internal error, not that state', () => {
+    const codec = codecOf(model);
+    const [a, b] = [states[0], states.find((w) => w.states[1] !== states[0].states[1] && JSON.stringify(w.states[1]) !== JSON.stringify(states[0].states[1]))!];
+    codec.encode(a);
+    const forged = new World(a.topology, { ...b.fields(), nodeHash: a.nodeHash, net: a.net });
+    expect(() => codec.encode(forged)).toThrow(/^internal error: two different states of node \S+ have the same 64-bit fingerprint/);
+  });
+
+  it('a message under another message’s key, met in another model instance, is an internal error', () => {
+    const codec = codecOf(model);
+    const withMessages = states.filter((w) => w.inFlight().length > 0);
+    const first = withMessages[0];
+    codec.encode(first);
+    // Another instance meets a different message first, under the key of the one the tables hold.
+    const other = instantiate(twoPhaseCommit, { params: { rms: 2 }, variant: 'default' });
+    const otherCodec = codecOf(other, codec.share());
+    const { states: otherStates } = firstStates<World>(other, Infinity);
+    const table = first.topology.messages;
+    const held = first.topology.network.all(first.net)[0];
+    const otherTable = otherStates[0].topology.messages;
+    const victim = otherStates.map((w) => w.topology.network.all(w.net)).flat().find((id) => JSON.stringify(otherTable.get(id)) !== JSON.stringify(table.get(held)))!;
+    otherTable.keyHi[victim] = table.keyHi[held];
+    otherTable.keyLo[victim] = table.keyLo[held];
+    const carrier = otherStates.find((w) => w.topology.network.all(w.net).includes(victim))!;
+    expect(() => otherCodec.encode(carrier)).toThrow(/^internal error: two different messages have the same 64-bit fingerprint/);
+  });
+});
