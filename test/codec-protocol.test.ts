@@ -17,7 +17,7 @@ import { fingerprintHex } from '../src/state/fingerprint.ts';
 import { World } from '../src/protocol/world.ts';
 import { build, codecCases, fingerprinter, firstStates, successors } from './support/codec-cases.ts';
 
-const CAP = 300;
+const CAP = 150;
 const dir = mkdtempSync(join(tmpdir(), 'faultline-codec-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
