@@ -121,10 +121,12 @@ class Reader {
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
+/** A world codec's shared tables, by what they hold. */
+type Tables = Readonly<Record<keyof typeof FILES, InternTable>>;
+
 export class WorldCodec implements StateCodec<World> {
+  /** The node entries' table (the others are reached through `messageIds` and `fragmentIds`). */
   private readonly nodes: InternTable;
-  private readonly messages: InternTable;
-  private readonly fragments: InternTable;
   private readonly w = new Writer();
   /** The number of fault counters (`World.used`). */
   private readonly counters = Object.keys(USED).length;
@@ -137,11 +139,9 @@ export class WorldCodec implements StateCodec<World> {
   private readonly entryIds: number[] = [];
   /** Table id of a node state object this thread has checked, with the timers it was checked with. */
   private readonly checked = new WeakMap<object, { readonly timers: readonly Timer[]; readonly id: number }>();
-  /** Message table id by the kernel's message id, and back (-1 or absent: not yet met). */
-  private readonly sharedMessage: number[] = [];
-  private readonly localMessage: number[] = [];
-  private readonly sharedFragment: number[] = [];
-  private readonly localFragment: number[] = [];
+  /** The kernel's message ids and the adversary's fragment ids, mapped to and from the tables'. */
+  private readonly messageIds: Portable<Envelope>;
+  private readonly fragmentIds: Portable<SignedPayload>;
 
   /** Start values of the bookkeeping, shared by the decoded worlds that have them. */
   private readonly allUp: readonly number[];
@@ -150,28 +150,39 @@ export class WorldCodec implements StateCodec<World> {
 
   constructor(
     private readonly k: Kernel,
-    tables: { nodes: InternTable; messages: InternTable; fragments: InternTable },
+    private readonly tables: Tables,
   ) {
     this.nodes = tables.nodes;
-    this.messages = tables.messages;
-    this.fragments = tables.fragments;
+    const { index } = k.topology;
+    const messages = k.messages;
+    const viaKernel: LocalInterning<Envelope> = {
+      keyHi: messages.keyHi,
+      keyLo: messages.keyLo,
+      get: (id) => messages.get(id),
+      intern: (e) => messages.intern(e, index.get(e.from)!, index.get(e.to)!),
+    };
+    this.messageIds = new Portable(tables.messages, 'messages', () => viaKernel);
+    this.fragmentIds = new Portable(tables.fragments, 'signed fragments', () => {
+      const knowledge = k.knowledge;
+      if (!knowledge) throw new Error('internal error: an encoded world has signed knowledge, but this model has no signed Byzantine nodes');
+      return { keyHi: knowledge.keyHi, keyLo: knowledge.keyLo, get: (id) => knowledge.fragments[id], intern: (f) => knowledge.intern(f) };
+    });
     this.allUp = Array<number>(k.n).fill(UP);
     this.zeros = Array<number>(k.n).fill(0);
     this.noneUsed = Array<number>(this.counters).fill(0);
   }
 
   share(): WorldCodecShare {
-    return { kind: KIND, nodes: this.nodes.share(), messages: this.messages.share(), fragments: this.fragments.share() };
+    const { nodes, messages, fragments } = this.tables;
+    return { kind: KIND, nodes: nodes.share(), messages: messages.share(), fragments: fragments.share() };
   }
 
   get tableBytes(): number {
-    return this.nodes.bytes + this.messages.bytes + this.fragments.bytes;
+    return Object.values(this.tables).reduce((sum, t) => sum + t.bytes, 0);
   }
 
   save(dir: string): void {
-    this.nodes.save(join(dir, FILES.nodes));
-    this.messages.save(join(dir, FILES.messages));
-    this.fragments.save(join(dir, FILES.fragments));
+    for (const [name, file] of Object.entries(FILES)) this.tables[name as keyof Tables].save(join(dir, file));
   }
 
   encode(world: World): Uint8Array {
@@ -191,7 +202,7 @@ export class WorldCodec implements StateCodec<World> {
     for (let i = 0; i < n; i++) w.uint(this.entryId(world, i));
     const inFlight = k.net.all(world.net);
     w.uint(inFlight.length);
-    for (let i = 0; i < inFlight.length; i++) w.uint(this.messageId(inFlight[i]));
+    for (let i = 0; i < inFlight.length; i++) w.uint(this.messageIds.shared(inFlight[i]));
     if (flags & F_STATUS) for (let i = 0; i < n; i++) w.uint(world.status[i]);
     if (flags & F_OFFSETS) for (let i = 0; i < n; i++) w.int(world.offsets[i]);
     if (flags & F_USED) for (let i = 0; i < this.counters; i++) w.uint(world.used[i]);
@@ -201,7 +212,7 @@ export class WorldCodec implements StateCodec<World> {
     if (flags & F_ROUND) (w.uint(world.round), w.uint(world.cursor));
     if (flags & F_KNOWLEDGE) {
       w.uint(world.knowledge.length);
-      for (const x of world.knowledge) w.uint(this.fragmentId(x));
+      for (const x of world.knowledge) w.uint(this.fragmentIds.shared(x));
     }
     return w.bytes.slice(0, w.length);
   }
@@ -223,7 +234,7 @@ export class WorldCodec implements StateCodec<World> {
       nodeHash[2 * i + 1] = e.lo;
     }
     const inFlight = Array<number>(r.uint());
-    for (let m = 0; m < inFlight.length; m++) inFlight[m] = this.localMessageOf(r.uint());
+    for (let m = 0; m < inFlight.length; m++) inFlight[m] = this.messageIds.localId(r.uint());
     const net = k.net.of(inFlight);
     const list = (count: number, read: () => number) => {
       const xs = Array<number>(count);
@@ -238,7 +249,7 @@ export class WorldCodec implements StateCodec<World> {
     const partition = flags & F_PARTITION ? r.uint() : 0;
     const round = flags & F_ROUND ? r.uint() : 0;
     const cursor = flags & F_ROUND ? r.uint() : 0;
-    const knowledge = flags & F_KNOWLEDGE ? list(r.uint(), () => this.localFragmentOf(r.uint())) : [];
+    const knowledge = flags & F_KNOWLEDGE ? list(r.uint(), () => this.fragmentIds.localId(r.uint())) : [];
     if (r.at !== bytes.length) throw new Error(`internal error: an encoded world has ${bytes.length - r.at} bytes too many`);
     return k.make({ states, timers, nodeHash, net, status, traitors, time, offsets, partition, used, round, cursor, knowledge });
   }
@@ -284,75 +295,64 @@ export class WorldCodec implements StateCodec<World> {
     }
     return e;
   }
+}
 
-  // ---- messages ----
+/** A process-local interning — the kernel's messages, the adversary's signed fragments — as its values, ids and content keys. */
+interface LocalInterning<V> {
+  readonly keyHi: readonly number[];
+  readonly keyLo: readonly number[];
+  get(id: number): V;
+  /** The local id of `value`, interning it when new. */
+  intern(value: V): number;
+}
 
-  /** The table id of the kernel's message `local`. */
-  private messageId(local: number): number {
-    const known = this.sharedMessage[local];
+/**
+ * A local interning seen through a shared table: the local ids of this thread and the table's
+ * portable ids, mapped both ways (per-thread caches), each value checked structurally against
+ * the table's when this thread first meets its key there.
+ */
+class Portable<V> {
+  private readonly sharedOf: number[] = [];
+  private readonly localOf: number[] = [];
+
+  constructor(
+    private readonly table: InternTable,
+    /** What the values are, for messages: `messages`, `signed fragments`. */
+    private readonly what: string,
+    private readonly local: () => LocalInterning<V>,
+  ) {}
+
+  /** The table id of local id `id`. */
+  shared(id: number): number {
+    const known = this.sharedOf[id];
     if (known !== undefined) return known;
-    const table = this.k.messages;
-    const envelope = table.get(local);
-    const r = this.messages.intern(table.keyHi[local], table.keyLo[local], () => serialize(envelope));
-    const id = r < 0 ? -1 - r : r;
+    const local = this.local();
+    const value = local.get(id);
+    const r = this.table.intern(local.keyHi[id], local.keyLo[id], () => serialize(value));
+    const shared = r < 0 ? -1 - r : r;
     if (r < 0) {
-      const stored = deserialize(this.messages.value(id));
-      if (!sameData(stored, envelope)) throw collision('messages', stored, envelope);
+      const stored = deserialize(this.table.value(shared));
+      if (!sameData(stored, value)) throw collision(this.what, stored, value);
     }
-    this.sharedMessage[local] = id;
-    this.localMessage[id] = local;
+    this.sharedOf[id] = shared;
+    this.localOf[shared] = id;
+    return shared;
+  }
+
+  /** The local id of table id `shared`, interning its value here when this thread meets it first. */
+  localId(shared: number): number {
+    const known = this.localOf[shared];
+    if (known !== undefined) return known;
+    const local = this.local();
+    const value = deserialize(this.table.value(shared)) as V;
+    const id = local.intern(value);
+    if (local.keyHi[id] !== this.table.keyHi(shared) || local.keyLo[id] !== this.table.keyLo(shared)) {
+      throw new Error(`internal error: ${this.what} ${JSON.stringify(value)} have another fingerprint after decoding`);
+    }
+    if (!sameData(local.get(id), value)) throw collision(this.what, local.get(id), value);
+    this.sharedOf[id] = shared;
+    this.localOf[shared] = id;
     return id;
-  }
-
-  /** The kernel's id of the message with table id `id`, interning its envelope here when this thread meets it first. */
-  private localMessageOf(id: number): number {
-    const known = this.localMessage[id];
-    if (known !== undefined) return known;
-    const envelope = deserialize(this.messages.value(id)) as Envelope;
-    const { index } = this.k.topology;
-    const table = this.k.messages;
-    const local = table.intern(envelope, index.get(envelope.from)!, index.get(envelope.to)!);
-    if (table.keyHi[local] !== this.messages.keyHi(id) || table.keyLo[local] !== this.messages.keyLo(id)) {
-      throw new Error(`internal error: message ${JSON.stringify(envelope)} has another fingerprint after decoding`);
-    }
-    if (!sameData(table.get(local), envelope)) throw collision('messages', table.get(local), envelope);
-    this.sharedMessage[local] = id;
-    this.localMessage[id] = local;
-    return local;
-  }
-
-  // ---- signed fragments ----
-
-  private fragmentId(local: number): number {
-    const known = this.sharedFragment[local];
-    if (known !== undefined) return known;
-    const knowledge = this.k.knowledge!;
-    const fragment = knowledge.fragments[local];
-    const r = this.fragments.intern(knowledge.keyHi[local], knowledge.keyLo[local], () => serialize(fragment));
-    const id = r < 0 ? -1 - r : r;
-    if (r < 0) {
-      const stored = deserialize(this.fragments.value(id));
-      if (!sameData(stored, fragment)) throw collision('signed fragments', stored, fragment);
-    }
-    this.sharedFragment[local] = id;
-    this.localFragment[id] = local;
-    return id;
-  }
-
-  private localFragmentOf(id: number): number {
-    const known = this.localFragment[id];
-    if (known !== undefined) return known;
-    const knowledge = this.k.knowledge;
-    if (!knowledge) throw new Error('internal error: an encoded world has signed knowledge, but this model has no signed Byzantine nodes');
-    const fragment = deserialize(this.fragments.value(id)) as SignedPayload;
-    const local = knowledge.intern(fragment);
-    if (knowledge.keyHi[local] !== this.fragments.keyHi(id) || knowledge.keyLo[local] !== this.fragments.keyLo(id)) {
-      throw new Error(`internal error: signed fragment ${JSON.stringify(fragment)} has another fingerprint after decoding`);
-    }
-    if (!sameData(knowledge.fragments[local], fragment)) throw collision('signed fragments', knowledge.fragments[local], fragment);
-    this.sharedFragment[local] = id;
-    this.localFragment[id] = local;
-    return local;
   }
 }
 
@@ -361,14 +361,12 @@ export class WorldCodec implements StateCodec<World> {
  * (`share`), or the tables a checkpoint saved in `savedIn`.
  */
 export function worldCodec(k: Kernel, share?: CodecShare, savedIn?: string): WorldCodec {
+  const names = Object.keys(FILES) as (keyof Tables)[];
+  const tables = (make: (name: keyof Tables) => InternTable) => Object.fromEntries(names.map((name) => [name, make(name)])) as Tables;
   if (share !== undefined) {
     if (share.kind !== KIND) throw new Error(`internal error: a protocol model was given a codec share of kind "${share.kind}"`);
-    const s = share as WorldCodecShare;
-    return new WorldCodec(k, { nodes: new InternTable(s.nodes), messages: new InternTable(s.messages), fragments: new InternTable(s.fragments) });
+    return new WorldCodec(k, tables((name) => new InternTable((share as WorldCodecShare)[name])));
   }
-  if (savedIn !== undefined) {
-    const load = (file: string) => InternTable.load(join(savedIn, file));
-    return new WorldCodec(k, { nodes: load(FILES.nodes), messages: load(FILES.messages), fragments: load(FILES.fragments) });
-  }
-  return new WorldCodec(k, { nodes: new InternTable(), messages: new InternTable(), fragments: new InternTable() });
+  if (savedIn !== undefined) return new WorldCodec(k, tables((name) => InternTable.load(join(savedIn, FILES[name]))));
+  return new WorldCodec(k, tables(() => new InternTable()));
 }
