@@ -120,6 +120,6 @@ export function modelCodec<S>(encoding: StateEncoding<S>, model: Model<S, any>, 
  */
 export function codecOf<S>(model: Model<S, any>, share?: CodecShare, savedIn?: string): StateCodec<S> {
   if (model.codec) return model.codec(share, savedIn);
-  if (share !== undefined && share.kind !== PLAIN) throw new Error(`codec share of kind "${share.kind}" given to a model without a codec of its own`);
+  if (share !== undefined && share.kind !== PLAIN) throw new Error(`internal error: a codec share of kind "${share.kind}" was given to a model without a codec of its own`);
   return plainCodec<S>();
 }
