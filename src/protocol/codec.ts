@@ -5,12 +5,13 @@
  * are stored once, in tables shared by every thread of a search, and a state refers to them by
  * small ids: each node's (state, timers) entry, each message envelope, and each signed fragment
  * the traitors know. The rest of a world is a handful of small numbers. Two-phase commit's nine
- * nodes and their messages thus take a few dozen bytes instead of an object graph of hundreds.
+ * nodes and their messages thus take a dozen bytes or two instead of an object graph of hundreds.
  *
  * Layout: a flags byte saying which bookkeeping differs from its start value, the n node entry
- * ids, the number of messages in flight and their ids (in the network's canonical order), then —
- * only where the flags say so — status, clock offsets, fault counters, traitors, time, partition,
- * round and cursor, and the traitors' signed knowledge. Self-delimiting: the shape is the model's.
+ * ids, the messages in flight (a list of ids in the network's order, or a bitmap of ids when that
+ * is shorter and the order is the canonical one, see `encodeNetwork`), then — only where the
+ * flags say so — status, clock offsets, fault counters, traitors, time, partition, round and
+ * cursor, and the traitors' signed knowledge. Self-delimiting: the shape is the model's.
  *
  * The tables are keyed by content fingerprints: a node entry by the fingerprint the kernel keeps
  * of it (`World.nodeHash`), a message by the network's content key, a fragment by the adversary's.
@@ -27,6 +28,7 @@ import type { CodecShare, StateCodec } from '../state/codec.ts';
 import { sameData } from '../state/equality.ts';
 import { FingerprintSet } from '../state/fingerprint-set.ts';
 import { InternTable, type InternTableShare } from '../state/intern-table.ts';
+import type { NetworkSemantics } from './faults.ts';
 import type { SignedPayload, Envelope } from './types.ts';
 import { NO_TIMERS, type Kernel } from './kernel.ts';
 import { UP, USED, type Timer, type World } from './world.ts';
@@ -95,6 +97,29 @@ class Writer {
   int(x: number): void {
     this.uint(((x << 1) ^ (x >> 31)) >>> 0);
   }
+
+  /** Room for `n` bytes, zeroed; returns where they start. */
+  reserve(n: number): number {
+    while (this.length + n > this.bytes.length) {
+      const bigger = new Uint8Array(this.bytes.length * 2);
+      bigger.set(this.bytes);
+      this.bytes = bigger;
+    }
+    const at = this.length;
+    this.bytes.fill(0, at, at + n);
+    this.length += n;
+    return at;
+  }
+}
+
+/** Bytes of `x` as a varint. */
+function varintLength(x: number): number {
+  let n = 1;
+  while (x > 0x7f) {
+    x >>>= 7;
+    n++;
+  }
+  return n;
 }
 
 class Reader {
@@ -117,6 +142,13 @@ class Reader {
     const z = this.uint();
     return (z >>> 1) ^ -(z & 1);
   }
+
+  /** The next `n` bytes. */
+  take(n: number): Uint8Array {
+    if (this.at + n > this.bytes.length) throw new Error('internal error: an encoded world ends early');
+    this.at += n;
+    return this.bytes.subarray(this.at - n, this.at);
+  }
 }
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
@@ -128,6 +160,8 @@ export class WorldCodec implements StateCodec<World> {
   /** The node entries' table (the others are reached through `messageIds` and `fragmentIds`). */
   private readonly nodes: InternTable;
   private readonly w = new Writer();
+  /** Scratch: the table ids of the messages in flight of the world being encoded. */
+  private readonly shared: number[] = [];
   /** The number of fault counters (`World.used`). */
   private readonly counters = Object.keys(USED).length;
 
@@ -150,6 +184,8 @@ export class WorldCodec implements StateCodec<World> {
 
   constructor(
     private readonly k: Kernel,
+    /** Whether the network keeps its messages in the canonical order of their content (every semantics but FIFO). */
+    private readonly canonical: boolean,
     private readonly tables: Tables,
   ) {
     this.nodes = tables.nodes;
@@ -200,9 +236,7 @@ export class WorldCodec implements StateCodec<World> {
     if (world.knowledge.length > 0) flags |= F_KNOWLEDGE;
     w.uint(flags);
     for (let i = 0; i < n; i++) w.uint(this.entryId(world, i));
-    const inFlight = k.net.all(world.net);
-    w.uint(inFlight.length);
-    for (let i = 0; i < inFlight.length; i++) w.uint(this.messageIds.shared(inFlight[i]));
+    this.encodeNetwork(k.net.all(world.net));
     if (flags & F_STATUS) for (let i = 0; i < n; i++) w.uint(world.status[i]);
     if (flags & F_OFFSETS) for (let i = 0; i < n; i++) w.int(world.offsets[i]);
     if (flags & F_USED) for (let i = 0; i < this.counters; i++) w.uint(world.used[i]);
@@ -233,9 +267,7 @@ export class WorldCodec implements StateCodec<World> {
       nodeHash[2 * i] = e.hi;
       nodeHash[2 * i + 1] = e.lo;
     }
-    const inFlight = Array<number>(r.uint());
-    for (let m = 0; m < inFlight.length; m++) inFlight[m] = this.messageIds.localId(r.uint());
-    const net = k.net.of(inFlight);
+    const net = k.net.of(this.decodeNetwork(r));
     const list = (count: number, read: () => number) => {
       const xs = Array<number>(count);
       for (let i = 0; i < count; i++) xs[i] = read();
@@ -252,6 +284,56 @@ export class WorldCodec implements StateCodec<World> {
     const knowledge = flags & F_KNOWLEDGE ? list(r.uint(), () => this.fragmentIds.localId(r.uint())) : [];
     if (r.at !== bytes.length) throw new Error(`internal error: an encoded world has ${bytes.length - r.at} bytes too many`);
     return k.make({ states, timers, nodeHash, net, status, traitors, time, offsets, partition, used, round, cursor, knowledge });
+  }
+
+  // ---- the network ----
+
+  /**
+   * The messages in flight: their table ids as a list, or — when the network's order is the
+   * canonical order of its messages (not FIFO) and no message is in flight twice — as a bitmap of
+   * table ids when that is shorter (two-phase commit's set of messages takes a few bytes). The
+   * first varint says which: the count of ids, or the bitmap's length in bytes, shifted left by
+   * one, with the low bit set for a bitmap.
+   */
+  private encodeNetwork(inFlight: readonly number[]): void {
+    const { w, shared } = this;
+    shared.length = inFlight.length;
+    let largest = -1;
+    let listBytes = 0;
+    let distinct = true;
+    for (let i = 0; i < inFlight.length; i++) {
+      const id = this.messageIds.shared(inFlight[i]);
+      shared[i] = id;
+      largest = Math.max(largest, id);
+      listBytes += varintLength(id);
+      if (i > 0 && inFlight[i] === inFlight[i - 1]) distinct = false;
+    }
+    const bitmapBytes = (largest >> 3) + 1;
+    if (this.canonical && distinct && inFlight.length > 0 && varintLength(bitmapBytes << 1) + bitmapBytes < varintLength(inFlight.length << 1) + listBytes) {
+      w.uint((bitmapBytes << 1) | 1);
+      const at = w.reserve(bitmapBytes);
+      for (const id of shared) w.bytes[at + (id >> 3)] |= 1 << (id & 7);
+    } else {
+      w.uint(inFlight.length << 1);
+      for (const id of shared) w.uint(id);
+    }
+  }
+
+  /** The kernel's ids of the messages in flight, in the network's order. */
+  private decodeNetwork(r: Reader): number[] {
+    const head = r.uint();
+    const ids: number[] = [];
+    if ((head & 1) === 0) {
+      for (let m = head >>> 1; m > 0; m--) ids.push(this.messageIds.localId(r.uint()));
+      return ids;
+    }
+    const bitmap = r.take(head >>> 1);
+    for (let byte = 0; byte < bitmap.length; byte++) {
+      for (let bit = 0; bit < 8; bit++) if (bitmap[byte] & (1 << bit)) ids.push(this.messageIds.localId(byte * 8 + bit));
+    }
+    // The table's ids follow the order threads met the messages in; the network's is by content.
+    const table = this.k.messages;
+    return ids.sort((a, b) => table.compare(a, b));
   }
 
   // ---- node entries ----
@@ -360,13 +442,14 @@ class Portable<V> {
  * The codec of a compiled protocol's worlds (`Model.codec`): fresh tables, another thread's
  * (`share`), or the tables a checkpoint saved in `savedIn`.
  */
-export function worldCodec(k: Kernel, share?: CodecShare, savedIn?: string): WorldCodec {
+export function worldCodec(k: Kernel, network: NetworkSemantics, share?: CodecShare, savedIn?: string): WorldCodec {
+  const canonical = network !== 'fifo';
   const names = Object.keys(FILES) as (keyof Tables)[];
   const tables = (make: (name: keyof Tables) => InternTable) => Object.fromEntries(names.map((name) => [name, make(name)])) as Tables;
   if (share !== undefined) {
     if (share.kind !== KIND) throw new Error(`internal error: a protocol model was given a codec share of kind "${share.kind}"`);
-    return new WorldCodec(k, tables((name) => new InternTable((share as WorldCodecShare)[name])));
+    return new WorldCodec(k, canonical, tables((name) => new InternTable((share as WorldCodecShare)[name])));
   }
-  if (savedIn !== undefined) return new WorldCodec(k, tables((name) => InternTable.load(join(savedIn, FILES[name]))));
-  return new WorldCodec(k, tables(() => new InternTable()));
+  if (savedIn !== undefined) return new WorldCodec(k, canonical, tables((name) => InternTable.load(join(savedIn, FILES[name]))));
+  return new WorldCodec(k, canonical, tables(() => new InternTable()));
 }
