@@ -692,3 +692,24 @@ describe('protocol layer: the order of enabled steps', () => {
     expect(new Set(kinds)).toEqual(new Set(['byzantine', 'drop', 'crash', 'tick']));
   });
 });
+
+describe('protocol layer: node identity', () => {
+  it('a node state shaped like [state, timers] is not that state with those timers armed', () => {
+    // Two ways out of `init`: arm timer t and become "x", or become ["x", [{ name: "t", deadline: null }]]
+    // with nothing armed; then t may fire, leaving "x" with nothing armed. Four states in all.
+    const shapeshifter = role<unknown>({
+      init: () => 'init',
+      durable: [],
+      actions: {
+        arm: { when: (s) => s === 'init', run: (_s, ctx) => (ctx.setTimer('t'), 'x') },
+        mimic: { when: (s) => s === 'init', run: () => ['x', [{ name: 't', deadline: null }]] },
+      },
+    });
+    const p = protocol({ roles: { shapeshifter }, nodes: { shapeshifter: ['p'] } }, { properties: [], deadlock: false });
+    const m = build(p);
+    const [w0] = m.init();
+    const [armed, mimic] = m.actions(w0).map((a) => m.next(w0, a));
+    expect(m.show(armed)).not.toEqual(m.show(mimic));
+    expect(check(m).stats.distinctStates).toBe(4);
+  });
+});

@@ -3,7 +3,7 @@
  * handler with its effects, settling the node's new state (and its cached fingerprint), putting
  * the messages it sent into the network, and building a World from a fields record.
  */
-import { fingerprintInto, type IntHasher } from '../state/fingerprint.ts';
+import { fingerprintInto, IntHasher } from '../state/fingerprint.ts';
 import { SignedKnowledge } from './adversary.ts';
 import { Effects } from './context.ts';
 import type { FaultConfig } from './faults.ts';
@@ -35,6 +35,7 @@ export class Kernel {
   /** A FIFO network shows its queues in their order; the others in reading order. */
   private readonly fifo: boolean;
   private readonly fp = new Int32Array(2);
+  private readonly hasher = new IntHasher();
 
   constructor(protocol: Protocol<any, any>, config: FaultConfig) {
     const decls = protocol.decls;
@@ -83,9 +84,20 @@ export class Kernel {
     return w.status[i] === UP && (w.traitors & (1 << i)) === 0;
   }
 
-  /** The fingerprint of a node's state and timers (in a buffer the next call overwrites). */
+  /**
+   * The fingerprint of a node's state and timers (in a buffer the next call overwrites). With
+   * timers armed, the two fingerprints are combined as a pair rather than hashed as the value
+   * `[state, timers]`: a node's state may itself be such an array, and its fingerprint must not
+   * be that of another state with timers.
+   */
   private fingerprintNode(state: unknown, timers: readonly Timer[]): Int32Array {
-    fingerprintInto(timers.length === 0 ? state : [state, timers], this.fp);
+    fingerprintInto(state, this.fp);
+    if (timers.length === 0) return this.fp;
+    const h = this.hasher.start();
+    h.pair(this.fp[0], this.fp[1]);
+    fingerprintInto(timers, this.fp);
+    h.pair(this.fp[0], this.fp[1]);
+    h.end(this.fp);
     return this.fp;
   }
 
