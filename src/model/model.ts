@@ -121,6 +121,11 @@ export interface Model<S, A> {
   readonly fairness?: readonly Fairness[];
   /** The fault budgets and system-model knobs in force, reported next to the params. */
   readonly faults?: Readonly<Record<string, number | string>>;
+  /**
+   * Set when the model's states are identified by a reduction that keeps safety but not liveness
+   * (symmetry): why. Checking a liveness property on it is refused with this reason.
+   */
+  readonly safetyOnly?: string;
 }
 
 /** What is checked of a plain model: the second argument of `model`. */
