@@ -123,7 +123,7 @@ class Renamer {
       const b = this.bit.get(v);
       return b === undefined ? NONE : { mask: b, separable: true };
     }
-    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v)) return NONE;
+    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || (Array.isArray(v) && v.length === 0)) return NONE;
     let s = this.scans.get(v);
     if (s === undefined) {
       s = this.walk(v);
@@ -263,7 +263,7 @@ export class Symmetry {
   /** Per message id: the interchangeable nodes it names, and its renamed fingerprints by their images. */
   private readonly messageScan: Scan[] = [];
   private readonly messageNodes: number[][] = [];
-  private readonly renamedMessages: Map<string, number[]>[] = [];
+  private readonly renamedMessages: Map<number | string, number[]>[] = [];
   /** Per message id and named node: the message abstracted for that node's colour. */
   private readonly messageFacts: Map<number, number[]>[] = [];
   /** Per value and node: the value abstracted for that node's colour (node states without timers). */
@@ -273,6 +273,8 @@ export class Symmetry {
   private readonly colourOf: Colour[];
   private readonly colHi: Int32Array;
   private readonly colLo: Int32Array;
+  /** The interchangeable nodes each node's entry (state and timers) names, for the state last coloured. */
+  private readonly entryMask: Int32Array;
 
   constructor(private readonly ctx: SymmetryContext) {
     const { kernel: k, classes } = ctx;
@@ -295,6 +297,7 @@ export class Symmetry {
     this.colourOf = Array.from({ length: k.n }, () => new Colour());
     this.colHi = new Int32Array(k.n);
     this.colLo = new Int32Array(k.n);
+    this.entryMask = new Int32Array(k.n);
   }
 
   // ---- images ---------------------------------------------------------------------------------
@@ -346,16 +349,24 @@ export class Symmetry {
     return w.fields({ status, offsets, traitors: permuteMask(w.traitors, perm), partition, ...changes });
   }
 
-  /** The fingerprint of message `m` renamed by `perm` (its own when it names no interchangeable node). */
-  private messageKey(m: number, perm: Int32Array): { hi: number; lo: number } {
+  /**
+   * The fingerprint of message `m` renamed by `perm` (its own when it names no interchangeable
+   * node), into `keyHi`/`keyLo` at `at`. Cached by the images of the nodes it names.
+   */
+  private messageKey(m: number, perm: Int32Array, at: number): void {
     const { messages } = this.k.topology;
     const scan = this.messageScanOf(m);
-    if (scan.mask === 0) return { hi: messages.keyHi[m], lo: messages.keyLo[m] };
+    if (scan.mask === 0) {
+      this.keyHi[at] = messages.keyHi[m];
+      this.keyLo[at] = messages.keyLo[m];
+      return;
+    }
     const nodes = this.messageNodes[m];
-    let key = '';
-    for (const x of nodes) key += `${perm[x]},`;
     let cache = this.renamedMessages[m];
     if (!cache) this.renamedMessages[m] = cache = new Map();
+    // Most messages name one interchangeable node: its image is the key.
+    let key: number | string = perm[nodes[0]];
+    for (let q = 1; q < nodes.length; q++) key = `${key},${perm[nodes[q]]}`;
     let pair = cache.get(key);
     if (!pair) {
       const names = this.names(perm);
@@ -363,8 +374,14 @@ export class Symmetry {
       fingerprintInto({ from: names.get(e.from) ?? e.from, to: names.get(e.to) ?? e.to, payload: this.renamer.rename(e.payload, names) }, this.fp);
       cache.set(key, (pair = [this.fp[0], this.fp[1]]));
     }
-    return { hi: pair[0], lo: pair[1] };
+    this.keyHi[at] = pair[0];
+    this.keyLo[at] = pair[1];
   }
+
+  /** Scratch space for the renamed keys of a network. */
+  private keyHi = new Int32Array(64);
+  private keyLo = new Int32Array(64);
+  private readonly order: number[] = [];
 
   private messageScanOf(m: number): Scan {
     let s = this.messageScan[m];
@@ -398,12 +415,12 @@ export class Symmetry {
     let names: Map<string, string> | null = null;
     for (let p = 0; p < n; p++) {
       const i = inverse[p];
-      const state = w.states[i];
-      const timers = w.timers[i];
-      if ((this.renamer.scan(state).mask | this.renamer.scan(timers).mask) === 0) {
+      if (this.entryMask[i] === 0) {
         h.pair(w.nodeHash[2 * i], w.nodeHash[2 * i + 1]);
         continue;
       }
+      const state = w.states[i];
+      const timers = w.timers[i];
       names ??= this.names(perm);
       const s = this.renamer.rename(state, names);
       fingerprintInto(timers.length === 0 ? s : [s, this.renamer.rename(timers, names)], this.fp);
@@ -411,27 +428,34 @@ export class Symmetry {
     }
     const { network, messages } = this.k.topology;
     const all = network.all(w.net);
+    if (all.length > this.keyHi.length) {
+      this.keyHi = new Int32Array(2 * all.length);
+      this.keyLo = new Int32Array(2 * all.length);
+    }
+    const { keyHi, keyLo, order } = this;
+    order.length = all.length;
+    for (let q = 0; q < all.length; q++) {
+      this.messageKey(all[q], perm, q);
+      order[q] = q;
+    }
     if (this.fifo) {
       // Channel (s, r) moves to (π(s), π(r)); each queue keeps its order.
-      const queues = new Map<number, { hi: number; lo: number }[]>();
-      for (const m of all) {
-        const ch = perm[messages.sender[m]] * n + perm[messages.recipient[m]];
-        let q = queues.get(ch);
-        if (!q) queues.set(ch, (q = []));
-        q.push(this.messageKey(m, perm));
-      }
-      for (const ch of [...queues.keys()].sort((a, b) => a - b)) {
-        const q = queues.get(ch)!;
+      const channel = all.map((m) => perm[messages.sender[m]] * n + perm[messages.recipient[m]]);
+      order.sort((a, b) => channel[a] - channel[b] || a - b);
+      for (let q = 0; q < order.length; ) {
+        const ch = channel[order[q]];
+        let e = q;
+        while (e < order.length && channel[order[e]] === ch) e++;
         h.int(ch);
-        h.int(q.length);
-        for (const key of q) h.pair(key.hi, key.lo);
+        h.int(e - q);
+        for (; q < e; q++) h.pair(keyHi[order[q]], keyLo[order[q]]);
       }
       h.int(-1);
     } else {
-      const keys = all.map((m) => this.messageKey(m, perm));
-      keys.sort((a, b) => a.hi - b.hi || a.lo - b.lo);
-      h.int(keys.length);
-      for (const key of keys) h.pair(key.hi, key.lo);
+      // The network's canonical order: by content key (see `MessageTable.compare`).
+      order.sort((a, b) => keyHi[a] - keyHi[b] || keyLo[a] - keyLo[b]);
+      h.int(all.length);
+      for (const q of order) h.pair(keyHi[q], keyLo[q]);
     }
     const moved = this.bookkeeping(w, perm) as unknown as World;
     for (const f of this.ctx.identity) f.encode(moved, h);
@@ -518,6 +542,7 @@ export class Symmetry {
       const sState = this.renamer.scan(state);
       const sTimers = this.renamer.scan(timers);
       const mask = sState.mask | sTimers.mask;
+      this.entryMask[j] = mask;
       const mine = this.classOf[j] >= 0;
       if (mine && mask === 0) {
         col[j].add(TAG_OWN, w.nodeHash[2 * j], w.nodeHash[2 * j + 1]);
@@ -592,10 +617,10 @@ export class Symmetry {
       };
       for (let i = 0; i < n; i++) if (this.classOf[i] >= 0) col[i].reset(this.colHi[i], this.colLo[i]);
       for (let j = 0; j < n; j++) {
+        const mask = this.entryMask[j];
+        if (mask === 0) continue;
         const state = w.states[j];
         const timers = w.timers[j];
-        const mask = this.renamer.scan(state).mask | this.renamer.scan(timers).mask;
-        if (mask === 0) continue;
         const entry = timers.length === 0 ? state : [state, timers];
         const mine = this.classOf[j] >= 0;
         for (let x = 0; mask >>> x !== 0; x++) {
