@@ -4,6 +4,7 @@
  * breadth-first search written here), trace export → `faultline replay` → load, lassos, switching
  * the setting under a path, escaping, and bad input answered with a 4xx while the server lives on.
  */
+import { toJsonValue } from '../src/state/json.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { connect } from 'node:net';
@@ -89,7 +90,8 @@ const fieldsOf = (link: string) => Object.fromEntries([...new URL(link, 'http://
  * shows, from `from` to the first state where `bad` holds; the number of steps, or null.
  */
 function nearest<S, A>(model: Model<S, A>, from: S, bad: (s: S, a?: A, prev?: S) => boolean): number | null {
-  const key = (s: S) => JSON.stringify(model.show ? model.show(s) : s);
+  // As a trace file stores it (Sets as lists), so that the JSON text tells states apart.
+  const key = (s: S) => JSON.stringify(toJsonValue(model.show ? model.show(s) : s));
   if (bad(from)) return 0;
   const seen = new Set([key(from)]);
   let frontier = [from];

@@ -14,7 +14,9 @@ import { instantiate, type BuildConfig, type ModelDefinition } from '../src/mode
 import { InputError } from '../src/model/errors.ts';
 import type { ProtocolModel } from '../src/protocol/compile.ts';
 import type { World } from '../src/protocol/world.ts';
+import { always, defineProtocol, protocol, role } from '../src/index.ts';
 import { checkModel, prepareRun } from '../src/testing/check-model.ts';
+import { checkSymmetry } from '../src/testing/symmetry-check.ts';
 import { parseTraceFile, serializeTraceFile, traceFile } from '../src/trace/file.ts';
 import { replay } from '../src/trace/replay.ts';
 import { faultline } from './support/cli.ts';
@@ -253,8 +255,7 @@ describe('symmetry: what it refuses, with one line', () => {
     expect(() => checkModel(twoGenerals, { symmetry: true })).toThrow(/--symmetry cannot reduce two-generals: the protocol declares no interchangeable nodes/);
   });
 
-  it('a role that is not the protocol’s', async () => {
-    const { protocol, role } = await import('../src/index.ts');
+  it('a role that is not the protocol’s', () => {
     const r = role({ init: () => ({}) });
     expect(() => protocol({ roles: { r }, nodes: { r: ['x'] } }, { properties: [], symmetric: ['s' as 'r'] })).toThrow(/symmetric names role "s"/);
   });
@@ -271,5 +272,41 @@ describe('faultline check --symmetry', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toMatch(/every-participant-decides is a liveness property/);
+  });
+});
+
+describe('checkSymmetry: the declaration tested on a model’s first states', () => {
+  /** Workers report to a coordinator, which records who reported — by position (`indexed`) or by id. */
+  const reporting = (indexed: boolean) =>
+    defineProtocol({
+      name: 'reporting',
+      description: 'workers report to a coordinator',
+      build: () => {
+        const ids = ['w1', 'w2', 'w3'];
+        const worker = role<{ sent: boolean }, { type: 'Done' }>({
+          init: () => ({ sent: false }),
+          actions: { report: { when: (s) => !s.sent, run: (_s, ctx) => (ctx.send('c', { type: 'Done' }), { sent: true }) } },
+        });
+        const coordinator = role<{ byPosition: readonly boolean[]; byId: ReadonlySet<string> }, { type: 'Done' }>({
+          init: () => ({ byPosition: ids.map(() => false), byId: new Set() }),
+          receive: (s, _msg, from) =>
+            indexed ? { ...s, byPosition: s.byPosition.map((x, i) => x || ids[i] === from) } : { ...s, byId: new Set([...s.byId, from].sort()) },
+        });
+        return protocol(
+          { roles: { coordinator, worker }, nodes: { coordinator: ['c'], worker: ids } },
+          { symmetric: ['worker'], deadlock: false, properties: [always('ok', () => true)] },
+        );
+      },
+    });
+
+  it('holds for the shipped models that declare it', () => {
+    expect(checkSymmetry(twoPhase, { params: { rms: 3 }, system: 'crash-stop', maxStates: 400 })).toEqual({ states: 400, broken: null });
+    expect(checkSymmetry(twoPhase, { params: { rms: 3 }, variant: 'presumed-commit', maxStates: 400 }).broken).toBeNull();
+    expect(checkSymmetry(paxos, { params: { acceptors: 3 }, system: 'no-crash', maxStates: 300 }).broken).toBeNull();
+  });
+
+  it('finds a state that records nodes by position, and accepts the same protocol recording them by id', () => {
+    expect(checkSymmetry(reporting(true)).broken).toMatch(/^renaming w1→w2, w2→w1 in a state .*: after "deliver Done w1→c" the renamed state has no renamed counterpart/);
+    expect(checkSymmetry(reporting(false)).broken).toBeNull();
   });
 });

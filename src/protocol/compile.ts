@@ -169,7 +169,8 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig, optio
         kernel: k,
         classes: symmetryClasses(k, protocol, config),
         identity,
-        plain: view ? plain : null,
+        plain,
+        viewed: view !== undefined,
         hasher: new IntHasher(),
         fifo: config.network === 'fifo',
       })

@@ -238,8 +238,10 @@ export interface SymmetryContext {
   readonly classes: readonly (readonly number[])[];
   /** The fault bookkeeping that identifies a state, in order (see `compile.ts`). */
   readonly identity: readonly Field[];
-  /** The plain (unreduced) fingerprint of a world: how an image is identified when the protocol has a `view`. */
-  readonly plain: ((w: World, out: Int32Array) => void) | null;
+  /** The plain (unreduced) fingerprint of a world. */
+  readonly plain: (w: World, out: Int32Array) => void;
+  /** The protocol identifies states by its `view`: images are then built and identified by `plain`. */
+  readonly viewed: boolean;
   readonly hasher: IntHasher;
   /** Whether the network keeps per-channel FIFO queues (a queue's order is part of a state). */
   readonly fifo: boolean;
@@ -404,7 +406,7 @@ export class Symmetry {
    * bookkeeping — the same stream `compile.ts` hashes for a world.
    */
   private imageFingerprint(w: World, perm: Int32Array, out: Int32Array): void {
-    if (this.ctx.plain) {
+    if (this.ctx.viewed) {
       this.ctx.plain(this.image(w, perm), out);
       return;
     }
@@ -745,6 +747,16 @@ export class Symmetry {
     const perm = new Int32Array(this.n);
     this.choose(w, perm, new Int32Array(2));
     return perm;
+  }
+
+  /** The fingerprint `w` has without symmetry (every state of its orbit has another). */
+  exact(w: World, out: Int32Array): void {
+    this.ctx.plain(w, out);
+  }
+
+  /** The classes of interchangeable nodes, by node index. */
+  get classes(): readonly (readonly number[])[] {
+    return this.ctx.classes;
   }
 
   /** `w`'s canonical form: its image under `permutation(w)`. */
