@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { definition as paxos } from '../models/paxos/index.ts';
+import { definition as quorumElection } from '../models/quorum-election/index.ts';
 import { definition as twoGenerals } from '../models/two-generals/index.ts';
 import { definition as twoPhase } from '../models/two-phase-commit/index.ts';
 import { check } from '../src/explore/check.ts';
@@ -128,6 +129,7 @@ function orbits(model: ProtocolModel, classes: readonly (readonly string[])[]): 
 }
 
 const rms = (n: number) => Array.from({ length: n }, (_, i) => `rm${i + 1}`);
+const servers = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 const acceptors = (n: number, from = 1) => Array.from({ length: n - from + 1 }, (_, i) => `a${i + from}`);
 
 // ---- the tests ------------------------------------------------------------------------------
@@ -162,6 +164,24 @@ describe('symmetry: reduced counts equal an independent orbit count of the unred
       classes: [rms(3)],
     },
     { what: '2PC rms=3, partition=1 (unordered)', def: twoPhase, config: { params: { rms: 3 }, variant: 'default', faults: { partition: 1, network: 'unordered' } }, classes: [rms(3)] },
+    {
+      what: 'quorum-election, 3 servers, terms up to 2 (votes relate servers: colours refined, ties tried)',
+      def: quorumElection,
+      config: { params: { nodes: 3, maxTerm: 2 }, variant: 'default', system: 'reliable' },
+      classes: [servers(3)],
+    },
+    {
+      what: 'quorum-election, 3 servers, a partition (node 0 is interchangeable: sides told apart by size)',
+      def: quorumElection,
+      config: { params: { nodes: 3, maxTerm: 1 }, variant: 'default', system: 'partitions' },
+      classes: [servers(3)],
+    },
+    {
+      what: 'quorum-election, 4 servers, n1 crashes and recovers, one loss',
+      def: quorumElection,
+      config: { params: { nodes: 4, maxTerm: 1 }, variant: 'default', system: 'crash-recovery-lossy' },
+      classes: [servers(4).slice(1)],
+    },
     {
       what: 'paxos, 4 acceptors, 2 proposers, no crash',
       def: paxos,
@@ -211,14 +231,40 @@ describe('symmetry: the canonical form is the image of the state under a permuta
   });
 });
 
+describe('symmetry: a protocol with a view (terms identified up to a shift) is reduced through it', () => {
+  it('quorum-election, unbounded terms: every image of a reachable state has its fingerprint; election safety holds on fewer states', () => {
+    const config = { params: { nodes: 3, maxTerm: 2 }, variant: 'unbounded-terms-solo-timeouts' };
+    const model = build(quorumElection, { ...config, symmetry: true });
+    const sym = model.symmetry!;
+    const ids = model.nodes!;
+    const fp = new Int32Array(2);
+    const fq = new Int32Array(2);
+    for (const w of reachable(model).slice(0, 300)) {
+      model.fingerprint!(w, fp);
+      for (const other of renamings([servers(3)])) {
+        model.fingerprint!(sym.image(w, Int32Array.from(ids, (x) => ids.indexOf(other.get(x) ?? x))), fq);
+        expect([...fq]).toEqual([...fp]);
+      }
+    }
+    const plain = checkModel(quorumElection, { ...config, property: 'election-safety' });
+    const reduced = checkModel(quorumElection, { ...config, property: 'election-safety', symmetry: true });
+    expect(reduced.verdict).toBe('holds');
+    expect(plain.verdict).toBe('holds');
+    expect(reduced.stats.distinctStates).toBeLessThan(plain.stats.distinctStates);
+  });
+});
+
 describe('symmetry: verdicts and shortest counterexamples are those of the unreduced search', () => {
   // Two-phase commit: every safety property, searched to the end (one counterexample each);
-  // Paxos: agreement, to its first counterexample (the whole space is larger).
+  // the larger spaces: agreement or election safety, to its first counterexample.
   const cases: [ModelDefinition<any, any>, string, Record<string, number>, boolean][] = [
     [twoPhase, 'commit-on-some-prepared', { rms: 4 }, true],
     [twoPhase, 'prepared-rm-aborts', { rms: 4 }, true],
     [twoPhase, 'timeout-abort', { rms: 3 }, true],
     [twoPhase, 'presumed-commit-no-force', { rms: 3 }, true],
+    [quorumElection, 'minority-quorum', { nodes: 4 }, false],
+    [quorumElection, 'vote-not-durable', { nodes: 3 }, true],
+    [quorumElection, 'no-fencing', { nodes: 3 }, true],
     [paxos, 'minority-quorum', { acceptors: 3 }, false],
     [paxos, 'ignore-accepted', { acceptors: 3 }, false],
     [paxos, 'volatile-promise', { acceptors: 3 }, false],
@@ -228,7 +274,7 @@ describe('symmetry: verdicts and shortest counterexamples are those of the unred
       const safety = prepareRun(def, { params, variant })
         .model.properties.filter((p) => p.kind !== 'eventually' && p.kind !== 'leadsTo')
         .map((p) => p.name);
-      const properties = all ? [...safety, 'deadlock'] : ['agreement'];
+      const properties = all ? [...safety, 'deadlock'] : [def === paxos ? 'agreement' : 'election-safety'];
       const plain = checkModel(def, { variant, params, property: properties, all });
       const reduced = checkModel(def, { variant, params, property: properties, all, symmetry: true });
       expect(plain.verdict).toBe('violated');
@@ -303,6 +349,8 @@ describe('checkSymmetry: the declaration tested on a model’s first states', ()
     expect(checkSymmetry(twoPhase, { params: { rms: 3 }, system: 'crash-stop', maxStates: 400 })).toEqual({ states: 400, broken: null });
     expect(checkSymmetry(twoPhase, { params: { rms: 3 }, variant: 'presumed-commit', maxStates: 400 }).broken).toBeNull();
     expect(checkSymmetry(paxos, { params: { acceptors: 3 }, system: 'no-crash', maxStates: 300 }).broken).toBeNull();
+    expect(checkSymmetry(quorumElection, { params: { nodes: 3 }, system: 'partitions', maxStates: 300 }).broken).toBeNull();
+    expect(checkSymmetry(quorumElection, { params: { nodes: 3 }, variant: 'unbounded-terms-solo-timeouts', maxStates: 300 }).broken).toBeNull();
   });
 
   it('finds a state that records nodes by position, and accepts the same protocol recording them by id', () => {
