@@ -228,7 +228,7 @@ describe('faultline explore: the server', () => {
       [get(ex, '/', { path: '0.1', at: '5' }), 400, 'at is 5, but the path has only 1 steps'],
       [get(ex, '/', { path: '7' }), 400, 'the path starts from initial state #7, but the model has 1'],
       [get(ex, '/', { variant: 'nope' }), 400, 'unknown variant "nope" for two-phase-commit'],
-      [get(ex, '/', { 'p.rms': '99' }), 400, 'param rms of two-phase-commit must be ≤ 12, got 99'],
+      [get(ex, '/', { 'p.rms': '99' }), 400, 'param rms of two-phase-commit must be ≤ 29, got 99'],
       [get(ex, '/', { faults: 'warp=1' }), 400, 'unknown fault "warp"'],
       [get(ex, '/find', { target: 'nope' }), 400, 'Find: the model has no safety or sometimes property "nope"'],
       [get(ex, '/find', { target: 'every-participant-decides' }), 400, 'no safety or sometimes property "every-participant-decides"'],

@@ -233,7 +233,7 @@ describe('symmetry: the canonical form is the image of the state under a permuta
 
 describe('symmetry: a protocol with a view (terms identified up to a shift) is reduced through it', () => {
   it('quorum-election, unbounded terms: every image of a reachable state has its fingerprint; election safety holds on fewer states', () => {
-    const config = { params: { nodes: 3, maxTerm: 2 }, variant: 'unbounded-terms-solo-timeouts' };
+    const config = { params: { nodes: 3, maxTerm: 2 }, variant: 'unbounded-terms-solo-timeouts' as const };
     const model = build(quorumElection, { ...config, symmetry: true });
     const sym = model.symmetry!;
     const ids = model.nodes!;

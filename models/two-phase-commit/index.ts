@@ -234,7 +234,8 @@ export const rmStates = (w: TwoPhaseWorld): RMState[] => w.role('rm').map((s) =>
 export const definition = defineProtocol({
   name: 'two-phase-commit',
   description: "Gray & Lamport's TwoPhase commit: a transaction manager and resource managers agree to commit or abort",
-  params: { rms: int({ default: 3, min: 1, max: 12, description: 'number of resource managers' }) },
+  // Up to 29 RMs (a protocol has at most 30 nodes); past 9 only --symmetry is practical.
+  params: { rms: int({ default: 3, min: 1, max: 29, description: 'number of resource managers (past 9, practical only with --symmetry)' }) },
   variants: {
     default: { expect: 'holds', description: 'TwoPhase as specified: consistency holds' },
     'commit-on-some-prepared': { expect: 'violated', description: 'the TM commits once some (not all) RMs are prepared' },

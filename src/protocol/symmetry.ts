@@ -265,7 +265,10 @@ export class Symmetry {
   /** Per message id: the interchangeable nodes it names, and its renamed fingerprints by their images. */
   private readonly messageScan: Scan[] = [];
   private readonly messageNodes: number[][] = [];
-  private readonly renamedMessages: Map<number | string, number[]>[] = [];
+  private readonly renamedMessages: number[][][] = [];
+  private readonly renamedMany: Map<string, number[]>[] = [];
+  /** Per node state: its renamed fingerprints by the images of the nodes it names. */
+  private readonly renamedStates = new WeakMap<object, Map<string, number[]>>();
   /** Per message id and named node: the message abstracted for that node's colour. */
   private readonly messageFacts: Map<number, number[]>[] = [];
   /** Per value and node: the value abstracted for that node's colour (node states without timers). */
@@ -365,16 +368,22 @@ export class Symmetry {
     }
     const nodes = this.messageNodes[m];
     let cache = this.renamedMessages[m];
-    if (!cache) this.renamedMessages[m] = cache = new Map();
-    // Most messages name one interchangeable node: its image is the key.
-    let key: number | string = perm[nodes[0]];
-    for (let q = 1; q < nodes.length; q++) key = `${key},${perm[nodes[q]]}`;
-    let pair = cache.get(key);
+    if (!cache) this.renamedMessages[m] = cache = [];
+    // Most messages name one interchangeable node: its image indexes the cache.
+    let pair: number[] | undefined;
+    let key: string | null = null;
+    if (nodes.length === 1) pair = cache[perm[nodes[0]]];
+    else {
+      key = nodes.map((x) => perm[x]).join(',');
+      pair = (this.renamedMany[m] ??= new Map()).get(key);
+    }
     if (!pair) {
       const names = this.names(perm);
       const e = messages.get(m);
       fingerprintInto({ from: names.get(e.from) ?? e.from, to: names.get(e.to) ?? e.to, payload: this.renamer.rename(e.payload, names) }, this.fp);
-      cache.set(key, (pair = [this.fp[0], this.fp[1]]));
+      pair = [this.fp[0], this.fp[1]];
+      if (key === null) cache[perm[nodes[0]]] = pair;
+      else this.renamedMany[m].set(key, pair);
     }
     this.keyHi[at] = pair[0];
     this.keyLo[at] = pair[1];
@@ -401,9 +410,11 @@ export class Symmetry {
   }
 
   /**
-   * The fingerprint `image(w, perm)` has, computed without building it (when the protocol has no
-   * `view`): the renamed node entries in their new places, the renamed network, the permuted
-   * bookkeeping — the same stream `compile.ts` hashes for a world.
+   * A fingerprint of `image(w, perm)`, a function of the image alone, computed without building
+   * it (when the protocol has no `view`): the renamed node entries in their new places, the
+   * renamed network (a multiset of message keys, combined without sorting; FIFO queues by
+   * channel, in order), the permuted bookkeeping. Call after `colour(w)`, which finds which node
+   * entries name interchangeable nodes.
    */
   private imageFingerprint(w: World, perm: Int32Array, out: Int32Array): void {
     if (this.ctx.viewed) {
@@ -423,10 +434,24 @@ export class Symmetry {
       }
       const state = w.states[i];
       const timers = w.timers[i];
+      // A node's state (without timers) renamed is cached by the images of the nodes it names.
+      const cache = timers.length === 0 && typeof state === 'object' && state !== null ? this.renamedStates.get(state) : undefined;
+      let key = '';
+      if (timers.length === 0) for (let x = 0, m = this.entryMask[i]; m >>> x !== 0; x++) if ((m >>> x) & 1) key += `${perm[x]},`;
+      const hit = cache?.get(key);
+      if (hit) {
+        h.pair(hit[0], hit[1]);
+        continue;
+      }
       names ??= this.names(perm);
       const s = this.renamer.rename(state, names);
       fingerprintInto(timers.length === 0 ? s : [s, this.renamer.rename(timers, names)], this.fp);
       h.pair(this.fp[0], this.fp[1]);
+      if (timers.length === 0 && typeof state === 'object' && state !== null) {
+        let c = cache;
+        if (!c) this.renamedStates.set(state, (c = new Map()));
+        c.set(key, [this.fp[0], this.fp[1]]);
+      }
     }
     const { network, messages } = this.k.topology;
     const all = network.all(w.net);
@@ -435,12 +460,10 @@ export class Symmetry {
       this.keyLo = new Int32Array(2 * all.length);
     }
     const { keyHi, keyLo, order } = this;
-    order.length = all.length;
-    for (let q = 0; q < all.length; q++) {
-      this.messageKey(all[q], perm, q);
-      order[q] = q;
-    }
+    for (let q = 0; q < all.length; q++) this.messageKey(all[q], perm, q);
     if (this.fifo) {
+      order.length = all.length;
+      for (let q = 0; q < all.length; q++) order[q] = q;
       // Channel (s, r) moves to (π(s), π(r)); each queue keeps its order.
       const channel = all.map((m) => perm[messages.sender[m]] * n + perm[messages.recipient[m]]);
       order.sort((a, b) => channel[a] - channel[b] || a - b);
@@ -454,10 +477,16 @@ export class Symmetry {
       }
       h.int(-1);
     } else {
-      // The network's canonical order: by content key (see `MessageTable.compare`).
-      order.sort((a, b) => keyHi[a] - keyHi[b] || keyLo[a] - keyLo[b]);
+      // A multiset: its messages' renamed keys combined in an order-independent way (no sort).
+      let sumHi = 0;
+      let sumLo = 0;
+      for (let q = 0; q < all.length; q++) {
+        const x = fmix(keyHi[q] ^ 0x2545f491);
+        sumHi = (sumHi + x) | 0;
+        sumLo = (sumLo + fmix(keyLo[q] ^ x)) | 0;
+      }
       h.int(all.length);
-      for (const q of order) h.pair(keyHi[q], keyLo[q]);
+      h.pair(sumHi, sumLo);
     }
     const moved = this.bookkeeping(w, perm) as unknown as World;
     for (const f of this.ctx.identity) f.encode(moved, h);
