@@ -55,6 +55,7 @@ export {
   type Protocol,
   type ProtocolSpec,
   type MessageOfWorld,
+  type RoleOfWorld,
   type Role,
   type Roles,
   type LocalAction,
