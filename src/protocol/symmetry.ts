@@ -348,10 +348,45 @@ export class Symmetry {
       status[perm[i]] = w.status[i];
       offsets[perm[i]] = w.offsets[i];
     }
-    let partition = w.partition === 0 ? 0 : permuteMask(w.partition, perm);
-    // A split is named by the side node 0 is on.
-    if (partition !== 0 && (partition & 1) === 0) partition = ~partition & ((1 << n) - 1);
-    return w.fields({ status, offsets, traitors: permuteMask(w.traitors, perm), partition, ...changes });
+    return w.fields({ status, offsets, traitors: permuteMask(w.traitors, perm), partition: this.movedPartition(w.partition, perm), ...changes });
+  }
+
+  /** Scratch: a class's nodes in colour order. */
+  private readonly ranked: number[] = [];
+  /** Scratch: the node at each new place. */
+  private readonly inverse = new Int32Array(32);
+  /** Scratch: what the identity fields read of an image (see `movedBookkeeping`). */
+  private readonly moved: Record<string, unknown> & { status: number[]; offsets: number[] } = { status: [], offsets: [] };
+
+  /**
+   * What the fault bookkeeping fields read of `image(w, perm)` (status, offsets, the Byzantine
+   * placement and the partition permuted; the rest as in `w`), in a reused record.
+   */
+  private movedBookkeeping(w: World, perm: Int32Array): World {
+    const m = this.moved;
+    const n = this.n;
+    m.status.length = n;
+    m.offsets.length = n;
+    for (let i = 0; i < n; i++) {
+      m.status[perm[i]] = w.status[i];
+      m.offsets[perm[i]] = w.offsets[i];
+    }
+    m.traitors = permuteMask(w.traitors, perm);
+    m.partition = this.movedPartition(w.partition, perm);
+    m.used = w.used;
+    m.time = w.time;
+    m.round = w.round;
+    m.cursor = w.cursor;
+    m.knowledge = w.knowledge;
+    m.ids = w.ids;
+    return m as unknown as World;
+  }
+
+  /** The partition's split under `perm`, named (as every split is) by the side node 0 is on. */
+  private movedPartition(partition: number, perm: Int32Array): number {
+    if (partition === 0) return 0;
+    const moved = permuteMask(partition, perm);
+    return (moved & 1) === 0 ? ~moved & ((1 << this.n) - 1) : moved;
   }
 
   /**
@@ -423,7 +458,7 @@ export class Symmetry {
     }
     const n = this.n;
     const h = this.ctx.hasher.start();
-    const inverse = new Int32Array(n);
+    const inverse = this.inverse;
     for (let i = 0; i < n; i++) inverse[perm[i]] = i;
     let names: Map<string, string> | null = null;
     for (let p = 0; p < n; p++) {
@@ -488,7 +523,7 @@ export class Symmetry {
       h.int(all.length);
       h.pair(sumHi, sumLo);
     }
-    const moved = this.bookkeeping(w, perm) as unknown as World;
+    const moved = this.movedBookkeeping(w, perm);
     for (const f of this.ctx.identity) f.encode(moved, h);
     h.end(out);
   }
@@ -719,8 +754,19 @@ export class Symmetry {
     /** Groups of nodes whose colours tie, as [class positions, nodes]. */
     const ties: { places: number[]; nodes: number[] }[] = [];
     let candidates = 1;
+    const order = this.ranked;
     for (const cls of this.ctx.classes) {
-      const order = [...cls].sort((a, b) => colHi[a] - colHi[b] || colLo[a] - colLo[b] || a - b);
+      // Insertion sort by colour, then index: classes are small, and this runs for every state.
+      order.length = cls.length;
+      for (let r = 0; r < cls.length; r++) {
+        const x = cls[r];
+        let q = r;
+        while (q > 0 && (colHi[order[q - 1]] > colHi[x] || (colHi[order[q - 1]] === colHi[x] && colLo[order[q - 1]] > colLo[x]))) {
+          order[q] = order[q - 1];
+          q--;
+        }
+        order[q] = x;
+      }
       for (let r = 0; r < order.length; r++) perm[order[r]] = cls[r];
       if (!related) continue;
       for (let r = 0; r < order.length; ) {
