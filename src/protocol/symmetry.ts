@@ -49,7 +49,7 @@
  * node order, a choice that is sound but may leave several representatives of one orbit.
  */
 import { InputError } from '../model/errors.ts';
-import { fingerprintInto, type IntHasher } from '../state/fingerprint.ts';
+import { fingerprintInto, fmix, type IntHasher } from '../state/fingerprint.ts';
 import type { FaultConfig } from './faults.ts';
 import type { Kernel } from './kernel.ts';
 import type { Field } from './steps/source.ts';
@@ -173,15 +173,6 @@ class Renamer {
 }
 
 // ---- hashing helpers ------------------------------------------------------------------------
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
-}
 
 /** Accumulates a colour: an ordered head and an unordered multiset of 64-bit facts. */
 class Colour {

@@ -4,8 +4,9 @@
  * and cannot always tell when it is false (a state indexed by node position is not renamed).
  * This check can, on the states it visits: for each of them and each generating renaming of a
  * class of interchangeable nodes (a swap of two, a rotation of all), the renamed state must have
- * the renamed successors, the same property values, and be terminal or within the constraint
- * alike; the initial states must be closed under renaming.
+ * the renamed successors, the same values of the properties' state predicates (a transition
+ * property's is not tested), and be terminal or within the constraint alike; the initial states
+ * must be closed under renaming.
  */
 import type { ModelDefinition, Params } from '../model/definition.ts';
 import { InputError } from '../model/errors.ts';
