@@ -14,6 +14,7 @@ import { check } from '../src/explore/check.ts';
 import { instantiate, type BuildConfig, type ModelDefinition } from '../src/model/definition.ts';
 import { InputError } from '../src/model/errors.ts';
 import type { ProtocolModel } from '../src/protocol/compile.ts';
+import { MAX_CANDIDATES } from '../src/protocol/symmetry.ts';
 import type { World } from '../src/protocol/world.ts';
 import { always, defineProtocol, protocol, role } from '../src/index.ts';
 import { checkModel, prepareRun } from '../src/testing/check-model.ts';
@@ -228,6 +229,57 @@ describe('symmetry: the canonical form is the image of the state under a permuta
         expect([...fq]).toEqual([...fp]);
       }
     }
+  });
+});
+
+describe('symmetry: when nodes relate to each other, the canonical form is still an image', () => {
+  /** The test's own check: `canonical(w)` reads as `w` renamed (here) by the permutation chosen. */
+  const expectImages = (model: ProtocolModel, states: readonly World[]) => {
+    const sym = model.symmetry!;
+    const ids = model.nodes!;
+    for (const w of states) {
+      const perm = sym.permutation(w);
+      const names = new Map(ids.map((x, i) => [x, ids[perm[i]]] as const));
+      expect(describeRenamed(sym.canonical(w), new Map())).toBe(describeRenamed(w, names));
+    }
+  };
+
+  it('quorum-election, 3 servers, a partition: votes and messages between servers', () => {
+    const model = build(quorumElection, { params: { nodes: 3, maxTerm: 1 }, variant: 'default', system: 'partitions', symmetry: true });
+    expectImages(model, reachable(model));
+  });
+
+  it(`a ring of 8 alike nodes: ${8 * 7 * 6 * 5 * 4 * 3 * 2} orderings of tied nodes exceed the cap (${MAX_CANDIDATES}), and the fallback is still an image, merging no two orbits`, () => {
+    // Each node points to the next and may raise its flag once; with no flag (or every flag)
+    // raised, refinement cannot tell the nodes apart.
+    const ids = Array.from({ length: 8 }, (_, i) => `r${i + 1}`);
+    const ring = defineProtocol({
+      name: 'ring',
+      description: 'alike nodes in a ring, each raises a flag',
+      build: () => {
+        const node = role<{ next: string; up: boolean }, { type: 'none' }>({
+          init: (id) => ({ next: ids[(ids.indexOf(id) + 1) % ids.length], up: false }),
+          actions: { raise: { when: (s) => !s.up, run: (s) => ({ ...s, up: true }) } },
+        });
+        return protocol({ roles: { node }, nodes: { node: ids } }, { symmetric: ['node'], deadlock: false, properties: [always('ok', () => true)] });
+      },
+    });
+    const model = build(ring, { params: {}, variant: 'default', symmetry: true });
+    const states = reachable(build(ring, { params: {}, variant: 'default' }));
+    expect(states).toHaveLength(2 ** 8);
+    expectImages(model, states);
+    // Flag patterns up to rotation and reflection are what renaming can merge here (a renaming
+    // maps the ring to itself only by a rotation or a reflection): the reduced count lies between.
+    const necklaces = new Set(
+      Array.from({ length: 2 ** 8 }, (_, m) => {
+        const bits = ids.map((_, i) => (m >> i) & 1);
+        const all = ids.flatMap((_, r) => [bits.slice(r).concat(bits.slice(0, r)), bits.slice(r).concat(bits.slice(0, r)).reverse()]);
+        return all.map((b) => b.join('')).sort()[0];
+      }),
+    ).size;
+    const r = check(model, { properties: ['ok'] });
+    expect(r.stats.distinctStates).toBeGreaterThanOrEqual(necklaces);
+    expect(r.stats.distinctStates).toBeLessThan(2 ** 8);
   });
 });
 
