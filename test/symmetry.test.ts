@@ -283,6 +283,41 @@ describe('symmetry: when nodes relate to each other, the canonical form is still
   });
 });
 
+describe('symmetry: relations recorded by a fixed node', () => {
+  it('a coordinator that records a successor for each worker: the two 3-cycles are one orbit', () => {
+    // {w1: 'w2', w2: 'w3', w3: 'w1'} and {w1: 'w3', w3: 'w2', w2: 'w1'} are renamings of each
+    // other; an id under an id key relates two workers, so ties must be tried, not taken as is.
+    const cycles = defineProtocol({
+      name: 'cycles',
+      description: 'a coordinator picks a cyclic order of three workers',
+      build: () => {
+        const worker = role<{ idle: true }, { type: 'none' }>({ init: () => ({ idle: true }) });
+        const coordinator = role<{ after: Readonly<Record<string, string>> | null }, { type: 'none' }>({
+          init: () => ({ after: null }),
+          actions: {
+            pick: {
+              when: (s) => s.after === null,
+              choices: () => [
+                { w1: 'w2', w2: 'w3', w3: 'w1' },
+                { w1: 'w3', w3: 'w2', w2: 'w1' },
+              ],
+              run: (_s, _ctx, after: Record<string, string>) => ({ after }),
+            },
+          },
+        });
+        return protocol(
+          { roles: { coordinator, worker }, nodes: { coordinator: ['c'], worker: ['w1', 'w2', 'w3'] } },
+          { symmetric: ['worker'], deadlock: false, properties: [always('ok', () => true)] },
+        );
+      },
+    });
+    const plain = build(cycles, { params: {}, variant: 'default' });
+    expect(reachable(plain)).toHaveLength(3);
+    expect(orbits(plain, [['w1', 'w2', 'w3']])).toBe(2);
+    expect(check(build(cycles, { params: {}, variant: 'default', symmetry: true }), { properties: ['ok'] }).stats.distinctStates).toBe(2);
+  });
+});
+
 describe('symmetry: a protocol with a view (terms identified up to a shift) is reduced through it', () => {
   it('quorum-election, unbounded terms: every image of a reachable state has its fingerprint; election safety holds on fewer states', () => {
     const config = { params: { nodes: 3, maxTerm: 2 }, variant: 'unbounded-terms-solo-timeouts' as const };

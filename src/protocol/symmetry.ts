@@ -135,25 +135,26 @@ class Renamer {
   private walk(v: object): Scan {
     let mask = 0;
     let separable = true;
-    const inside = (x: unknown, unordered: boolean) => {
+    /**
+     * `x` where it sits: at an ordered place (an array index, a field), as a member of an
+     * unordered collection (a Set element, a Map key: an id alone is a place of its own, a
+     * compound naming nodes is not), or under an id key (naming any node relates it to the key's).
+     */
+    const inside = (x: unknown, place: 'ordered' | 'member' | 'under id') => {
       const s = this.scan(x);
       mask |= s.mask;
-      if (!s.separable || (unordered && s.mask !== 0 && typeof x !== 'string')) separable = false;
+      if (!s.separable || (s.mask !== 0 && (place === 'under id' || (place === 'member' && typeof x !== 'string')))) separable = false;
       return s.mask;
     };
-    if (Array.isArray(v)) for (const x of v) inside(x, false);
-    else if (v instanceof Set) for (const x of v) inside(x, true);
+    if (Array.isArray(v)) for (const x of v) inside(x, 'ordered');
+    else if (v instanceof Set) for (const x of v) inside(x, 'member');
     else if (v instanceof Map) {
-      for (const [key, x] of v) {
-        const keyMask = inside(key, true);
-        // A value under an id key relates that node to every node the value names.
-        inside(x, keyMask !== 0);
-      }
+      for (const [key, x] of v) inside(x, inside(key, 'member') !== 0 ? 'under id' : 'ordered');
     } else {
       for (const key of Object.keys(v)) {
         const b = this.bit.get(key);
         if (b !== undefined) mask |= b;
-        inside((v as Record<string, unknown>)[key], b !== undefined);
+        inside((v as Record<string, unknown>)[key], b !== undefined ? 'under id' : 'ordered');
       }
     }
     return { mask, separable };
