@@ -38,8 +38,9 @@
  * each message and each interchangeable node's state names at most one of them (itself), a fixed
  * node's state names several only at separate places (a Set of ids, a record keyed by ids, ids at
  * fixed positions), and the partition's sides are told apart by a fixed node or by their sizes.
- * Two-phase commit's RMs are such nodes. Then canonicalisation is a sort: O(s + n log n) for a
- * state of size s, and exact — every orbit has one representative, as TLC's `SYMMETRY`.
+ * Two-phase commit's RMs are such nodes. Then canonicalisation is one pass over the state and a
+ * sort of each class (most of it cached per node state and per message), and exact — every orbit
+ * has one representative, as TLC's `SYMMETRY`.
  *
  * When nodes relate to each other (a vote for a peer, a message between two servers), colours are
  * refined — each node's colour is rehashed with the colours of the nodes it is related to, until no
