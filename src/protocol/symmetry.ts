@@ -205,6 +205,11 @@ class Colour {
   }
 }
 
+/** `onlyNode`'s answers besides a node index. */
+const UNSEEN = -3;
+const NAMES_NONE = -1;
+const NAMES_SEVERAL = -2;
+
 const TAG_OWN = 1;
 const TAG_MESSAGE = 2;
 const TAG_FIXED = 3; // + the fixed node's index
@@ -258,8 +263,16 @@ export class Symmetry {
   /** Per message id: the interchangeable nodes it names, and its renamed fingerprints by their images. */
   private readonly messageScan: Scan[] = [];
   private readonly messageNodes: number[][] = [];
-  private readonly renamedMessages: number[][][] = [];
+  /** Per message id naming several interchangeable nodes: its renamed fingerprints by their images. */
   private readonly renamedMany: Map<string, number[]>[] = [];
+  /** Per message id: the one interchangeable node it names (see `onlyNode`), and that node's fact. */
+  private only = new Int32Array(0);
+  private onlyFactHi = new Int32Array(0);
+  private onlyFactLo = new Int32Array(0);
+  /** Per (message id naming one node, image of that node): the renamed fingerprint, when set. */
+  private renamedSet = new Uint8Array(0);
+  private renamedHi = new Int32Array(0);
+  private renamedLo = new Int32Array(0);
   /** Per node state: its renamed fingerprints by the images of the nodes it names. */
   private readonly renamedStates = new WeakMap<object, Map<string, number[]>>();
   /** Per message id and named node: the message abstracted for that node's colour. */
@@ -388,30 +401,36 @@ export class Symmetry {
    */
   private messageKey(m: number, perm: Int32Array, at: number): void {
     const { messages } = this.k.topology;
-    const scan = this.messageScanOf(m);
-    if (scan.mask === 0) {
+    const only = this.onlyNode(m);
+    if (only === NAMES_NONE) {
       this.keyHi[at] = messages.keyHi[m];
       this.keyLo[at] = messages.keyLo[m];
       return;
     }
-    const nodes = this.messageNodes[m];
-    let cache = this.renamedMessages[m];
-    if (!cache) this.renamedMessages[m] = cache = [];
-    // Most messages name one interchangeable node: its image indexes the cache.
-    let pair: number[] | undefined;
-    let key: string | null = null;
-    if (nodes.length === 1) pair = cache[perm[nodes[0]]];
-    else {
-      key = nodes.map((x) => perm[x]).join(',');
-      pair = (this.renamedMany[m] ??= new Map()).get(key);
+    if (only >= 0) {
+      // The common case, in flat arrays: the renamed key by the image of the one node named.
+      const slot = m * this.n + perm[only];
+      if (slot >= this.renamedSet.length) this.growRenamed(slot);
+      if (this.renamedSet[slot] === 0) {
+        const names = this.names(perm);
+        const e = messages.get(m);
+        fingerprintInto({ from: names.get(e.from) ?? e.from, to: names.get(e.to) ?? e.to, payload: this.renamer.rename(e.payload, names) }, this.fp);
+        this.renamedHi[slot] = this.fp[0];
+        this.renamedLo[slot] = this.fp[1];
+        this.renamedSet[slot] = 1;
+      }
+      this.keyHi[at] = this.renamedHi[slot];
+      this.keyLo[at] = this.renamedLo[slot];
+      return;
     }
+    const nodes = this.messageNodes[m];
+    const key = nodes.map((x) => perm[x]).join(',');
+    let pair = (this.renamedMany[m] ??= new Map()).get(key);
     if (!pair) {
       const names = this.names(perm);
       const e = messages.get(m);
       fingerprintInto({ from: names.get(e.from) ?? e.from, to: names.get(e.to) ?? e.to, payload: this.renamer.rename(e.payload, names) }, this.fp);
-      pair = [this.fp[0], this.fp[1]];
-      if (key === null) cache[perm[nodes[0]]] = pair;
-      else this.renamedMany[m].set(key, pair);
+      this.renamedMany[m].set(key, (pair = [this.fp[0], this.fp[1]]));
     }
     this.keyHi[at] = pair[0];
     this.keyLo[at] = pair[1];
@@ -421,6 +440,50 @@ export class Symmetry {
   private keyHi = new Int32Array(64);
   private keyLo = new Int32Array(64);
   private readonly order: number[] = [];
+
+  /**
+   * The one interchangeable node message `m` names (its fact for that node's colour then in
+   * `onlyFactHi/Lo`), or `NAMES_NONE`, or `NAMES_SEVERAL`.
+   */
+  private onlyNode(m: number): number {
+    if (m >= this.only.length) {
+      const grown = new Int32Array(Math.max(2 * this.only.length, m + 1)).fill(UNSEEN);
+      grown.set(this.only);
+      this.only = grown;
+      const hi = new Int32Array(grown.length);
+      hi.set(this.onlyFactHi);
+      this.onlyFactHi = hi;
+      const lo = new Int32Array(grown.length);
+      lo.set(this.onlyFactLo);
+      this.onlyFactLo = lo;
+    }
+    let x = this.only[m];
+    if (x === UNSEEN) {
+      const scan = this.messageScanOf(m);
+      const nodes = this.messageNodes[m];
+      x = scan.mask === 0 ? NAMES_NONE : nodes.length > 1 ? NAMES_SEVERAL : nodes[0];
+      if (x >= 0) {
+        const f = this.messageFact(m, x);
+        this.onlyFactHi[m] = f[0];
+        this.onlyFactLo[m] = f[1];
+      }
+      this.only[m] = x;
+    }
+    return x;
+  }
+
+  private growRenamed(slot: number): void {
+    const size = Math.max(2 * this.renamedSet.length, slot + 1);
+    const set = new Uint8Array(size);
+    set.set(this.renamedSet);
+    const hi = new Int32Array(size);
+    hi.set(this.renamedHi);
+    const lo = new Int32Array(size);
+    lo.set(this.renamedLo);
+    this.renamedSet = set;
+    this.renamedHi = hi;
+    this.renamedLo = lo;
+  }
 
   private messageScanOf(m: number): Scan {
     let s = this.messageScan[m];
@@ -627,16 +690,19 @@ export class Symmetry {
     let prev = -1;
     let place = 0;
     for (const m of all) {
-      const scan = this.messageScanOf(m);
+      const only = this.onlyNode(m);
       if (this.fifo) {
         const ch = messages.sender[m] * n + messages.recipient[m];
         place = ch === prev ? place + 1 : 0;
         prev = ch;
       }
-      if (scan.mask === 0) continue;
-      const nodes = this.messageNodes[m];
-      if (nodes.length > 1) related = true;
-      for (const x of nodes) {
+      if (only === NAMES_NONE) continue;
+      if (only >= 0) {
+        col[only].add(TAG_MESSAGE + place * 8, this.onlyFactHi[m], this.onlyFactLo[m]);
+        continue;
+      }
+      related = true;
+      for (const x of this.messageNodes[m]) {
         const f = this.messageFact(m, x);
         col[x].add(TAG_MESSAGE + place * 8, f[0], f[1]);
       }
