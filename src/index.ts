@@ -56,6 +56,7 @@ export {
   type Protocol,
   type ProtocolSpec,
   type MessageOfWorld,
+  type RoleOfWorld,
   type Role,
   type Roles,
   type LocalAction,

@@ -35,7 +35,7 @@ export function adapter(coordinator: CoordinatorClass): Adapter<Cluster, Protoco
     },
     observe: (c) => ({
       nodes: {
-        tm: { state: TM_STATE[c.decision()], prepared: c.participantIds.map((id) => !c.isDown('tm') && c.coordinator.hasVoted(id)) },
+        tm: { state: TM_STATE[c.decision()], prepared: new Set(c.participantIds.filter((id) => !c.isDown('tm') && c.coordinator.hasVoted(id))) },
         ...Object.fromEntries(c.participantIds.map((id) => [id, { state: c.participantState(id) }])),
       },
       inFlight: c.network.inFlight().map((e) => ({ from: e.from, to: e.to, payload: e.message })),

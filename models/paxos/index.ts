@@ -55,7 +55,8 @@ export interface Proposer {
   readonly ballot: number;
   readonly learned: string | null;
   readonly phase: 'idle' | 'preparing' | 'accepting';
-  readonly heard: readonly string[];
+  /** The acceptors that answered this phase, by id (a Set, so that renaming acceptors renames it). */
+  readonly heard: ReadonlySet<AcceptorId>;
   readonly prior: Proposal | null;
   readonly value: string | null;
 }
@@ -109,7 +110,8 @@ export function paxosProtocol({ proposers, acceptors, ballots, variant }: PaxosC
   if (quorum === 0) throw new InputError('minority-quorum needs at least 2 acceptors (⌊1/2⌋ = 0 is no quorum)');
   const values = pids.map(ownValue);
   /** No ballot in progress. */
-  const idle: Pick<Proposer, 'phase' | 'heard' | 'prior' | 'value'> = { phase: 'idle', heard: [], prior: null, value: null };
+  const nobody: ReadonlySet<AcceptorId> = new Set();
+  const idle: Pick<Proposer, 'phase' | 'heard' | 'prior' | 'value'> = { phase: 'idle', heard: nobody, prior: null, value: null };
 
   /** The next ballot proposer `id` owns after `ballot`, or null past the bound. */
   const nextBallot = (id: string, ballot: number): number | null => {
@@ -133,17 +135,18 @@ export function paxosProtocol({ proposers, acceptors, ballots, variant }: PaxosC
       },
     },
     receive: (s, msg, from, ctx) => {
-      if (msg.type === 'Prepare' || msg.type === 'Accept' || msg.ballot !== s.ballot || s.heard.includes(from)) return;
-      const heard = [...s.heard, from].sort();
+      if (msg.type === 'Prepare' || msg.type === 'Accept' || msg.ballot !== s.ballot || s.heard.has(from as AcceptorId)) return;
+      // In id order, so that equal sets read alike in traces (a Set's identity ignores order).
+      const heard: ReadonlySet<AcceptorId> = new Set([...s.heard, from as AcceptorId].sort());
       if (msg.type === 'Promise' && s.phase === 'preparing') {
         const prior = msg.accepted !== null && (s.prior === null || msg.accepted[0] > s.prior[0]) ? msg.accepted : s.prior;
-        if (heard.length < quorum) return { ...s, heard, prior };
+        if (heard.size < quorum) return { ...s, heard, prior };
         const value = prior === null || variant === 'ignore-accepted' ? ownValue(ctx.self) : prior[1];
         ctx.broadcast({ type: 'Accept', ballot: s.ballot, value }, aids);
-        return { ...s, phase: 'accepting', heard: [], prior: null, value };
+        return { ...s, phase: 'accepting', heard: nobody, prior: null, value };
       }
       if (msg.type === 'Accepted' && s.phase === 'accepting') {
-        if (heard.length < quorum) return { ...s, heard };
+        if (heard.size < quorum) return { ...s, heard };
         return { ...s, ...idle, learned: s.value };
       }
     },
@@ -170,6 +173,9 @@ export function paxosProtocol({ proposers, acceptors, ballots, variant }: PaxosC
   return protocol(
     { roles: { proposer, acceptor }, nodes: { proposer: pids, acceptor: aids } },
     {
+      // Acceptors are interchangeable: proposers address them all alike and record them by id.
+      // (Proposers are not: each owns its ballots and proposes its own value.)
+      symmetric: ['acceptor'],
       // A legal end: no proposer may start a ballot — each has learned a value, used up its
       // ballots, or is down. (A set network always has a message to deliver again, so only a
       // network that consumes messages ends at all.) Progress is `value-eventually-chosen`'s.

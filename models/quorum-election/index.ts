@@ -78,8 +78,11 @@ export interface Server {
   readonly term: number;
   readonly votedFor: NodeId | null;
   readonly role: ServerRole;
-  /** A candidate's granted votes (itself included), sorted; empty in any other role. */
-  readonly votes: readonly NodeId[];
+  /**
+   * A candidate's granted votes (itself included), by voter id (a Set, so that renaming the
+   * interchangeable servers renames it); empty in any other role.
+   */
+  readonly votes: ReadonlySet<NodeId>;
   /** A leader: whether it has served its client write this term; false in any other role. */
   readonly wrote: boolean;
   /** Ghost: the terms in which this node became leader, sorted. Kept on disk so a crash cannot hide an election. */
@@ -90,6 +93,9 @@ export interface Server {
 export interface Store {
   readonly accepted: readonly number[];
 }
+
+/** No votes (a candidate's votes outside its candidacy). */
+const NO_VOTES: ReadonlySet<NodeId> = new Set();
 
 /** The election timer's name: a follower or candidate that hears nothing decisive starts an election. */
 export const ELECTION_TIMEOUT = 'electionTimeout';
@@ -123,7 +129,7 @@ export const ledTerms = (w: ElectionWorld, id: ServerId): readonly number[] => w
  */
 export const effective = (x: Pick<Server, 'term' | 'votedFor' | 'role' | 'votes'>, msg: Msg, from: NodeId): boolean => {
   if (msg.type === 'RequestVote') return msg.term > x.term || (msg.term === x.term && (x.votedFor === null || x.votedFor === from));
-  if (msg.type === 'Vote') return x.role === 'candidate' && msg.term === x.term && !x.votes.includes(from);
+  if (msg.type === 'Vote') return x.role === 'candidate' && msg.term === x.term && !x.votes.has(from);
   return false;
 };
 
@@ -146,7 +152,7 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
   };
   /** A candidate with a quorum of votes becomes leader of its term. */
   const tally = (x: Server): Server =>
-    x.votes.length >= quorum ? { ...x, role: 'leader', votes: [], wrote: false, led: [...x.led, x.term].sort((a, b) => a - b) } : x;
+    x.votes.size >= quorum ? { ...x, role: 'leader', votes: NO_VOTES, wrote: false, led: [...x.led, x.term].sort((a, b) => a - b) } : x;
 
   /** Whether `id` is up in `role`. */
   const isUp = (w: ElectionWorld, id: ServerId, role: ServerRole) => !w.crashed(id) && w.node(id).role === role;
@@ -165,7 +171,7 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
     (!unbounded || (!electionInFlight(w, id) && !ids.some((other) => isUp(w, other, 'leader'))));
 
   const server = role<Server, Msg>({
-    init: () => ({ term: 0, votedFor: null, role: 'follower', votes: [], wrote: false, led: [] }),
+    init: () => ({ term: 0, votedFor: null, role: 'follower', votes: NO_VOTES, wrote: false, led: [] }),
     // On disk: the ghost record, and currentTerm and votedFor unless the variant keeps one only in memory.
     durable: ['led', termOnDisk && 'term', voteOnDisk && 'votedFor'],
     start: settle,
@@ -174,7 +180,7 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
       if (!mayStart(s)) return;
       const term = s.term + 1;
       ctx.broadcast({ type: 'RequestVote', term }, ctx.peers('server'));
-      return settle(tally({ ...s, term, votedFor: ctx.self, role: 'candidate', votes: [ctx.self] }), ctx);
+      return settle(tally({ ...s, term, votedFor: ctx.self, role: 'candidate', votes: new Set([ctx.self]) }), ctx);
     },
     // Unbounded terms: every message is read, and one that changes nothing dropped (a message
     // left in flight for ever would keep its sender's timer from firing, see `assume`).
@@ -183,15 +189,16 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
       let x = s;
       if (msg.type === 'RequestVote') {
         // A newer term makes anyone a follower of it, with its vote in that term still free.
-        if (msg.term > x.term) x = { ...x, term: msg.term, votedFor: null, role: 'follower', votes: [], wrote: false };
+        if (msg.term > x.term) x = { ...x, term: msg.term, votedFor: null, role: 'follower', votes: NO_VOTES, wrote: false };
         if (msg.term === x.term && (x.votedFor === null || x.votedFor === from)) {
           x = { ...x, votedFor: from };
           ctx.send(from, { type: 'Vote', term: msg.term });
         }
         return settle(x, ctx);
       }
-      if (msg.type === 'Vote' && x.role === 'candidate' && msg.term === x.term && !x.votes.includes(from)) {
-        return settle(tally({ ...x, votes: [...x.votes, from].sort() }), ctx);
+      if (msg.type === 'Vote' && x.role === 'candidate' && msg.term === x.term && !x.votes.has(from)) {
+        // In id order, so that equal sets read alike in traces (a Set's identity ignores order).
+        return settle(tally({ ...x, votes: new Set([...x.votes, from].sort()) }), ctx);
       }
     },
     actions: unbounded
@@ -220,6 +227,9 @@ export function electionProtocol(n: number, maxTerm: number, variant: Variant = 
   return protocol(
     { roles: { server, storage }, nodes: { server: ids, storage: stores } },
     {
+      // Servers are interchangeable: they address each other by id and break no tie by id (the
+      // systems that crash only n1 make n1 a class of its own).
+      symmetric: ['server'],
       assume: solo || unbounded ? (w, step) => !isTimeout(step) || timeoutAssumed(w, step.node!) : undefined,
       // Legal ends. Unbounded terms: a leader is up (its heartbeats, not modelled, keep every
       // other server's timer from firing). Bounded terms: no election can start any more — every

@@ -24,10 +24,13 @@ export type Msg =
   | { readonly type: 'Abort' }
   | { readonly type: 'Inquire' };
 
-/** The TM: its decision (on disk) and which RMs it has heard are prepared (in memory). */
+/**
+ * The TM: its decision (on disk) and which RMs it has heard are prepared (in memory) — by id, as
+ * TLA+'s `tmPrepared ⊆ RM`, so that renaming the interchangeable RMs renames it too.
+ */
 export interface TM {
   readonly state: TMState;
-  readonly prepared: readonly boolean[];
+  readonly prepared: ReadonlySet<RmId>;
   /**
    * Presumed-commit variants only: the TM's collecting record — it knows the transaction and its
    * RMs — on disk when forced, else only in its log buffer (memory).
@@ -73,7 +76,7 @@ export const rmIds = (rms: number): RmId[] => Array.from({ length: rms }, (_, i)
 
 export function twoPhaseProtocol(rms: number, variant: Variant = 'default') {
   const ids = rmIds(rms);
-  const rmIndex = new Map<string, number>(ids.map((id, i) => [id, i]));
+  const NONE_PREPARED: ReadonlySet<RmId> = new Set();
   // One shared value per RM state: a re-delivered Commit returns the very state the RM is in, so
   // the explorer recognises the step as changing nothing without hashing it.
   const RM_IN: Record<RMState, RM> = {
@@ -83,7 +86,7 @@ export function twoPhaseProtocol(rms: number, variant: Variant = 'default') {
     aborted: { state: 'aborted' },
   };
   const rmIn = (state: RMState): RM => RM_IN[state];
-  const ready = (s: TM) => (variant === 'commit-on-some-prepared' ? s.prepared.some((p) => p) : s.prepared.every((p) => p));
+  const ready = (s: TM) => (variant === 'commit-on-some-prepared' ? s.prepared.size > 0 : s.prepared.size === ids.length);
   const presumed = variant === 'presumed-commit' || variant === 'presumed-commit-no-force';
   const forced = variant === 'presumed-commit';
   /** The timer a prepared RM arms, if the variant has one. */
@@ -99,7 +102,7 @@ export function twoPhaseProtocol(rms: number, variant: Variant = 'default') {
     return { ...s, state };
   };
   const tm = role<TM, Msg>({
-    init: () => (presumed ? { state: 'init', prepared: ids.map(() => false), collecting: false } : { state: 'init', prepared: ids.map(() => false) }),
+    init: () => (presumed ? { state: 'init', prepared: NONE_PREPARED, collecting: false } : { state: 'init', prepared: NONE_PREPARED }),
     // The decision is on disk; so is the collecting record, when forced.
     durable: forced ? ['state', 'collecting'] : ['state'],
     // Presumed commit: the transaction begins with the collecting record, forced to disk or only buffered.
@@ -119,10 +122,9 @@ export function twoPhaseProtocol(rms: number, variant: Variant = 'default') {
         ctx.send(from, { type: answer(s)! });
         return;
       }
-      if (msg.type !== 'Prepared') return;
-      const prepared = s.prepared.slice();
-      prepared[rmIndex.get(from)!] = true;
-      return { ...s, prepared };
+      if (msg.type !== 'Prepared' || s.prepared.has(from as RmId)) return;
+      // Kept in id order, so that equal records read alike in traces (a Set's identity ignores order).
+      return { ...s, prepared: new Set([...s.prepared, from as RmId].sort()) };
     },
     actions: {
       commit: {
@@ -190,6 +192,8 @@ export function twoPhaseProtocol(rms: number, variant: Variant = 'default') {
   return protocol(
     { roles: { tm, rm }, nodes: { tm: ['tm'], rm: ids } },
     {
+      // The RMs are interchangeable: the TM records them by id, and nothing treats one differently.
+      symmetric: ['rm'],
       // The RM's wait is its timeout firing, which the model lets happen only when the TM is really
       // down: a perfect failure detector.
       assume: (w, step) => step.name !== AWAIT_DECISION || w.crashed('tm'),
@@ -230,7 +234,8 @@ export const rmStates = (w: TwoPhaseWorld): RMState[] => w.role('rm').map((s) =>
 export const definition = defineProtocol({
   name: 'two-phase-commit',
   description: "Gray & Lamport's TwoPhase commit: a transaction manager and resource managers agree to commit or abort",
-  params: { rms: int({ default: 3, min: 1, max: 12, description: 'number of resource managers' }) },
+  // Up to 29 RMs (a protocol has at most 30 nodes); past 9 only --symmetry is practical.
+  params: { rms: int({ default: 3, min: 1, max: 29, description: 'number of resource managers (past 9, practical only with --symmetry)' }) },
   variants: {
     default: { expect: 'holds', description: 'TwoPhase as specified: consistency holds' },
     'commit-on-some-prepared': { expect: 'violated', description: 'the TM commits once some (not all) RMs are prepared' },

@@ -34,6 +34,8 @@ export interface CheckCommandOptions {
   /** Check only these properties (`--property`, repeatable). */
   readonly property?: readonly string[];
   readonly all?: boolean;
+  /** Explore one state per orbit under renamings of the protocol's interchangeable nodes. */
+  readonly symmetry?: boolean;
   readonly json?: boolean;
   /** No progress on stderr. */
   readonly quiet?: boolean;
@@ -125,7 +127,14 @@ export function runInfo(def: ModelDefinition<any>, o: CheckCommandOptions): RunI
   const params = resolveParams(def, variantSpec, parseAssignments('--param', o.param));
   const faults = parseFaults(o.faults);
   const given = o.faults !== undefined && o.faults.length > 0;
-  return { model: def.name, variant, params, ...(o.system ? { system: o.system } : {}), ...(given ? { faultOverrides: faults } : {}) };
+  return {
+    model: def.name,
+    variant,
+    params,
+    ...(o.system ? { system: o.system } : {}),
+    ...(given ? { faultOverrides: faults } : {}),
+    ...(o.symmetry ? { symmetry: true } : {}),
+  };
 }
 
 /** The violations with their traces minimised, and one line per minimised trace. */

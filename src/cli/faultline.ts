@@ -49,6 +49,7 @@ function withSearchOptions(command: Command): Command {
     .addOption(single('--fairness <spec>', "fairness for liveness properties, replacing the model's: none, or e.g. weak:deliver,strong:heal"))
     .option('--property <name>', 'check only this property (repeatable; `deadlock` names the deadlock check)', collect, [])
     .option('--all', 'keep searching after the first violation and report one per property')
+    .option('--symmetry', "identify states up to renamings of the protocol's interchangeable nodes (safety only)")
     .option('--quiet', 'no progress on stderr (a live line on a terminal, otherwise a line every 10 s)');
 }
 

@@ -33,6 +33,7 @@ export function rebuild(def: ModelDefinition, file: TraceFile): Model<any, any> 
     params,
     variant,
     ...(file.faults ? { faults: file.faults, system: NO_SYSTEM } : file.system ? { system: file.system } : {}),
+    ...(file.symmetry ? { symmetry: true } : {}),
   };
   return instantiate(def, config);
 }

@@ -83,6 +83,12 @@ export function checkAsync<S, A>(model: Model<S, A>, options: CheckOptions = {})
 /** A check as a search a driver runs (see drive.ts): what `check` and `checkAsync` run, and a sweep runs cell by cell. */
 export function* checking<S, A>(raw: Model<S, A>, options: CheckOptions): Search<CheckResult> {
   const model = selectProperties(guarded(raw), options.properties);
+  const eventual = livenessProperties(model);
+  if (model.safetyOnly !== undefined && eventual.length > 0) {
+    const names = eventual.map((p) => p.name).join(', ');
+    const what = eventual.length === 1 ? 'is a liveness property' : 'are liveness properties';
+    throw new InputError(`${model.safetyOnly}; ${names} ${what}: choose safety properties with --property, or check liveness without --symmetry`);
+  }
   const strategy = options.strategy ?? 'bfs';
   const seed = strategy === 'random' ? (options.seed ?? freshSeed()) : undefined;
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED)) {
@@ -93,7 +99,7 @@ export function* checking<S, A>(raw: Model<S, A>, options: CheckOptions): Search
   const unknownNode = unknownFairnessNode(fairness, model.nodes);
   if (unknownNode !== null) throw options.fairness ? new InputError(`--${unknownNode}`) : new ModelError(`the model's ${unknownNode}`);
   // Liveness needs the state graph, which only BFS records (its ids come in expansion order).
-  const liveness = strategy === 'bfs' && livenessProperties(model).length > 0 ? new LivenessChecker(model, fairness, options.fairness !== undefined) : null;
+  const liveness = strategy === 'bfs' && eventual.length > 0 ? new LivenessChecker(model, fairness, options.fairness !== undefined) : null;
   let outcome: SearchOutcome;
   let live: LivenessReport;
   if (strategy === 'bfs') {

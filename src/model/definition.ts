@@ -44,6 +44,11 @@ export interface BuildConfig {
   readonly system?: string;
   /** Fault knob overrides (`--faults drop=1,crash=1`, or the budgets recorded in a trace file). */
   readonly faults?: Readonly<Record<string, string | number>>;
+  /**
+   * Identify states up to renamings of the protocol's interchangeable nodes (`--symmetry`);
+   * protocol models that declare `symmetric` roles only.
+   */
+  readonly symmetry?: boolean;
 }
 
 /** Marks definitions made by `defineModel` / `defineProtocol`, so a loader can tell one from any object. */
@@ -218,6 +223,7 @@ export function instantiate(def: ModelDefinition, config: BuildConfig): Model<an
   if (wantsFaults && !def.systems) {
     throw new InputError(`${def.name} has no fault model: --faults and --system apply to protocol models`);
   }
+  if (config.symmetry && !def.systems) throw new InputError(`${def.name} is not a protocol model: --symmetry applies to protocols that declare interchangeable nodes`);
   let model: Model<any, any>;
   try {
     model = def.build(config);

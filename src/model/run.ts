@@ -16,10 +16,12 @@ export interface RunInfo {
   readonly faultOverrides?: Readonly<Record<string, string | number>>;
   /** Fault budgets and system-model knobs in force, for protocol models. */
   readonly faults?: Readonly<Record<string, number | string>>;
+  /** States identified up to renamings of interchangeable nodes (`--symmetry`). */
+  readonly symmetry?: boolean;
 }
 
 /** Build the model a run describes; the fault budgets in force are added to the run. */
 export function buildRun(def: ModelDefinition<any, any>, run: RunInfo): { model: Model<any, any>; run: RunInfo } {
-  const model = instantiate(def, { params: run.params, variant: run.variant, system: run.system, faults: run.faultOverrides });
+  const model = instantiate(def, { params: run.params, variant: run.variant, system: run.system, faults: run.faultOverrides, ...(run.symmetry ? { symmetry: true } : {}) });
   return { model, run: model.faults ? { ...run, faults: model.faults } : run };
 }

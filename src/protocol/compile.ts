@@ -27,15 +27,31 @@ import { partitions } from './steps/partitions.ts';
 import { pauses } from './steps/pauses.ts';
 import { rounds as synchronousRounds } from './steps/rounds.ts';
 import { IDENTITY_ORDER, SHOWN_ORDER, type Bookkeeping, type Field, type StepSource } from './steps/source.ts';
+import { Symmetry, symmetryClasses } from './symmetry.ts';
 import type { Protocol, Step } from './types.ts';
 import type { World, WorldFields } from './world.ts';
 
 export type ProtocolModel = Model<World, Step> & {
   /** The fault configuration compiled in. */
   readonly config: FaultConfig;
+  /** The canonicaliser states are identified by, when compiled with symmetry. */
+  readonly symmetry: Symmetry | null;
 };
 
-export function compile(protocol: Protocol<any, any>, config: FaultConfig): ProtocolModel {
+/** How a protocol is compiled besides its fault configuration. */
+export interface CompileOptions {
+  /**
+   * Identify states up to renamings of the protocol's interchangeable nodes (`--symmetry`): the
+   * fingerprint of a state is its canonical representative's. Safety only: liveness is refused.
+   */
+  readonly symmetry?: boolean;
+}
+
+/** Why a model compiled with symmetry is checked for safety only (see `Model.safetyOnly`). */
+export const SYMMETRY_SAFETY_ONLY =
+  '--symmetry checks safety only: a quotient by renaming nodes does not keep the per-node and per-message fairness liveness is checked under';
+
+export function compile(protocol: Protocol<any, any>, config: FaultConfig, options: CompileOptions = {}): ProtocolModel {
   const k = new Kernel(protocol, config);
   const { n } = k;
   const inRounds = config.timing === 'rounds';
@@ -137,12 +153,8 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig): Prot
   const hasher = new IntHasher();
   const fp = new Int32Array(2);
   const view = protocol.view;
-  const fingerprint = (w: World, out: Int32Array): void => {
-    if (w.hashed) {
-      out[0] = w.hashHi;
-      out[1] = w.hashLo;
-      return;
-    }
+  /** The fingerprint of a state as it is, without symmetry. */
+  const plain = (w: World, out: Int32Array): void => {
     const h = hasher.start();
     if (view) {
       // The protocol's view stands for the node states, timers and network; the fault
@@ -152,6 +164,26 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig): Prot
     } else k.encode(w, h);
     for (const f of identity) f.encode(w, h);
     h.end(out);
+  };
+  const symmetry = options.symmetry
+    ? new Symmetry({
+        kernel: k,
+        classes: symmetryClasses(k, protocol, config),
+        identity,
+        plain,
+        viewed: view !== undefined,
+        hasher: new IntHasher(),
+        fifo: config.network === 'fifo',
+      })
+    : null;
+  const fingerprint = (w: World, out: Int32Array): void => {
+    if (w.hashed) {
+      out[0] = w.hashHi;
+      out[1] = w.hashLo;
+      return;
+    }
+    if (symmetry) symmetry.fingerprint(w, out);
+    else plain(w, out);
     w.hashed = true;
     w.hashHi = out[0];
     w.hashLo = out[1];
@@ -168,6 +200,8 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig): Prot
   const bounds = sources.filter((s) => s.ended !== undefined);
   return {
     config,
+    symmetry,
+    ...(symmetry ? { safetyOnly: SYMMETRY_SAFETY_ONLY } : {}),
     init,
     actions,
     next,

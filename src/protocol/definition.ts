@@ -10,6 +10,7 @@ import { InputError } from '../model/errors.ts';
 import type { Model } from '../model/model.ts';
 import { paramList, type ParamSchema, type ParamValues } from '../model/params.ts';
 import { compile } from './compile.ts';
+import { assertSymmetric } from './symmetry.ts';
 import { NO_FAULTS, applyFaultOverrides, describeFaults, knobName, type FaultConfig } from './faults.ts';
 import type { Protocol } from './types.ts';
 
@@ -106,12 +107,15 @@ export function defineProtocol<P extends ParamSchema = {}, V extends string = 'd
     params,
     variants,
     systems: systems.map((s) => ({ name: s.name, description: s.description, faults: describeFaults({ ...NO_FAULTS, ...s.faults }) })),
-    build({ params, variant, system, faults }): Model<any, any> {
+    build({ params, variant, system, faults, symmetry }): Model<any, any> {
       const config = { params: params as ParamValues<P>, variant: variant as V };
       const protocol = spec.build(config);
       const declared = variants.find((v) => v.name === variant)?.system;
       const chosen = faultConfig(protocol, system ?? declared, faults ?? {});
       const reduced = spec.reduced?.(config);
+      if (reduced && symmetry) {
+        throw new InputError(`--symmetry applies to the ${spec.name} protocol itself, and these params explore a reduced model instead; choose params that explore the protocol`);
+      }
       if (reduced) {
         const own = describeFaults(faultConfig(protocol, declared, {}));
         const text = (f: Record<string, number | string>) => Object.entries(f).map(([k, v]) => `${k}=${v}`).join(' ');
@@ -122,7 +126,8 @@ export function defineProtocol<P extends ParamSchema = {}, V extends string = 'd
       }
       const refused = protocol.refuse?.(chosen);
       if (refused) throw new InputError(`${spec.name} ${variant} cannot be checked with these faults: ${refused}`);
-      return { ...compile(protocol, chosen), faults: describeFaults(chosen) };
+      if (symmetry) assertSymmetric(spec.name, protocol, chosen);
+      return { ...compile(protocol, chosen, { symmetry }), faults: describeFaults(chosen) };
     },
   };
 }

@@ -140,6 +140,9 @@ export type NodeStateOf<R extends Roles, N, I extends string> = {
 /** The message type of a protocol's world. */
 export type MessageOfWorld<W> = W extends ProtocolWorld<infer R, any> ? MessageOf<R> : Payload;
 
+/** The role names of a protocol's world. */
+export type RoleOfWorld<W> = W extends ProtocolWorld<infer R, any> ? keyof R & string : string;
+
 /** The global-state type a protocol's properties read. */
 export type WorldOf<R extends Roles, N extends NodesOf<R>> = ProtocolWorld<R, N>;
 
@@ -220,6 +223,22 @@ export interface ProtocolSpec<W> {
    * that would change them (they follow the params); other faults may still be added.
    */
   readonly fixedFaults?: Partial<FaultConfig>;
+  /**
+   * Roles whose nodes are interchangeable: renaming them into each other (in every node's state,
+   * timers and messages) maps behaviours to behaviours and keeps every property's value. With
+   * `--symmetry` (`symmetry: true` in `faultline/testing`) the check then explores one state per
+   * orbit under those renamings (see `symmetry.ts`). Nodes a fault configuration names
+   * (`crashNodes`, `pauseNodes`, `byzantineNodes`) are interchangeable only with nodes on the same
+   * lists.
+   *
+   * The declaration is an assertion the explorer relies on, and it holds only if the protocol
+   * refers to these nodes by id, never by position: a state that records something about node
+   * `rm2` keeps it under the key or value `'rm2'` (a Set or record of ids), not at index 1 of an
+   * array; nothing orders, compares or breaks ties by ids; and `assume`, `terminal`, `within`,
+   * `view`, `universe` and the properties treat the nodes alike. `checkSymmetry` in
+   * `faultline/testing` tests the assertion on a model's first states.
+   */
+  readonly symmetric?: readonly RoleOfWorld<W>[];
 }
 
 /**
@@ -255,6 +274,9 @@ export function protocol<const R extends Roles, const N extends NodesOf<R>>(
   for (const [roleName, ids] of Object.entries(nodes as Record<string, readonly NodeId[] | undefined>)) {
     if (!Object.hasOwn(roles, roleName)) throw new TypeError(`nodes are declared for role "${roleName}", which the protocol does not define`);
     for (const id of ids ?? []) decls.push({ id, role: roleName });
+  }
+  for (const r of spec.symmetric ?? []) {
+    if (!Object.hasOwn(roles, r)) throw new TypeError(`symmetric names role "${r}", which the protocol does not define`);
   }
   const properties = spec.properties.filter((p): p is Property<WorldOf<R, N>, Step> => typeof p === 'object' && p !== null);
   return { ...spec, roles, nodes, decls, properties };

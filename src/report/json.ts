@@ -20,6 +20,7 @@ export function checkJson(run: RunInfo, result: CheckResult): unknown {
     params: run.params,
     ...(run.system ? { system: run.system } : {}),
     ...(run.faults ? { faults: run.faults } : {}),
+    ...(run.symmetry ? { symmetry: true } : {}),
     strategy: result.strategy,
     ...(result.seed === undefined ? {} : { seed: result.seed }),
     verdict: result.verdict,

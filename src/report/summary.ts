@@ -117,6 +117,8 @@ export function checkCommand(file: TraceFile, modelPath?: string): string {
   for (const [k, v] of Object.entries(file.params)) words.push('--param', `${k}=${v}`);
   if (file.system) words.push('--system', file.system);
   if (file.faults && Object.keys(file.faults).length > 0) words.push('--faults', assignments(file.faults, ','));
+  // Under symmetry liveness is refused, so the check is narrowed to the property the trace breaks.
+  if (file.symmetry) words.push('--symmetry', '--property', file.property);
   if (file.minimized) words.push('--minimize');
   return words.map(shellWord).join(' ');
 }

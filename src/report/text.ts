@@ -61,6 +61,7 @@ export function formatTraceFile(file: TraceFile, c: Colors, tracePath: string, m
   if (Object.keys(file.params).length > 0) run.push(assignments(file.params, ' '));
   if (file.faults && Object.keys(file.faults).length > 0) run.push(`faults ${assignments(file.faults, ',')}`);
   if (file.system) run.push(`system ${file.system}`);
+  if (file.symmetry) run.push('symmetry');
   const lines = [c.red(c.bold(`✗ ${t(headline(file))}`)), c.dim(`  ${t(run.join(' · '))}`)];
   if (file.minimized) lines.push(c.dim(`  minimised from ${file.minimized.length} steps (${file.minimized.faults} faults)`));
   lines.push(c.dim(`  replay: ${replayCommand(tracePath, modelPath)}`), c.dim(`  explore: ${exploreCommand(file, tracePath, modelPath)}`), formatTrace(traceOf(file), c));
@@ -75,6 +76,7 @@ export function formatRun(run: RunInfo, c: Colors): string {
   const parts = [c.bold(t(run.model)), `variant ${t(run.variant)}`];
   if (Object.keys(run.params).length > 0) parts.push(t(assignments(run.params, ' ')));
   if (run.faults && Object.keys(run.faults).length > 0) parts.push(t(assignments(run.faults, ' ')));
+  if (run.symmetry) parts.push('symmetry');
   return parts.join(' · ');
 }
 

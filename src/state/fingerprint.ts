@@ -46,7 +46,8 @@ const T_SET = 0xb7e15162;
 const T_MAP = 0xc2b2ae35;
 const T_TYPED = 0xd6e8feb8;
 
-function fmix(h: number): number {
+/** Murmur3's 32-bit finaliser: every output bit depends on every input bit. */
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -24,6 +24,11 @@ export interface RunOptions<P extends Params = Params, V extends string = string
   readonly system?: string;
   /** Fault knobs over the system model, as `--faults` takes them: `{ drop: 1, network: 'fifo' }`. */
   readonly faults?: Readonly<Record<string, number | string>>;
+  /**
+   * Explore one state per orbit under renamings of the protocol's interchangeable nodes (its
+   * `symmetric` roles), as `--symmetry` does: safety properties only.
+   */
+  readonly symmetry?: boolean;
 }
 
 /** How to search: the options of `faultline check`, as typed values. */
@@ -103,6 +108,7 @@ export function prepareRun(def: ModelDefinition<any, any>, options: RunOptions<a
     params,
     ...(options.system === undefined ? {} : { system: options.system }),
     ...(options.faults === undefined ? {} : { faultOverrides: options.faults }),
+    ...(options.symmetry ? { symmetry: true } : {}),
   });
 }
 

@@ -20,6 +20,7 @@ export {
   type Judgement,
 } from './expect.ts';
 export { faultlineMatchers } from './matchers.ts';
+export { checkSymmetry, type SymmetryCheck, type SymmetryCheckOptions } from './symmetry-check.ts';
 export { checkConformance, checkConformanceAsync, type ConformanceOptions, type ConformanceResult, type Divergence } from './conformance.ts';
 export type { Adapter, AdapterStart, ConformanceStep, Driver, Handler, Maybe, WorldStepKind } from './adapter.ts';
 export type { DivergenceReason } from './behaviour.ts';

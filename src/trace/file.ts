@@ -42,6 +42,8 @@ export interface TraceRun {
   readonly faults?: Readonly<Record<string, number | string>>;
   /** Named system model (protocol models), passed back to the model's `build`. */
   readonly system?: string;
+  /** The run identified states up to renamings of interchangeable nodes (`--symmetry`); the trace itself is concrete. */
+  readonly symmetry?: boolean;
 }
 
 /** One step as stored: a `TraceStep` whose state is plain JSON. */
@@ -88,6 +90,7 @@ export function traceFile(run: TraceRun, cx: Counterexample, nodes?: readonly st
     params: run.params,
     ...(run.faults ? { faults: run.faults } : {}),
     ...(run.system ? { system: run.system } : {}),
+    ...(run.symmetry ? { symmetry: true } : {}),
     property: cx.property,
     kind: cx.kind,
     ...(cx.description ? { description: cx.description } : {}),
@@ -174,6 +177,8 @@ export function parseTraceFile(text: string, source: string): TraceFile {
     }
   }
   const system = optStr(doc.system, '"system"');
+  if (doc.symmetry !== undefined && typeof doc.symmetry !== 'boolean') bad('"symmetry"', 'must be true or false');
+  const symmetry = doc.symmetry === true ? true : undefined;
   const property = str(doc.property, '"property"');
   const kind = doc.kind as PropertyKind;
   if (!(PROPERTY_KINDS as readonly unknown[]).includes(kind)) bad('"kind"', `must be one of ${PROPERTY_KINDS.join(', ')}`);
@@ -226,6 +231,7 @@ export function parseTraceFile(text: string, source: string): TraceFile {
     params,
     ...optional('faults', faults),
     ...optional('system', system),
+    ...optional('symmetry', symmetry),
     property,
     kind,
     ...optional('description', description),

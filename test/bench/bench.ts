@@ -94,6 +94,30 @@ function tpc(rms: number, liveness: boolean): Case {
   };
 }
 
+/** C(n, k). */
+const binomial = (n: number, k: number): number => {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return Math.round(c);
+};
+/** TLC's distinct states for TwoPhase with `SYMMETRY Permutations(RM)`: one state per orbit. */
+const tpcOrbits = (n: number) => binomial(n + 5, 5) + binomial(n + 3, 3) + (n + 1);
+
+/** Two-phase commit with `--symmetry` (safety only, as TLC checks it): one state per orbit of the RMs. */
+function tpcSymmetry(rms: number): Case {
+  return {
+    name: `tpc-${rms}-symmetry`,
+    what: `two-phase-commit rms=${rms}, BFS, safety, --symmetry`,
+    args: ['check', 'two-phase-commit', '--param', `rms=${rms}`, '--symmetry', ...TLC_PROPERTIES, '--json', '--quiet'],
+    figures(json) {
+      if (json.verdict !== 'holds' || json.stats.distinctStates !== tpcOrbits(rms) || json.symmetry !== true) {
+        throw new Error(`${this.name}: unexpected result ${json.verdict} / ${json.stats.distinctStates} (expected ${tpcOrbits(rms)})`);
+      }
+      return { distinct: json.stats.distinctStates, generated: json.stats.generatedStates, searchSeconds: json.stats.durationMs / 1000, notes: 'orbits = C(n+5,5)+C(n+3,3)+(n+1)' };
+    },
+  };
+}
+
 /**
  * The resilience sweep of the Byzantine generals, n = 3…7 × f = 1…2 with m = f, as the README's
  * command runs it. Distinct and generated states are summed over the cells.
@@ -159,6 +183,8 @@ export const cases: Case[] = [
   tpc(6, true),
   tpc(7, false),
   tpc(8, false),
+  tpcSymmetry(7),
+  tpcSymmetry(20),
   byzantineSweep('oral'),
   byzantineSweep('signed'),
   byzantineCrossCheck,

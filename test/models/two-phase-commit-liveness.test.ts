@@ -12,6 +12,7 @@ import type { Violation } from '../../src/explore/result.ts';
 import { instantiate } from '../../src/model/definition.ts';
 import { identity, type Model, type StepKind } from '../../src/model/model.ts';
 import type { TwoPhaseWorld as World } from '../../models/two-phase-commit/index.ts';
+import { toJsonValue } from '../../src/state/json.ts';
 import { statesAlong } from '../../src/trace/trace.ts';
 import { explicitGraph, shortestCounterexampleWeak } from '../support/fair-reference.ts';
 
@@ -43,7 +44,8 @@ class Shown {
  * fairness per action (the label) on the given step kinds.
  */
 function referencePrefix(model: Model<World, unknown>, fairKinds: readonly StepKind[]): number | null {
-  const wrap = (w: World) => new Shown(w, model.show!(w));
+  // As a trace file stores it (the TM's Set of prepared RMs as a list), so JSON keys tell states apart.
+  const wrap = (w: World) => new Shown(w, toJsonValue(model.show!(w)));
   const shown: Model<Shown, unknown> = {
     init: () => model.init().map(wrap),
     actions: (s) => model.actions(s.w),
