@@ -709,7 +709,7 @@ describe('protocol layer: node identity', () => {
     const m = build(p);
     const [w0] = m.init();
     const [armed, mimic] = m.actions(w0).map((a) => m.next(w0, a));
-    expect(m.show(armed)).not.toEqual(m.show(mimic));
+    expect(m.show!(armed)).not.toEqual(m.show!(mimic));
     expect(check(m).stats.distinctStates).toBe(4);
   });
 });

@@ -123,7 +123,6 @@ export interface Model<S, A> {
   /** The fault budgets and system-model knobs in force, reported next to the params. */
   readonly faults?: Readonly<Record<string, number | string>>;
   /**
-<<<<<<< HEAD
    * How states are stored as bytes (the frontier, worker threads, checkpoints); without it, the
    * generic `v8.serialize` (see `codecOf` in state/codec.ts). Called once per thread: with no
    * arguments for fresh tables, with another thread's `share()` to use the same tables, or with
@@ -131,12 +130,11 @@ export interface Model<S, A> {
    * vectors of interned ids); a plain model gives its own through `defineModel`'s `codec`.
    */
   codec?(share?: CodecShare, savedIn?: string): StateCodec<S>;
-=======
+  /**
    * Set when the model's states are identified by a reduction that keeps safety but not liveness
    * (symmetry): why. Checking a liveness property on it is refused with this reason.
    */
   readonly safetyOnly?: string;
->>>>>>> sym-13
 }
 
 /** What is checked of a plain model: the second argument of `model`. */
