@@ -5,6 +5,7 @@
  * too; `actions(s)` lists the enabled ones in a deterministic order, so that a trace can be stored
  * as action indices and rebuilt by re-execution.
  */
+import type { CodecShare, StateCodec } from '../state/codec.ts';
 import { fingerprintInto } from '../state/fingerprint.ts';
 import { PlainDataError } from '../state/plain-data.ts';
 import { ModelError, blame } from './errors.ts';
@@ -121,6 +122,14 @@ export interface Model<S, A> {
   readonly fairness?: readonly Fairness[];
   /** The fault budgets and system-model knobs in force, reported next to the params. */
   readonly faults?: Readonly<Record<string, number | string>>;
+  /**
+   * How states are stored as bytes (the frontier, worker threads, checkpoints); without it, the
+   * generic `v8.serialize` (see `codecOf` in state/codec.ts). Called once per thread: with no
+   * arguments for fresh tables, with another thread's `share()` to use the same tables, or with
+   * the directory a checkpoint `save`d them in. Protocol models have one (worlds as short
+   * vectors of interned ids); a plain model gives its own through `defineModel`'s `codec`.
+   */
+  codec?(share?: CodecShare, savedIn?: string): StateCodec<S>;
 }
 
 /** What is checked of a plain model: the second argument of `model`. */
