@@ -17,7 +17,7 @@ import { InputError } from '../../model/errors.ts';
 import { growableColumn, SharedStateStore, type SharedStoreShare } from '../../state/shared-fingerprint-set.ts';
 import type { Frontier } from '../frontier.ts';
 import type { FoundViolation } from '../monitor.ts';
-import type { StateCodec } from './codec-stand-in.ts';
+import type { StateCodec } from '../../state/codec.ts';
 import type { ModelSource } from './protocol.ts';
 
 /** What a run is, as far as its result goes: a checkpoint resumes only under the same. */

@@ -31,7 +31,7 @@ import { SearchBudget, type SearchOptions, type SearchOutcome } from '../options
 import type { Bound } from '../result.ts';
 import { StopSignal } from '../stop.ts';
 import { hasCheckpoint, readCheckpoint, writeCheckpoint, type RunKey } from './checkpoint.ts';
-import { codecOf, type StateCodec } from './codec-stand-in.ts';
+import { codecOf, type StateCodec } from '../../state/codec.ts';
 import { Expander } from './expander.ts';
 import { failure } from './failure.ts';
 import type { Expand, Expanded, FromWorker, ModelSource, Start } from './protocol.ts';

@@ -11,7 +11,7 @@ import { pathOf } from '../bfs.ts';
 import { ChunkWriter, CHUNK_STATES, chunkFrom, forEachRecord } from '../frontier.ts';
 import { SafetyMonitor } from '../monitor.ts';
 import { StopSignal } from '../stop.ts';
-import type { StateCodec } from './codec-stand-in.ts';
+import type { StateCodec } from '../../state/codec.ts';
 import type { Chunk, Expand, Expanded } from './protocol.ts';
 
 export class Expander<S, A> {

@@ -14,7 +14,7 @@
 import type { RunInfo } from '../../model/run.ts';
 import type { SharedStoreShare } from '../../state/shared-fingerprint-set.ts';
 import type { FoundViolation } from '../monitor.ts';
-import type { CodecShare } from './codec-stand-in.ts';
+import type { CodecShare } from '../../state/codec.ts';
 
 /** States of one BFS level, encoded: records (id u32, length u32, the codec's bytes), `count` of them. */
 export interface Chunk {

@@ -13,7 +13,7 @@ import { buildRun } from '../../model/run.ts';
 import { SharedStateStore } from '../../state/shared-fingerprint-set.ts';
 import { selectProperties } from '../check.ts';
 import { StopSignal } from '../stop.ts';
-import { codecOf } from './codec-stand-in.ts';
+import { codecOf } from '../../state/codec.ts';
 import { Expander } from './expander.ts';
 import { failure } from './failure.ts';
 import type { FromWorker, ModelSource, ToWorker } from './protocol.ts';
