@@ -58,6 +58,8 @@ export interface CheckOptions extends SearchOptions {
   readonly checkpointEveryMs?: number;
   /** Continue the search saved in this checkpoint folder (`--resume`). */
   readonly resume?: string;
+  /** States per chunk of the chunked engine (default 1024): smaller chunks interleave workers more. */
+  readonly chunkStates?: number;
 }
 
 /** `model` with only the properties named (all of them when `names` is empty or missing). */
@@ -148,6 +150,7 @@ function parallelism<S, A>(model: Model<S, A>, options: CheckOptions): { paralle
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.checkpointEveryMs === undefined ? {} : { checkpointEveryMs: options.checkpointEveryMs }),
     ...(options.resume === undefined ? {} : { resume: options.resume }),
+    ...(options.chunkStates === undefined ? {} : { chunkStates: options.chunkStates }),
   };
   return { parallel, warnings };
 }

@@ -9,7 +9,7 @@ import { closeSync, copyFileSync, fstatSync, openSync, readSync, rmSync, writeSy
 import { join } from 'node:path';
 import type { Chunk } from './parallel/protocol.ts';
 
-/** States per chunk handed to a worker: a few milliseconds of work, a few tens of KB. */
+/** States per chunk handed to a worker by default: a few milliseconds of work, a few tens of KB. */
 export const CHUNK_STATES = 1024;
 
 /** Builds one chunk's bytes: (id u32, length u32, bytes) records. */
@@ -85,6 +85,8 @@ export class FrontierBudget {
     readonly room: () => number,
     /** Where spill files go. */
     readonly dir: string,
+    /** States per chunk. */
+    readonly chunkStates = CHUNK_STATES,
   ) {}
 }
 
@@ -107,7 +109,7 @@ export class Frontier {
     this.pending.push(chunk);
     this.pendingCount += chunk.count;
     this.budget.used += chunk.bytes.length;
-    if (this.pendingCount >= CHUNK_STATES) this.settle();
+    if (this.pendingCount >= this.budget.chunkStates) this.settle();
   }
 
   /** Put back states taken but not expanded: they are served next. */

@@ -48,6 +48,8 @@ export interface ParallelOptions {
   readonly checkpointEveryMs?: number;
   /** Continue from the checkpoint in this folder. */
   readonly resume?: string;
+  /** States per chunk handed to a worker (default `CHUNK_STATES`; the tests use small ones to interleave workers). */
+  readonly chunkStates?: number;
 }
 
 /** Default interval between two checkpoints. */
@@ -169,7 +171,7 @@ export async function parallelBfs<S, A>(
   const codec = codecOf(model, undefined, saved?.codecDir);
   const memory = par.memory ?? totalmem() / 2;
   const spillDir = mkdtempSync(join(tmpdir(), 'faultline-frontier-'));
-  const space = new FrontierBudget(() => memory - store.bytes - codec.tableBytes, spillDir);
+  const space = new FrontierBudget(() => memory - store.bytes - codec.tableBytes, spillDir, par.chunkStates);
   const budget = new SearchBudget(options);
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;

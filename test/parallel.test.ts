@@ -1,0 +1,118 @@
+/**
+ * The breadth-first search on worker threads (explore/parallel/): the same counts, depth,
+ * verdicts and counterexample lengths as one thread, on models whose figures are derived
+ * independently (closed forms, naive reachability over random graphs).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check, checkAsync, type CheckOptions } from '../src/explore/check.ts';
+import type { CheckResult } from '../src/explore/result.ts';
+import { StopSignal } from '../src/explore/stop.ts';
+import { loadModule } from '../src/model/load.ts';
+import { buildRun, type RunInfo } from '../src/model/run.ts';
+import { statesAlong } from '../src/trace/trace.ts';
+import { graphsOf } from './fixtures/random-graph.ts';
+import { distances, shortestBadEdge, shortestTo, type Graph } from './support/graph.ts';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const TWO_PHASE = join(FIXTURES, 'two-phase-spec-model.ts');
+const GRAPHS = join(FIXTURES, 'random-graph.ts');
+
+/** Build the model of a fixture module and check it with `options`, worker threads rebuilding it from the module. */
+async function checkModule(module: string, variant: string, params: RunInfo['params'], options: CheckOptions) {
+  const def = await loadModule(module);
+  const { model, run } = buildRun(def, { model: def.name, variant, params });
+  const result = await checkAsync(model, { source: { definition: { module }, run }, ...options });
+  return { model, result };
+}
+
+const tpcStates = (n: number) => 6 ** n + 4 ** n + 2 ** n;
+/** Every RM prepares, the TM records each, commits, and each RM learns it: 3n + 1 steps, 3n + 2 states. */
+const tpcDepth = (n: number) => 3 * n + 2;
+
+describe('parallel BFS on two-phase commit (TwoPhase.tla as a plain model)', () => {
+  it('reaches 6^n + 4^n + 2^n states at depth 3n + 2 on 2 workers, generating what one thread generates', async () => {
+    const n = 5;
+    const { model, result } = await checkModule(TWO_PHASE, 'default', { rms: n }, { workers: 2, chunkStates: 64 });
+    expect(result.warnings).toEqual([]);
+    expect(result.verdict).toBe('holds');
+    expect(result.stats.distinctStates).toBe(tpcStates(n));
+    expect(result.stats.depth).toBe(tpcDepth(n));
+    expect(result.stats.generatedStates).toBe(check(model).stats.generatedStates);
+  });
+
+  it('finds a counterexample as short as one thread finds, and it replays to a violating state', async () => {
+    const { model, result } = await checkModule(TWO_PHASE, 'commit-on-some-prepared', { rms: 4 }, { workers: 2, chunkStates: 16 });
+    const single = check(model);
+    expect(result.verdict).toBe('violated');
+    const v = result.violations[0];
+    expect(v.property).toBe(single.violations[0].property);
+    expect(v.path!.actions.length).toBe(single.violations[0].path!.actions.length);
+    const { states } = statesAlong(model, v.path!);
+    const property = model.properties.find((p) => p.name === v.property)!;
+    expect(property.kind === 'always' && property.holds(states[states.length - 1])).toBe(false);
+  });
+});
+
+describe('parallel BFS on random transition systems, against naive reachability', () => {
+  const SEED = 1300;
+  const COUNT = 60;
+  const g: Graph = graphsOf(SEED, COUNT);
+  const dist = distances(g);
+  const params = (p: Record<string, boolean>) => ({ seed: SEED, graphs: COUNT, invariant: false, deadlock: false, step: false, ...p });
+  const run = (p: Record<string, boolean>, options: CheckOptions = {}) => checkModule(GRAPHS, 'default', params(p), { workers: 3, chunkStates: 2, ...options });
+  const length = (r: CheckResult) => r.violations[0].path!.actions.length;
+
+  it('counts exactly the reachable states, at the depth of the farthest one', async () => {
+    const { result } = await run({});
+    expect(result.stats.distinctStates).toBe(dist.filter((d) => d >= 0).length);
+    expect(result.stats.depth).toBe(Math.max(...dist) + 1);
+    expect(result.verdict).toBe('holds');
+  });
+
+  it('finds shortest violations of an invariant, a step property and deadlock freedom', async () => {
+    const invariant = shortestTo(g, (s) => g.bad.has(s));
+    const step = shortestBadEdge(g);
+    const deadlock = shortestTo(g, (s) => g.edges[s].length === 0);
+    // Every one exists among 60 random graphs (otherwise the seed is a poor one for this test).
+    expect([invariant, step, deadlock]).not.toContain(null);
+    expect(length((await run({ invariant: true })).result)).toBe(invariant);
+    expect(length((await run({ step: true })).result)).toBe(step);
+    const dead = (await run({ deadlock: true })).result;
+    expect(dead.violations[0].kind).toBe('deadlock');
+    expect(length(dead)).toBe(deadlock);
+  });
+
+  it('stops at --max-states mid-level with exactly that many states, and at --max-depth with the states within it', async () => {
+    const total = dist.filter((d) => d >= 0).length;
+    const bounded = (await run({}, { maxStates: Math.floor(total / 2) })).result;
+    expect(bounded.cutBy).toBe('max-states');
+    expect(bounded.verdict).toBe('incomplete');
+    expect(bounded.stats.distinctStates).toBe(Math.floor(total / 2));
+    const shallow = (await run({}, { maxDepth: 2 })).result;
+    expect(shallow.cutBy).toBe('max-depth');
+    expect(shallow.stats.distinctStates).toBe(dist.filter((d) => d >= 0 && d <= 2).length);
+  });
+});
+
+describe('stopping a parallel search', () => {
+  it('ends with partial statistics when stopped from outside (Ctrl-C)', async () => {
+    const stop = new StopSignal();
+    const { result } = await checkModule(TWO_PHASE, 'default', { rms: 6 }, {
+      workers: 2,
+      stop,
+      progressIntervalMs: 0,
+      onProgress: (p) => p.distinctStates > 1000 && stop.request('interrupted'),
+    });
+    expect(result.cutBy).toBe('interrupted');
+    expect(result.verdict).toBe('incomplete');
+    expect(result.stats.distinctStates).toBeGreaterThan(1000);
+    expect(result.stats.distinctStates).toBeLessThan(tpcStates(6));
+  });
+
+  it("names the model's error, with its step, when the model throws in a worker", async () => {
+    await expect(checkModule(join(FIXTURES, 'throwing-model.ts'), 'default', {}, { workers: 2 })).rejects.toThrow(
+      /counter overflow.*at step 2 of a behaviour/,
+    );
+  });
+});
