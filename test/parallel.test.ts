@@ -3,8 +3,11 @@
  * verdicts and counterexample lengths as one thread, on models whose figures are derived
  * independently (closed forms, naive reachability over random graphs).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { models } from '../models/index.ts';
 import { check, checkAsync, type CheckOptions } from '../src/explore/check.ts';
 import type { CheckResult } from '../src/explore/result.ts';
 import { StopSignal } from '../src/explore/stop.ts';
@@ -113,6 +116,69 @@ describe('stopping a parallel search', () => {
   it("names the model's error, with its step, when the model throws in a worker", async () => {
     await expect(checkModule(join(FIXTURES, 'throwing-model.ts'), 'default', {}, { workers: 2 })).rejects.toThrow(
       /counter overflow.*at step 2 of a behaviour/,
+    );
+  });
+});
+
+describe('the frontier beyond RAM, and checkpoints', () => {
+  const n = 5;
+  const interruptAfter = (states: number, stop: StopSignal): CheckOptions => ({
+    stop,
+    progressIntervalMs: 0,
+    onProgress: (p) => p.distinctStates >= states && stop.request('interrupted'),
+  });
+  const counts = (r: CheckResult) => [r.verdict, r.stats.distinctStates, r.stats.generatedStates, r.stats.depth];
+
+  it('gives the same counts with every chunk of the frontier spilled to disk (a zero memory budget)', async () => {
+    const { model, result } = await checkModule(TWO_PHASE, 'default', { rms: n }, { workers: 2, memory: 0, chunkStates: 32 });
+    expect(counts(result)).toEqual(['holds', tpcStates(n), check(model).stats.generatedStates, tpcDepth(n)]);
+  });
+
+  it('resumes a stopped search from its checkpoint to the counts of an uninterrupted run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-checkpoint-'));
+    try {
+      const stop = new StopSignal();
+      const first = await checkModule(TWO_PHASE, 'default', { rms: n }, { workers: 1, checkpoint: dir, chunkStates: 16, ...interruptAfter(2000, stop) });
+      expect(first.result.cutBy).toBe('interrupted');
+      expect(first.result.stats.distinctStates).toBeLessThan(tpcStates(n));
+      const resumed = await checkModule(TWO_PHASE, 'default', { rms: n }, { workers: 2, resume: dir, chunkStates: 16 });
+      expect(counts(resumed.result)).toEqual(['holds', tpcStates(n), check(first.model).stats.generatedStates, tpcDepth(n)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps a violation found before the checkpoint, and resumes to the same verdict with --all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-checkpoint-'));
+    try {
+      const variant = 'commit-on-some-prepared';
+      const stop = new StopSignal();
+      const whole = await checkModule(TWO_PHASE, variant, { rms: n }, { all: true });
+      await checkModule(TWO_PHASE, variant, { rms: n }, { workers: 1, all: true, checkpoint: dir, chunkStates: 16, ...interruptAfter(4000, stop) });
+      const resumed = (await checkModule(TWO_PHASE, variant, { rms: n }, { workers: 1, all: true, resume: dir, chunkStates: 16 })).result;
+      expect(counts(resumed)).toEqual(counts(whole.result));
+      expect(resumed.violations.map((v) => [v.property, v.path!.actions.length])).toEqual(whole.result.violations.map((v) => [v.property, v.path!.actions.length]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to resume a checkpoint of another run, and checkpoints of liveness properties', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-checkpoint-'));
+    try {
+      const stop = new StopSignal();
+      const first = await checkModule(TWO_PHASE, 'default', { rms: n }, { workers: 1, checkpoint: dir, chunkStates: 16, ...interruptAfter(100, stop) });
+      expect(first.result.cutBy).toBe('interrupted');
+      await expect(checkModule(TWO_PHASE, 'default', { rms: 4 }, { resume: dir })).rejects.toThrow(/another run \(params: \{"rms":5\} in the checkpoint, \{"rms":4\} now\)/);
+      await expect(checkModule(TWO_PHASE, 'default', { rms: n }, { checkpoint: dir })).rejects.toThrow(/already holds a checkpoint/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // The shipped two-phase commit checks "every participant decides", a liveness property.
+    const live = models.find((m) => m.name === 'two-phase-commit')!;
+    const { model, run } = buildRun(live, { model: live.name, variant: live.variants[0].name, params: { rms: 2 } });
+    await expect(checkAsync(model, { source: { definition: { shipped: live.name }, run }, checkpoint: dir })).rejects.toThrow(
+      /--checkpoint checks safety properties only, and every-participant-decides is a liveness property/,
     );
   });
 });
