@@ -42,11 +42,16 @@ export function signedParts(p: Payload): readonly SignedPayload[] {
  * world's `knowledge` is the ids of the fragments the traitors have been sent, in content order.
  */
 export class SignedKnowledge {
-  private readonly fragments = new FingerprintSet(256);
+  private readonly byKey = new FingerprintSet(256);
   private readonly fp = new Int32Array(2);
   /** Each fragment's content fingerprint, by id: knowledge is ordered and identified by these, not by the process-local ids. */
   readonly keyHi: number[] = [];
   readonly keyLo: number[] = [];
+  /**
+   * Each fragment's content, by id: the signed payload with its chain cut to the fragment's
+   * prefix. Ids are this process's; this is what another thread re-interns (`intern`).
+   */
+  readonly fragments: SignedPayload[] = [];
 
   constructor(private readonly index: ReadonlyMap<NodeId, number>) {}
 
@@ -56,11 +61,17 @@ export class SignedKnowledge {
 
   private id(p: SignedPayload, upTo: number): number {
     this.key(p, upTo);
-    const r = this.fragments.add(this.fp[0], this.fp[1]);
+    const r = this.byKey.add(this.fp[0], this.fp[1]);
     if (r < 0) return -1 - r;
     this.keyHi.push(this.fp[0]);
     this.keyLo.push(this.fp[1]);
+    this.fragments.push(p.chain.length === upTo ? p : { ...p, chain: p.chain.slice(0, upTo) });
     return r;
+  }
+
+  /** The id of a fragment given as its content (an entry of `fragments`, perhaps another thread's). */
+  intern(fragment: SignedPayload): number {
+    return this.id(fragment, fragment.chain.length);
   }
 
   /** Whether the traitors of `w` can produce `p`: every loyal signature on it was seen. */
@@ -79,7 +90,7 @@ export class SignedKnowledge {
     });
     if (last < 0) return true;
     this.key(p, last + 1);
-    if (this.fragments.get(this.fp[0], this.fp[1]) < 0) return false;
+    if (this.byKey.get(this.fp[0], this.fp[1]) < 0) return false;
     return w.knowledge.includes(this.id(p, last + 1));
   }
 

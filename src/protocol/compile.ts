@@ -12,6 +12,7 @@
  */
 import type { Model, StepInfo } from '../model/model.ts';
 import { IntHasher, fingerprintInto } from '../state/fingerprint.ts';
+import { worldCodec } from './codec.ts';
 import type { FaultConfig } from './faults.ts';
 import { Kernel } from './kernel.ts';
 import { budgetsField } from './steps/budgets.ts';
@@ -174,6 +175,8 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig): Prot
     step,
     fingerprint,
     show,
+    // Worlds stored as short vectors of ids into tables the search's threads share (codec.ts).
+    codec: (share, savedIn) => worldCodec(k, share, savedIn),
     nodes: k.ids,
     properties: protocol.properties,
     fairness: protocol.fairness,
