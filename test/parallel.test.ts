@@ -14,6 +14,7 @@ import { StopSignal } from '../src/explore/stop.ts';
 import { loadModule } from '../src/model/load.ts';
 import { buildRun, type RunInfo } from '../src/model/run.ts';
 import { statesAlong } from '../src/trace/trace.ts';
+import { checkModel } from '../src/testing/check-model.ts';
 import { graphsOf } from './fixtures/random-graph.ts';
 import { distances, shortestBadEdge, shortestTo, type Graph } from './support/graph.ts';
 
@@ -180,5 +181,15 @@ describe('the frontier beyond RAM, and checkpoints', () => {
     await expect(checkAsync(model, { source: { definition: { shipped: live.name }, run }, checkpoint: dir })).rejects.toThrow(
       /--checkpoint checks safety properties only, and every-participant-decides is a liveness property/,
     );
+  });
+});
+
+describe('workers in faultline/testing', () => {
+  it('checkModel uses worker threads when given a module path, and says it cannot when given a definition', async () => {
+    const byPath = await checkModel(TWO_PHASE, { params: { rms: 4 }, workers: 2 });
+    expect([byPath.verdict, byPath.stats.distinctStates, byPath.warnings]).toEqual(['holds', tpcStates(4), []]);
+    const byDefinition = checkModel(await loadModule(TWO_PHASE), { params: { rms: 4 }, workers: 2 });
+    expect(byDefinition.stats.distinctStates).toBe(tpcStates(4));
+    expect(byDefinition.warnings[0]).toMatch(/^workers: 2 not used: worker threads load the model's module/);
   });
 });
