@@ -148,7 +148,7 @@ function failureError(m: Extract<FromWorker, { type: 'failed' }>): Error {
 const stoppedFromOutside = (cut: Bound | null) => cut === 'interrupted' || cut === 'time-limit' || cut === 'memory';
 
 /** The run a checkpoint must match to be resumed. */
-export function runKey(source: ModelSource, options: SearchOptions): RunKey {
+function runKey(source: ModelSource, options: SearchOptions): RunKey {
   return { source, maxDepth: options.maxDepth ?? null, maxStates: options.maxStates ?? null, all: options.all ?? false };
 }
 
