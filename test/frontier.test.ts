@@ -68,4 +68,23 @@ describe('Frontier', () => {
       }
     });
   }
+
+  it('reads back a level saved by a checkpoint, with more states appended to it after the load', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-frontier-test-'));
+    try {
+      const budget = new FrontierBudget(() => 0, dir, 10);
+      const saved = new Frontier(budget);
+      for (let i = 0; i < 10; i++) saved.push(chunkOf(i * 10, i * 10 + 10));
+      saved.saveTo(join(dir, 'saved.chunks'));
+      saved.dispose();
+      const loaded = Frontier.load(budget, join(dir, 'saved.chunks'), 100);
+      for (let i = 10; i < 20; i++) loaded.push(chunkOf(i * 10, i * 10 + 10));
+      const seen: number[] = [];
+      for (let c = loaded.take(); c !== null; c = loaded.take()) forEachRecord(c, (id) => void seen.push(id));
+      expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      loaded.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

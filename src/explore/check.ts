@@ -102,7 +102,7 @@ export async function checkAsync<S, A>(raw: Model<S, A>, options: CheckOptions =
   const model = selectProperties(guarded(raw), options.properties);
   const { parallel, warnings } = parallelism(model, options);
   if (parallel === null) {
-    const result = await runYielding(checking(model, options));
+    const result = await runYielding(checking(raw, options));
     return warnings.length === 0 ? result : { ...result, warnings: [...warnings, ...result.warnings] };
   }
   const monitor = new SafetyMonitor(model, options.all ?? false);

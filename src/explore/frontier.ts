@@ -149,7 +149,7 @@ export class Frontier {
     this.budget.used -= chunk.bytes.length;
     this.budget.spilled++;
     const file = (this.file ??= this.open(join(this.budget.dir, `level-${process.pid}-${files++}.chunks`)));
-    file.end += writeRecord(file.fd, chunk);
+    file.end += writeRecord(file.fd, chunk, file.end);
   }
 
   private open(path: string) {
@@ -206,11 +206,14 @@ export class Frontier {
   }
 }
 
-function writeRecord(fd: number, chunk: Chunk): number {
+/** Write one chunk record at `position` (the end of the file), or at the file's own position; its length. */
+function writeRecord(fd: number, chunk: Chunk, position: number | null = null): number {
   const header = Buffer.alloc(8);
   header.writeUInt32LE(chunk.count, 0);
   header.writeUInt32LE(chunk.bytes.length, 4);
-  writeSync(fd, header);
-  for (let at = 0; at < chunk.bytes.length; ) at += writeSync(fd, chunk.bytes, at, chunk.bytes.length - at);
+  writeSync(fd, header, 0, 8, position);
+  for (let at = 0; at < chunk.bytes.length; ) {
+    at += writeSync(fd, chunk.bytes, at, chunk.bytes.length - at, position === null ? null : position + 8 + at);
+  }
   return 8 + chunk.bytes.length;
 }
