@@ -4,7 +4,6 @@
  * `Expanded` (protocol.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { models } from '../../../models/index.ts';
 import { guarded } from '../../model/guard.ts';
 import { InputError } from '../../model/errors.ts';
 import { loadModule } from '../../model/load.ts';
@@ -21,7 +20,8 @@ import type { FromWorker, ModelSource, ToWorker } from './protocol.ts';
 /** The model a source describes, built exactly as the coordinator built it. */
 export async function buildSource(source: ModelSource): Promise<Model<any, any>> {
   const { definition } = source;
-  const def = 'shipped' in definition ? models.find((m) => m.name === definition.shipped) : await loadModule(definition.module);
+  // The shipped models are imported only when one is asked for: a thread starts faster without them.
+  const def = 'shipped' in definition ? (await import('../../../models/index.ts')).models.find((m) => m.name === definition.shipped) : await loadModule(definition.module);
   if (def === undefined) throw new InputError(`unknown model "${(definition as { shipped: string }).shipped}"`);
   return selectProperties(guarded(buildRun(def, source.run).model), source.properties);
 }
