@@ -16,8 +16,7 @@ import { DEADLOCK, SafetyMonitor } from './monitor.ts';
 import type { SearchOptions, SearchOutcome } from './options.ts';
 import { randomWalks } from './random.ts';
 import { memoryHint } from './stop.ts';
-import { parallelBfs, type ParallelOptions } from './parallel/coordinator.ts';
-import type { ModelSource } from './parallel/protocol.ts';
+import { parallelBfs, type ChunkedOptions, type ParallelOptions } from './parallel/coordinator.ts';
 import { availableParallelism } from 'node:os';
 import {
   collisionProbability,
@@ -28,7 +27,7 @@ import {
   type Violation,
 } from './result.ts';
 
-export interface CheckOptions extends SearchOptions {
+export interface CheckOptions extends SearchOptions, ChunkedOptions {
   readonly strategy?: Strategy;
   /** Seed for `random` (default: derived from the clock, and reported). */
   readonly seed?: number;
@@ -48,18 +47,6 @@ export interface CheckOptions extends SearchOptions {
    * one thread with a warning. Default 1: the single-threaded engine.
    */
   readonly workers?: number | 'auto';
-  /** How worker threads rebuild the model (a shipped name or a module, and the run); without it, one thread. */
-  readonly source?: ModelSource;
-  /** Bytes the search may hold in memory (`--memory`); past it the BFS frontier goes to disk. */
-  readonly memory?: number;
-  /** Write checkpoints into this folder (`--checkpoint`)… */
-  readonly checkpoint?: string;
-  /** … every this many milliseconds (`--checkpoint-every`, default 60 s), and when the search is stopped. */
-  readonly checkpointEveryMs?: number;
-  /** Continue the search saved in this checkpoint folder (`--resume`). */
-  readonly resume?: string;
-  /** States per chunk of the chunked engine (default 1024): smaller chunks interleave workers more. */
-  readonly chunkStates?: number;
 }
 
 /** `model` with only the properties named (all of them when `names` is empty or missing). */
@@ -143,16 +130,8 @@ function parallelism<S, A>(model: Model<S, A>, options: CheckOptions): { paralle
   else if (liveness.length > 0) refuse(`liveness (${liveness.join(', ')}) needs the state graph, which the single-threaded search records`);
   else if (options.source === undefined) refuse('the model was given as an object, which worker threads cannot rebuild (give a shipped name or a module)');
   if (workers <= 1 && !chunked) return { parallel: null, warnings };
-  const parallel: ParallelOptions = {
-    workers: workers > 1 ? workers : 0,
-    ...(options.source === undefined ? {} : { source: options.source }),
-    ...(options.memory === undefined ? {} : { memory: options.memory }),
-    ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
-    ...(options.checkpointEveryMs === undefined ? {} : { checkpointEveryMs: options.checkpointEveryMs }),
-    ...(options.resume === undefined ? {} : { resume: options.resume }),
-    ...(options.chunkStates === undefined ? {} : { chunkStates: options.chunkStates }),
-  };
-  return { parallel, warnings };
+  const { source, memory, checkpoint, checkpointEveryMs, resume, chunkStates } = options;
+  return { parallel: { workers: workers > 1 ? workers : 0, source, memory, checkpoint, checkpointEveryMs, resume, chunkStates }, warnings };
 }
 
 /** A check as a search a driver runs (see drive.ts): what `check` and `checkAsync` run, and a sweep runs cell by cell. */

@@ -36,20 +36,24 @@ import { Expander } from './expander.ts';
 import { failure } from './failure.ts';
 import type { Expand, Expanded, FromWorker, ModelSource, Start } from './protocol.ts';
 
-export interface ParallelOptions {
-  /** Worker threads; 0 does the workers' part in this thread. */
-  readonly workers: number;
-  /** How each worker rebuilds the model; needed by worker threads and checkpoints. */
+/** The chunked engine's options besides its threads (also `CheckOptions`'). */
+export interface ChunkedOptions {
+  /** How worker threads rebuild the model (a shipped name or a module, and the run); needed by threads and checkpoints. */
   readonly source?: ModelSource;
   /** Bytes the search may hold in memory (`--memory`); past it the frontier goes to disk. Default: half the machine's memory. */
   readonly memory?: number;
-  /** Write a checkpoint into this folder every `checkpointEveryMs` and when the search is stopped. */
+  /** Write a checkpoint into this folder (`--checkpoint`) every `checkpointEveryMs` (default 60 s) and when the search is stopped. */
   readonly checkpoint?: string;
   readonly checkpointEveryMs?: number;
-  /** Continue from the checkpoint in this folder. */
+  /** Continue the search checkpointed in this folder (`--resume`). */
   readonly resume?: string;
-  /** States per chunk handed to a worker (default `CHUNK_STATES`; the tests use small ones to interleave workers). */
+  /** States per chunk handed to a worker (default `CHUNK_STATES`; smaller chunks interleave workers more). */
   readonly chunkStates?: number;
+}
+
+export interface ParallelOptions extends ChunkedOptions {
+  /** Worker threads; 0 does the workers' part in this thread. */
+  readonly workers: number;
 }
 
 /** Default interval between two checkpoints. */
