@@ -15,7 +15,7 @@
  * When no chunk is out (a rendezvous), the coordinator may grow the table (workers hand back the
  * rest of a chunk when it is too full to take more) and write a checkpoint (checkpoint.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,6 +151,19 @@ function failureError(m: Extract<FromWorker, { type: 'failed' }>): Error {
 
 const stoppedFromOutside = (cut: Bound | null) => cut === 'interrupted' || cut === 'time-limit' || cut === 'memory';
 
+/**
+ * Where the frontier spills: inside the checkpoint folder when there is one (so a killed run's
+ * files go with it, and are cleared when the next run there starts), else in the temp folder.
+ */
+function spillFolder(checkpointDir: string | undefined): string {
+  if (checkpointDir === undefined) return mkdtempSync(join(tmpdir(), 'faultline-frontier-'));
+  mkdirSync(checkpointDir, { recursive: true });
+  for (const entry of readdirSync(checkpointDir)) if (entry.startsWith(SPILL)) rmSync(join(checkpointDir, entry), { recursive: true, force: true });
+  return mkdtempSync(join(checkpointDir, SPILL));
+}
+
+const SPILL = 'frontier-';
+
 /** The run a checkpoint must match to be resumed. */
 function runKey(source: ModelSource, options: SearchOptions): RunKey {
   return { source, maxDepth: options.maxDepth ?? null, maxStates: options.maxStates ?? null, all: options.all ?? false };
@@ -174,13 +187,13 @@ export async function parallelBfs<S, A>(
   const store = saved?.store ?? SharedStateStore.create();
   const codec = codecOf(model, undefined, saved?.codecDir);
   const memory = par.memory ?? totalmem() / 2;
-  const spillDir = mkdtempSync(join(tmpdir(), 'faultline-frontier-'));
+  const checkpointDir = par.checkpoint ?? par.resume;
+  const spillDir = spillFolder(checkpointDir);
   const space = new FrontierBudget(() => memory - store.bytes - codec.tableBytes, spillDir, par.chunkStates);
   const budget = new SearchBudget(options);
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const earlier = saved?.progress.elapsedMs ?? 0;
-  const checkpointDir = par.checkpoint ?? par.resume;
   const checkpointEvery = par.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
   let lastCheckpoint = performance.now();
 
