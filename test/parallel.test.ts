@@ -16,6 +16,7 @@ import { buildRun, type RunInfo } from '../src/model/run.ts';
 import { statesAlong } from '../src/trace/trace.ts';
 import { checkModel } from '../src/testing/check-model.ts';
 import { graphsOf } from './fixtures/random-graph.ts';
+import { faultline } from './support/cli.ts';
 import { distances, shortestBadEdge, shortestTo, type Graph } from './support/graph.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -192,5 +193,26 @@ describe('workers in faultline/testing', () => {
     const byDefinition = checkModel(await loadModule(TWO_PHASE), { params: { rms: 4 }, workers: 2 });
     expect(byDefinition.stats.distinctStates).toBe(tpcStates(4));
     expect(byDefinition.warnings[0]).toMatch(/^workers: 2 not used: worker threads load the model's module/);
+  });
+});
+
+describe('the command line of parallel search', () => {
+  it('refuses bad sizes, --checkpoint-every alone and checkpoints of liveness properties with one line and exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--memory', '4x'], /^faultline: --memory expects a size such as 4g, 512m or 100k, got "4x"\n$/],
+      [['--checkpoint-every', '5'], /^faultline: --checkpoint-every needs --checkpoint DIR \(or --resume DIR\)\n$/],
+      [['--checkpoint', join(tmpdir(), 'faultline-never-written')], /^faultline: --checkpoint checks safety properties only, and every-participant-decides is a liveness property/],
+      [['--workers', '0'], /^faultline: --workers expects an integer from 1 to 1024, got "0"\n$/],
+    ];
+    for (const [flags, line] of cases) {
+      const r = await faultline('check', 'two-phase-commit', '--param', 'rms=2', '--quiet', ...flags);
+      expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(line)]);
+    }
+  });
+
+  it('says so when --workers cannot be used because a liveness property needs the state graph', async () => {
+    const r = await faultline('check', 'two-phase-commit', '--param', 'rms=2', '--quiet', '--workers', '2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/--workers 2 not used: liveness \(every-participant-decides\) needs the state graph/);
   });
 });
