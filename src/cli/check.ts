@@ -1,5 +1,7 @@
 /** `faultline check <model>`: build one model, search it, print the result, exit by verdict. */
+import { resolve } from 'node:path';
 import { checkAsync, MAX_SEED, type CheckOptions } from '../explore/check.ts';
+import type { ModelSource } from '../explore/parallel/protocol.ts';
 import type { CheckResult, Violation } from '../explore/result.ts';
 import { resolveParams, resolveVariant, type ModelDefinition } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
@@ -17,8 +19,6 @@ import { interruptibly } from './interrupt.ts';
 import type { Io } from './io.ts';
 import { loadDefinition, modelPathOf } from './load.ts';
 import { checkOutputFolder, unwritten } from './target.ts';
-import type { ModelSource } from '../explore/parallel/protocol.ts';
-import { resolve } from 'node:path';
 
 export interface CheckCommandOptions {
   readonly variant?: string;

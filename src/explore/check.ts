@@ -2,6 +2,7 @@
  * `check`: run one search strategy over a model and turn its findings into a result: verdict,
  * statistics, a status per property and a readable trace per counterexample.
  */
+import { availableParallelism } from 'node:os';
 import { InputError, ModelError } from '../model/errors.ts';
 import { unknownFairnessNode } from '../model/fairness.ts';
 import { guarded } from '../model/guard.ts';
@@ -17,7 +18,6 @@ import type { SearchOptions, SearchOutcome } from './options.ts';
 import { randomWalks } from './random.ts';
 import { memoryHint } from './stop.ts';
 import { parallelBfs, type ChunkedOptions, type ParallelOptions } from './parallel/coordinator.ts';
-import { availableParallelism } from 'node:os';
 import {
   collisionProbability,
   type CheckResult,

@@ -9,7 +9,7 @@
  * answers `Expanded`: the new states it inserted into the shared store (the next level, encoded),
  * the part of the chunk it did not get to (`rest`: stopped, or the table needs to grow), its
  * counts and what it found. The coordinator owns the frontier, the level barrier, growth of the
- * table, checkpoints and the verdict.
+ * table, checkpoints and the verdict, and ends the workers when the search is over.
  */
 import type { RunInfo } from '../../model/run.ts';
 import type { SharedStoreShare } from '../../state/shared-fingerprint-set.ts';
@@ -55,11 +55,7 @@ export interface Expand {
   readonly store?: SharedStoreShare;
 }
 
-export interface Close {
-  readonly type: 'close';
-}
-
-export type ToWorker = Start | Expand | Close;
+export type ToWorker = Start | Expand;
 
 export interface Ready {
   readonly type: 'ready';

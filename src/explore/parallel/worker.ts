@@ -36,11 +36,9 @@ port.on('message', async (m: ToWorker) => {
       const model = await buildSource(m.source);
       expander = new Expander(model, SharedStateStore.attach(m.store), codecOf(model, m.codec), new StopSignal(m.stop), m.all);
       post({ type: 'ready' });
-    } else if (m.type === 'expand') {
+    } else {
       const done = expander!.expand(m);
       post(done, done.next.map((c) => c.bytes.buffer as ArrayBuffer));
-    } else {
-      port.close();
     }
   } catch (e) {
     post(failure(e));
