@@ -1,6 +1,7 @@
 /**
  * `check`: run one search strategy over a model and turn its findings into a result: verdict,
- * statistics, a status per property and a readable trace per counterexample.
+ * statistics, a status per property and a readable trace per counterexample. `checkAsync` may
+ * run a breadth-first safety search on worker threads instead (parallel/coordinator.ts).
  */
 import { availableParallelism } from 'node:os';
 import { InputError, ModelError } from '../model/errors.ts';

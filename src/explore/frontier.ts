@@ -119,8 +119,25 @@ export class Frontier {
     this.memory.unshift(chunk);
   }
 
-  /** The next chunk of states, or null when the level is done. */
-  take(): Chunk | null {
+  /**
+   * The next chunk of states (at most `most` of them: the rest of a bigger chunk is served next),
+   * or null when the level is done.
+   */
+  take(most = Infinity): Chunk | null {
+    const chunk = this.next();
+    if (chunk === null || chunk.count <= most) return chunk;
+    let split = 0;
+    let seen = 0;
+    forEachRecord(chunk, (_id, _bytes, offset) => {
+      if (seen++ < most) return;
+      split = offset;
+      return false;
+    });
+    this.unshift(chunkFrom(chunk, split, chunk.count - most));
+    return { bytes: chunk.bytes.slice(0, split), count: most };
+  }
+
+  private next(): Chunk | null {
     let chunk: Chunk;
     if (this.memory.length > 0) {
       chunk = this.memory.shift()!;
@@ -129,7 +146,7 @@ export class Frontier {
       chunk = this.readRecord(this.file);
     } else if (this.pendingCount > 0) {
       this.settle();
-      return this.take();
+      return this.next();
     } else {
       return null;
     }

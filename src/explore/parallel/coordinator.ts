@@ -59,6 +59,9 @@ export interface ParallelOptions extends ChunkedOptions {
 /** Default interval between two checkpoints. */
 export const CHECKPOINT_EVERY_MS = 60_000;
 
+/** The smallest chunk handed out near the end of a level. */
+const TAIL_CHUNK = 32;
+
 /** How often the coordinator polls the stop signal, the clock and the heap while workers run. */
 const POLL_MS = 50;
 
@@ -297,7 +300,8 @@ export async function parallelBfs<S, A>(
         const growing = store.needsGrowth;
         const due = checkpointDir !== undefined && performance.now() - lastCheckpoint >= checkpointEvery;
         while (idle.length > 0 && !halted() && !growing && !due) {
-          const chunk = current.take();
+          // Smaller chunks as the level runs out, so that no worker waits long at its end.
+          const chunk = current.take(Math.max(TAIL_CHUNK, Math.ceil(current.size / (2 * hands.length))));
           if (chunk === null) break;
           const hand = idle.pop()!;
           const message: Expand = {
