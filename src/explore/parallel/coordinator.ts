@@ -97,7 +97,15 @@ function thread(start: Start, inbox: Inbox): Hand {
     },
   };
   worker.on('message', (m: FromWorker) => inbox.put(hand, m));
-  worker.on('error', (e) => inbox.put(hand, { type: 'failed', kind: 'internal', message: e.message, ...(e.stack ? { stack: e.stack } : {}) }));
+  worker.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      // The thread is gone with its chunk: the search ends, cut by memory, with what it has.
+      worker.removeAllListeners('exit');
+      inbox.put(hand, { type: 'failed', kind: 'memory', message: e.message });
+    } else {
+      inbox.put(hand, { type: 'failed', kind: 'internal', message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
+    }
+  });
   worker.on('exit', (code) => inbox.put(hand, { type: 'failed', kind: 'internal', message: `the worker thread exited (code ${code})` }));
   worker.postMessage(start);
   return hand;
@@ -213,6 +221,8 @@ export async function parallelBfs<S, A>(
   const hands: Hand[] = [];
   const inbox = new Inbox();
   let generation = 0;
+  /** A worker thread ran out of memory and took its chunk with it: no checkpoint can be consistent now. */
+  let chunkLost = false;
   const halted = () => monitor.done || (cutBy !== null && cutBy !== 'max-depth');
   const progress = () => ({
     distinctStates: store.size,
@@ -331,6 +341,12 @@ export async function parallelBfs<S, A>(
         }
         const { hand, message } = await inbox.take();
         out--;
+        if (message.type === 'failed' && message.kind === 'memory') {
+          cutBy = 'memory';
+          chunkLost = true;
+          halt.request('memory');
+          continue;
+        }
         idle.push(hand);
         if (message.type === 'failed') throw failureError(message);
         if (message.type !== 'expanded') continue;
@@ -342,8 +358,8 @@ export async function parallelBfs<S, A>(
       current = next;
       next = new Frontier(space);
     }
-    // A stop from outside: keep what is left, to resume from.
-    if (checkpointDir !== undefined && stoppedFromOutside(cutBy)) checkpoint();
+    // A stop from outside: keep what is left, to resume from (unless a thread died with its chunk).
+    if (checkpointDir !== undefined && stoppedFromOutside(cutBy) && !chunkLost) checkpoint();
   } finally {
     clearInterval(poll);
     for (const hand of hands) await hand.close();

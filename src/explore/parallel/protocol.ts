@@ -76,11 +76,11 @@ export interface Expanded {
   readonly witnesses: readonly (readonly [string, number])[];
 }
 
-/** A worker's failure: the model's (a `ModelError`, with the step), bad input, or ours. */
+/** A worker's failure: the model's (a `ModelError`, with the step), bad input, its thread out of memory, or ours. */
 export interface Failed {
   readonly type: 'failed';
   readonly message: string;
-  readonly kind: 'model' | 'input' | 'internal';
+  readonly kind: 'model' | 'input' | 'memory' | 'internal';
   readonly step?: number;
   readonly stack?: string;
 }
