@@ -23,7 +23,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError, ModelError } from '../../model/errors.ts';
 import { identity, type Model } from '../../model/model.ts';
-import { SharedStateStore } from '../../state/shared-fingerprint-set.ts';
+import { codecOf, type StateCodec } from '../../state/codec.ts';
+import { FULL, SharedStateStore } from '../../state/shared-fingerprint-set.ts';
 import { pathOf } from '../bfs.ts';
 import { ChunkWriter, Frontier, FrontierBudget } from '../frontier.ts';
 import type { SafetyMonitor } from '../monitor.ts';
@@ -31,7 +32,6 @@ import { SearchBudget, type SearchOptions, type SearchOutcome } from '../options
 import type { Bound } from '../result.ts';
 import { StopSignal } from '../stop.ts';
 import { hasCheckpoint, readCheckpoint, writeCheckpoint, type RunKey } from './checkpoint.ts';
-import { codecOf, type StateCodec } from '../../state/codec.ts';
 import { Expander } from './expander.ts';
 import { failure } from './failure.ts';
 import type { Expand, Expanded, FromWorker, ModelSource, Start } from './protocol.ts';
@@ -235,6 +235,7 @@ export async function parallelBfs<S, A>(
     const cut = budget.poll(progress);
     if (cut !== null && !halted()) {
       cutBy = cut;
+      // Whatever the reason (kept in `cutBy`), the workers stop between two states.
       halt.request('interrupted');
     }
   }, POLL_MS);
@@ -274,7 +275,7 @@ export async function parallelBfs<S, A>(
           generated++;
           fingerprint(inits[i], fp);
           const id = store.add(fp[0], fp[1], -1 - i, -1, maxStates);
-          if (id === -(2 ** 31)) {
+          if (id === FULL) {
             cutBy = 'max-states';
             break;
           }
