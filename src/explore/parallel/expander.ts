@@ -2,7 +2,7 @@
  * What a worker does with a chunk of a BFS level: decode each state, check and expand it, insert
  * its successors into the shared store, and keep the new ones, encoded, for the next level — the
  * loop of bfs.ts, one chunk at a time, on shared memory. It runs in a worker thread (worker.ts),
- * or in the tests' own thread.
+ * or in the coordinator's own thread when there are none (`workers: 0`).
  */
 import { ModelError } from '../../model/errors.ts';
 import { identity, type Model } from '../../model/model.ts';
