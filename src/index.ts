@@ -47,6 +47,7 @@ export {
   type AlwaysEventually,
 } from './model/property.ts';
 export { InputError, ModelError } from './model/errors.ts';
+export type { StateEncoding, StateCodec, CodecShare } from './state/codec.ts';
 export { parseFairness, formatFairness } from './model/fairness.ts';
 export { defineProtocol, NO_SYSTEM, type ProtocolModelSpec, type SystemDecl } from './protocol/definition.ts';
 export {

@@ -9,13 +9,15 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { definition as twoPhaseCommit } from '../models/two-phase-commit/index.ts';
+import { instantiate } from '../src/model/definition.ts';
 import { FAULT_STEP_KINDS, type StepKind } from '../src/model/model.ts';
 import { codecOf } from '../src/state/codec.ts';
 import { fingerprintHex } from '../src/state/fingerprint.ts';
 import { World } from '../src/protocol/world.ts';
 import { build, codecCases, fingerprinter, firstStates, successors } from './support/codec-cases.ts';
 
-const CAP = 300;
+const CAP = 150;
 const dir = mkdtempSync(join(tmpdir(), 'faultline-codec-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -71,5 +73,60 @@ describe('the world codec round-trips', () => {
     const wanted: StepKind[] = [...FAULT_STEP_KINDS, 'deliver', 'local', 'timer', 'tick', 'round'];
     expect(wanted.filter((k) => !kindsMet.has(k))).toEqual([]);
     expect(shapes).toEqual(Object.fromEntries(Object.keys(shapes).map((k) => [k, true])));
+  });
+});
+
+describe('the world codec’s size', () => {
+  it('two-phase commit (no faults): a flags byte, one byte per node, and the set of messages as a one-byte bitmap', () => {
+    // The layout of src/protocol/codec.ts. Without faults every piece of bookkeeping keeps its
+    // start value: no flag is set. Each node's entry id is below 128 (a one-byte varint). The
+    // network is a set: when at least two messages are in flight, a bitmap of their table ids —
+    // one byte, as there are fewer than 8 different messages — after a header byte beats a list
+    // of one byte per message; a single message is a list of one.
+    const rms = 2; // 6 different messages: Prepared from each RM, Commit and Abort to each
+    const model = instantiate(twoPhaseCommit, { params: { rms }, variant: 'default' });
+    const { states } = firstStates<World>(model, Infinity);
+    expect(states.length).toBe(6 ** rms + 4 ** rms + 2 ** rms); // all of them
+    expect(new Set(states.flatMap((s) => s.inFlight().map((e) => JSON.stringify(e)))).size).toBeLessThan(8);
+    const codec = codecOf(model);
+    for (const s of states) {
+      const bytes = codec.encode(s);
+      const k = s.inFlight().length;
+      expect(bytes[0]).toBe(0);
+      expect(bytes.length).toBe(1 + (rms + 1) + 1 + Math.min(k, 1));
+    }
+  });
+});
+
+describe('the world codec never merges two different values', () => {
+  // A 64-bit collision cannot be found by search; it is made here by giving a value another's key.
+  const model = instantiate(twoPhaseCommit, { params: { rms: 2 }, variant: 'default' });
+  const { states } = firstStates<World>(model, Infinity);
+
+  it('a node state under another node state’s key is an internal error, not that state', () => {
+    const codec = codecOf(model);
+    const [a, b] = [states[0], states.find((w) => w.states[1] !== states[0].states[1] && JSON.stringify(w.states[1]) !== JSON.stringify(states[0].states[1]))!];
+    codec.encode(a);
+    const forged = new World(a.topology, { ...b.fields(), nodeHash: a.nodeHash, net: a.net });
+    expect(() => codec.encode(forged)).toThrow(/^internal error: two different states of node \S+ have the same 64-bit fingerprint/);
+  });
+
+  it('a message under another message’s key, met in another model instance, is an internal error', () => {
+    const codec = codecOf(model);
+    const withMessages = states.filter((w) => w.inFlight().length > 0);
+    const first = withMessages[0];
+    codec.encode(first);
+    // Another instance meets a different message first, under the key of the one the tables hold.
+    const other = instantiate(twoPhaseCommit, { params: { rms: 2 }, variant: 'default' });
+    const otherCodec = codecOf(other, codec.share());
+    const { states: otherStates } = firstStates<World>(other, Infinity);
+    const table = first.topology.messages;
+    const held = first.topology.network.all(first.net)[0];
+    const otherTable = otherStates[0].topology.messages;
+    const victim = otherStates.map((w) => w.topology.network.all(w.net)).flat().find((id) => JSON.stringify(otherTable.get(id)) !== JSON.stringify(table.get(held)))!;
+    otherTable.keyHi[victim] = table.keyHi[held];
+    otherTable.keyLo[victim] = table.keyLo[held];
+    const carrier = otherStates.find((w) => w.topology.network.all(w.net).includes(victim))!;
+    expect(() => otherCodec.encode(carrier)).toThrow(/^internal error: two different messages have the same 64-bit fingerprint/);
   });
 });

@@ -8,6 +8,10 @@ import { codecOf, plainCodec } from '../src/state/codec.ts';
 import { sameData } from '../src/state/equality.ts';
 import { fingerprintHex } from '../src/state/fingerprint.ts';
 import { model } from '../src/model/model.ts';
+import { defaultParams, defineModel, instantiate } from '../src/model/definition.ts';
+import { ModelError } from '../src/model/errors.ts';
+import { int } from '../src/model/params.ts';
+import type { StateEncoding } from '../src/state/codec.ts';
 
 /** Plain data of every kind a state may hold (see plain-data.ts), -0, NaN, bigints and sparse arrays included. */
 const plain = fc.anything({
@@ -107,5 +111,52 @@ describe('sameData', () => {
       expect(fingerprintHex(a)).not.toBe(fingerprintHex(b));
       expect(sameData(a, b)).toBe(false);
     }
+  });
+});
+
+describe('a codec of the model’s own (defineModel)', () => {
+  type S = { readonly value: number; readonly done: boolean };
+  const counter = (codec: StateEncoding<S> | ((c: { params: { max: number } }) => StateEncoding<S>)) => {
+    const def = defineModel({
+      name: 'counter',
+      description: 'counts up to max',
+      params: { max: int({ default: 3, min: 1, description: 'largest value' }) },
+      build: ({ params }) => ({
+        init: (): S[] => [{ value: 0, done: false }],
+        actions: (s: S) => (s.value < params.max ? ['inc'] : []),
+        next: (s: S) => ({ value: s.value + 1, done: s.value + 1 === params.max }),
+        label: (a: string) => a,
+        properties: [],
+      }),
+      codec,
+    });
+    return instantiate(def, { params: defaultParams(def), variant: 'default' });
+  };
+  const packed: StateEncoding<S> = { encode: (s) => Uint8Array.of((s.value << 1) | (s.done ? 1 : 0)), decode: (b) => ({ value: b[0] >> 1, done: (b[0] & 1) === 1 }) };
+
+  it('is the codec codecOf gives, as written, with no tables', () => {
+    const c = codecOf(counter(packed));
+    expect([...c.encode({ value: 3, done: true })]).toEqual([7]);
+    expect(c.decode(Uint8Array.of(4))).toEqual({ value: 2, done: false });
+    expect(c.share()).toEqual({ kind: 'model' });
+    expect(c.tableBytes).toBe(0);
+  });
+
+  it('may depend on the params', () => {
+    let seen: number | undefined;
+    const c = codecOf(counter(({ params }) => ((seen = params.max), packed)));
+    expect(seen).toBe(3);
+    expect(c.decode(c.encode({ value: 1, done: false }))).toEqual({ value: 1, done: false });
+  });
+
+  it('is the model’s error when it throws, returns no bytes, or loses part of a state', () => {
+    const throwing = codecOf(counter({ ...packed, encode: () => { throw new Error('no room'); } }));
+    expect(() => throwing.encode({ value: 0, done: false })).toThrow(ModelError);
+    expect(() => throwing.encode({ value: 0, done: false })).toThrow("the model's codec encode() threw: no room");
+    const noBytes = codecOf(counter({ ...packed, encode: () => [1] as unknown as Uint8Array }));
+    expect(() => noBytes.encode({ value: 0, done: false })).toThrow('not a Uint8Array');
+    const lossy = codecOf(counter({ encode: (s) => Uint8Array.of(s.value), decode: (b) => ({ value: b[0], done: false }) }));
+    expect(lossy.decode(lossy.encode({ value: 1, done: false }))).toEqual({ value: 1, done: false });
+    expect(() => lossy.encode({ value: 3, done: true })).toThrow(/does not round-trip/);
   });
 });

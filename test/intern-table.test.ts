@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('InternTable', () => {
   it('gives dense ids in insertion order, finds them again, and keeps each value and key', () => {
     const t = new InternTable();
-    const n = 20_000; // past several doublings of every stripe and of the buffers
+    const n = 5000; // past several doublings of every stripe and of the buffers
     for (let k = 0; k < n; k++) expect(t.intern(...keyOf(k), () => serialize(`value ${k}`))).toBe(k);
     expect(t.size).toBe(n);
     for (let k = 0; k < n; k += 7) {

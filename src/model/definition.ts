@@ -4,6 +4,7 @@
  * transition system) or `defineProtocol` (nodes, roles and a fault model, `src/protocol/`); both
  * give the same `ModelDefinition`, typed by the params and variants they declare.
  */
+import { modelCodec, type CodecShare, type StateCodec, type StateEncoding } from '../state/codec.ts';
 import { InputError, ModelError, describeError } from './errors.ts';
 import { guarded } from './guard.ts';
 import type { Model } from './model.ts';
@@ -80,6 +81,20 @@ export interface ModelSpec<P extends ParamSchema, V extends string, S, A> {
   readonly variants?: { readonly [K in V]: VariantDecl<ParamValues<P>, never> };
   /** Build the model for resolved params and a variant. Throw `InputError` for combinations that make no sense. */
   build(config: { readonly params: ParamValues<P>; readonly variant: V }): Model<S, A>;
+  /**
+   * How states are stored as bytes in the frontier, between worker threads and in checkpoints,
+   * when the generic `v8.serialize` is not compact enough: `{ encode, decode }`, or a function of
+   * the params and variant giving one (a bit-packing that depends on the instance's size).
+   * `decode(encode(s))` must be the same state as `s`; the first states encoded are checked.
+   *
+   * ```ts
+   * codec: ({ params }) => ({
+   *   encode: (s) => Uint8Array.of(s.value),
+   *   decode: (bytes) => ({ value: bytes[0] }),
+   * }),
+   * ```
+   */
+  readonly codec?: StateEncoding<S> | ((config: { readonly params: ParamValues<P>; readonly variant: V }) => StateEncoding<S>);
 }
 
 /** Names a definition: non-empty, printable, usable in file names and on a command line. */
@@ -133,7 +148,14 @@ export function defineModel<P extends ParamSchema = {}, V extends string = 'defa
     description: spec.description,
     params,
     variants: variantList(spec.name, params, spec.variants ?? DEFAULT_VARIANTS),
-    build: (config) => spec.build({ params: config.params as ParamValues<P>, variant: config.variant as V }),
+    build: (config) => {
+      const resolved = { params: config.params as ParamValues<P>, variant: config.variant as V };
+      const built = spec.build(resolved);
+      if (spec.codec === undefined || typeof built !== 'object' || built === null) return built;
+      const encoding = typeof spec.codec === 'function' ? spec.codec(resolved) : spec.codec;
+      const codec = (share?: CodecShare): StateCodec<S> => modelCodec(encoding, built, share);
+      return Object.assign(Object.create(Object.getPrototypeOf(built)), built, { codec });
+    },
   };
 }
 

@@ -5,12 +5,13 @@
  * are stored once, in tables shared by every thread of a search, and a state refers to them by
  * small ids: each node's (state, timers) entry, each message envelope, and each signed fragment
  * the traitors know. The rest of a world is a handful of small numbers. Two-phase commit's nine
- * nodes and their messages thus take a few dozen bytes instead of an object graph of hundreds.
+ * nodes and their messages thus take a dozen bytes or two instead of an object graph of hundreds.
  *
  * Layout: a flags byte saying which bookkeeping differs from its start value, the n node entry
- * ids, the number of messages in flight and their ids (in the network's canonical order), then —
- * only where the flags say so — status, clock offsets, fault counters, traitors, time, partition,
- * round and cursor, and the traitors' signed knowledge. Self-delimiting: the shape is the model's.
+ * ids, the messages in flight (a list of ids in the network's order, or a bitmap of ids when that
+ * is shorter and the order is the canonical one, see `encodeNetwork`), then — only where the
+ * flags say so — status, clock offsets, fault counters, traitors, time, partition, round and
+ * cursor, and the traitors' signed knowledge. Self-delimiting: the shape is the model's.
  *
  * The tables are keyed by content fingerprints: a node entry by the fingerprint the kernel keeps
  * of it (`World.nodeHash`), a message by the network's content key, a fragment by the adversary's.
@@ -27,6 +28,7 @@ import type { CodecShare, StateCodec } from '../state/codec.ts';
 import { sameData } from '../state/equality.ts';
 import { FingerprintSet } from '../state/fingerprint-set.ts';
 import { InternTable, type InternTableShare } from '../state/intern-table.ts';
+import type { NetworkSemantics } from './faults.ts';
 import type { SignedPayload, Envelope } from './types.ts';
 import { NO_TIMERS, type Kernel } from './kernel.ts';
 import { UP, USED, type Timer, type World } from './world.ts';
@@ -53,8 +55,13 @@ const F_PARTITION = 32;
 const F_ROUND = 64;
 const F_KNOWLEDGE = 128;
 
-/** A node's entry as stored: its state and armed timers. */
-type Entry = readonly [state: unknown, timers: readonly Timer[]];
+/** A node's entry as stored (its state and armed timers), with its key: the fingerprint the kernel keeps of it. */
+interface Entry {
+  readonly state: unknown;
+  readonly timers: readonly Timer[];
+  readonly hi: number;
+  readonly lo: number;
+}
 
 /** Thrown when two different values share a 64-bit fingerprint: the search cannot go on soundly. */
 function collision(what: string, a: unknown, b: unknown): Error {
@@ -90,6 +97,29 @@ class Writer {
   int(x: number): void {
     this.uint(((x << 1) ^ (x >> 31)) >>> 0);
   }
+
+  /** Room for `n` bytes, zeroed; returns where they start. */
+  reserve(n: number): number {
+    while (this.length + n > this.bytes.length) {
+      const bigger = new Uint8Array(this.bytes.length * 2);
+      bigger.set(this.bytes);
+      this.bytes = bigger;
+    }
+    const at = this.length;
+    this.bytes.fill(0, at, at + n);
+    this.length += n;
+    return at;
+  }
+}
+
+/** Bytes of `x` as a varint. */
+function varintLength(x: number): number {
+  let n = 1;
+  while (x > 0x7f) {
+    x >>>= 7;
+    n++;
+  }
+  return n;
 }
 
 class Reader {
@@ -112,15 +142,26 @@ class Reader {
     const z = this.uint();
     return (z >>> 1) ^ -(z & 1);
   }
+
+  /** The next `n` bytes. */
+  take(n: number): Uint8Array {
+    if (this.at + n > this.bytes.length) throw new Error('internal error: an encoded world ends early');
+    this.at += n;
+    return this.bytes.subarray(this.at - n, this.at);
+  }
 }
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
+/** A world codec's shared tables, by what they hold. */
+type Tables = Readonly<Record<keyof typeof FILES, InternTable>>;
+
 export class WorldCodec implements StateCodec<World> {
+  /** The node entries' table (the others are reached through `messageIds` and `fragmentIds`). */
   private readonly nodes: InternTable;
-  private readonly messages: InternTable;
-  private readonly fragments: InternTable;
   private readonly w = new Writer();
+  /** Scratch: the table ids of the messages in flight of the world being encoded. */
+  private readonly shared: number[] = [];
   /** The number of fault counters (`World.used`). */
   private readonly counters = Object.keys(USED).length;
 
@@ -132,11 +173,9 @@ export class WorldCodec implements StateCodec<World> {
   private readonly entryIds: number[] = [];
   /** Table id of a node state object this thread has checked, with the timers it was checked with. */
   private readonly checked = new WeakMap<object, { readonly timers: readonly Timer[]; readonly id: number }>();
-  /** Message table id by the kernel's message id, and back (-1 or absent: not yet met). */
-  private readonly sharedMessage: number[] = [];
-  private readonly localMessage: number[] = [];
-  private readonly sharedFragment: number[] = [];
-  private readonly localFragment: number[] = [];
+  /** The kernel's message ids and the adversary's fragment ids, mapped to and from the tables'. */
+  private readonly messageIds: Portable<Envelope>;
+  private readonly fragmentIds: Portable<SignedPayload>;
 
   /** Start values of the bookkeeping, shared by the decoded worlds that have them. */
   private readonly allUp: readonly number[];
@@ -145,28 +184,41 @@ export class WorldCodec implements StateCodec<World> {
 
   constructor(
     private readonly k: Kernel,
-    tables: { nodes: InternTable; messages: InternTable; fragments: InternTable },
+    /** Whether the network keeps its messages in the canonical order of their content (every semantics but FIFO). */
+    private readonly canonical: boolean,
+    private readonly tables: Tables,
   ) {
     this.nodes = tables.nodes;
-    this.messages = tables.messages;
-    this.fragments = tables.fragments;
+    const { index } = k.topology;
+    const messages = k.messages;
+    const viaKernel: LocalInterning<Envelope> = {
+      keyHi: messages.keyHi,
+      keyLo: messages.keyLo,
+      get: (id) => messages.get(id),
+      intern: (e) => messages.intern(e, index.get(e.from)!, index.get(e.to)!),
+    };
+    this.messageIds = new Portable(tables.messages, 'messages', () => viaKernel);
+    this.fragmentIds = new Portable(tables.fragments, 'signed fragments', () => {
+      const knowledge = k.knowledge;
+      if (!knowledge) throw new Error('internal error: an encoded world has signed knowledge, but this model has no signed Byzantine nodes');
+      return { keyHi: knowledge.keyHi, keyLo: knowledge.keyLo, get: (id) => knowledge.fragments[id], intern: (f) => knowledge.intern(f) };
+    });
     this.allUp = Array<number>(k.n).fill(UP);
     this.zeros = Array<number>(k.n).fill(0);
     this.noneUsed = Array<number>(this.counters).fill(0);
   }
 
   share(): WorldCodecShare {
-    return { kind: KIND, nodes: this.nodes.share(), messages: this.messages.share(), fragments: this.fragments.share() };
+    const { nodes, messages, fragments } = this.tables;
+    return { kind: KIND, nodes: nodes.share(), messages: messages.share(), fragments: fragments.share() };
   }
 
   get tableBytes(): number {
-    return this.nodes.bytes + this.messages.bytes + this.fragments.bytes;
+    return Object.values(this.tables).reduce((sum, t) => sum + t.bytes, 0);
   }
 
   save(dir: string): void {
-    this.nodes.save(join(dir, FILES.nodes));
-    this.messages.save(join(dir, FILES.messages));
-    this.fragments.save(join(dir, FILES.fragments));
+    for (const [name, file] of Object.entries(FILES)) this.tables[name as keyof Tables].save(join(dir, file));
   }
 
   encode(world: World): Uint8Array {
@@ -184,9 +236,7 @@ export class WorldCodec implements StateCodec<World> {
     if (world.knowledge.length > 0) flags |= F_KNOWLEDGE;
     w.uint(flags);
     for (let i = 0; i < n; i++) w.uint(this.entryId(world, i));
-    const inFlight = k.net.all(world.net);
-    w.uint(inFlight.length);
-    for (let i = 0; i < inFlight.length; i++) w.uint(this.messageId(inFlight[i]));
+    this.encodeNetwork(k.net.all(world.net));
     if (flags & F_STATUS) for (let i = 0; i < n; i++) w.uint(world.status[i]);
     if (flags & F_OFFSETS) for (let i = 0; i < n; i++) w.int(world.offsets[i]);
     if (flags & F_USED) for (let i = 0; i < this.counters; i++) w.uint(world.used[i]);
@@ -196,7 +246,7 @@ export class WorldCodec implements StateCodec<World> {
     if (flags & F_ROUND) (w.uint(world.round), w.uint(world.cursor));
     if (flags & F_KNOWLEDGE) {
       w.uint(world.knowledge.length);
-      for (const x of world.knowledge) w.uint(this.fragmentId(x));
+      for (const x of world.knowledge) w.uint(this.fragmentIds.shared(x));
     }
     return w.bytes.slice(0, w.length);
   }
@@ -211,15 +261,18 @@ export class WorldCodec implements StateCodec<World> {
     const nodeHash = Array<number>(2 * n);
     for (let i = 0; i < n; i++) {
       const id = r.uint();
-      const [state, armed] = this.entry(id);
-      states[i] = state;
-      timers[i] = armed;
-      nodeHash[2 * i] = this.nodes.keyHi(id);
-      nodeHash[2 * i + 1] = this.nodes.keyLo(id);
+      const e = this.entry(id);
+      states[i] = e.state;
+      timers[i] = e.timers;
+      nodeHash[2 * i] = e.hi;
+      nodeHash[2 * i + 1] = e.lo;
     }
-    let net = k.net.empty;
-    for (let m = r.uint(); m > 0; m--) net = k.net.send(net, this.localMessageOf(r.uint()));
-    const list = (count: number, read: () => number) => Array.from({ length: count }, read);
+    const net = k.net.of(this.decodeNetwork(r));
+    const list = (count: number, read: () => number) => {
+      const xs = Array<number>(count);
+      for (let i = 0; i < count; i++) xs[i] = read();
+      return xs;
+    };
     const status = flags & F_STATUS ? list(n, () => r.uint()) : this.allUp;
     const offsets = flags & F_OFFSETS ? list(n, () => r.int()) : this.zeros;
     const used = flags & F_USED ? list(this.counters, () => r.uint()) : this.noneUsed;
@@ -228,9 +281,59 @@ export class WorldCodec implements StateCodec<World> {
     const partition = flags & F_PARTITION ? r.uint() : 0;
     const round = flags & F_ROUND ? r.uint() : 0;
     const cursor = flags & F_ROUND ? r.uint() : 0;
-    const knowledge = flags & F_KNOWLEDGE ? list(r.uint(), () => this.localFragmentOf(r.uint())) : [];
+    const knowledge = flags & F_KNOWLEDGE ? list(r.uint(), () => this.fragmentIds.localId(r.uint())) : [];
     if (r.at !== bytes.length) throw new Error(`internal error: an encoded world has ${bytes.length - r.at} bytes too many`);
     return k.make({ states, timers, nodeHash, net, status, traitors, time, offsets, partition, used, round, cursor, knowledge });
+  }
+
+  // ---- the network ----
+
+  /**
+   * The messages in flight: their table ids as a list, or — when the network's order is the
+   * canonical order of its messages (not FIFO) and no message is in flight twice — as a bitmap of
+   * table ids when that is shorter (two-phase commit's set of messages takes a few bytes). The
+   * first varint says which: the count of ids, or the bitmap's length in bytes, shifted left by
+   * one, with the low bit set for a bitmap.
+   */
+  private encodeNetwork(inFlight: readonly number[]): void {
+    const { w, shared } = this;
+    shared.length = inFlight.length;
+    let largest = -1;
+    let listBytes = 0;
+    let distinct = true;
+    for (let i = 0; i < inFlight.length; i++) {
+      const id = this.messageIds.shared(inFlight[i]);
+      shared[i] = id;
+      largest = Math.max(largest, id);
+      listBytes += varintLength(id);
+      if (i > 0 && inFlight[i] === inFlight[i - 1]) distinct = false;
+    }
+    const bitmapBytes = (largest >> 3) + 1;
+    if (this.canonical && distinct && inFlight.length > 0 && varintLength(bitmapBytes << 1) + bitmapBytes < varintLength(inFlight.length << 1) + listBytes) {
+      w.uint((bitmapBytes << 1) | 1);
+      const at = w.reserve(bitmapBytes);
+      for (const id of shared) w.bytes[at + (id >> 3)] |= 1 << (id & 7);
+    } else {
+      w.uint(inFlight.length << 1);
+      for (const id of shared) w.uint(id);
+    }
+  }
+
+  /** The kernel's ids of the messages in flight, in the network's order. */
+  private decodeNetwork(r: Reader): number[] {
+    const head = r.uint();
+    const ids: number[] = [];
+    if ((head & 1) === 0) {
+      for (let m = head >>> 1; m > 0; m--) ids.push(this.messageIds.localId(r.uint()));
+      return ids;
+    }
+    const bitmap = r.take(head >>> 1);
+    for (let byte = 0; byte < bitmap.length; byte++) {
+      for (let bit = 0; bit < 8; bit++) if (bitmap[byte] & (1 << bit)) ids.push(this.messageIds.localId(byte * 8 + bit));
+    }
+    // The table's ids follow the order threads met the messages in; the network's is by content.
+    const table = this.k.messages;
+    return ids.sort((a, b) => table.compare(a, b));
   }
 
   // ---- node entries ----
@@ -252,11 +355,13 @@ export class WorldCodec implements StateCodec<World> {
       const r = this.nodes.intern(hi, lo, () => serialize([state, timers]));
       id = r < 0 ? -1 - r : r;
       this.entryIds[this.entryByKey.add(hi, lo)] = id;
-      if (r >= 0) this.entries[id] = [state, timers.length === 0 ? NO_TIMERS : timers];
+      if (r >= 0) this.entries[id] = { state, timers: timers.length === 0 ? NO_TIMERS : timers, hi, lo };
     }
-    const [stored, storedTimers] = this.entry(id);
-    if (stored !== state || storedTimers !== timers) {
-      if (!sameData(stored, state) || !sameData(storedTimers, timers)) throw collision(`states of node ${this.k.ids[i]}`, [stored, storedTimers], [state, timers]);
+    const stored = this.entry(id);
+    if (stored.state !== state || stored.timers !== timers) {
+      if (!sameData(stored.state, state) || !sameData(stored.timers, timers)) {
+        throw collision(`states of node ${this.k.ids[i]}`, [stored.state, stored.timers], [state, timers]);
+      }
     }
     if (isObject(state)) this.checked.set(state, { timers, id });
     return id;
@@ -267,80 +372,69 @@ export class WorldCodec implements StateCodec<World> {
     let e = this.entries[id];
     if (e === undefined) {
       const [state, timers] = deserialize(this.nodes.value(id)) as [unknown, Timer[]];
-      e = [state, timers.length === 0 ? NO_TIMERS : timers];
+      e = { state, timers: timers.length === 0 ? NO_TIMERS : timers, hi: this.nodes.keyHi(id), lo: this.nodes.keyLo(id) };
       this.entries[id] = e;
     }
     return e;
   }
+}
 
-  // ---- messages ----
+/** A process-local interning — the kernel's messages, the adversary's signed fragments — as its values, ids and content keys. */
+interface LocalInterning<V> {
+  readonly keyHi: readonly number[];
+  readonly keyLo: readonly number[];
+  get(id: number): V;
+  /** The local id of `value`, interning it when new. */
+  intern(value: V): number;
+}
 
-  /** The table id of the kernel's message `local`. */
-  private messageId(local: number): number {
-    const known = this.sharedMessage[local];
+/**
+ * A local interning seen through a shared table: the local ids of this thread and the table's
+ * portable ids, mapped both ways (per-thread caches), each value checked structurally against
+ * the table's when this thread first meets its key there.
+ */
+class Portable<V> {
+  private readonly sharedOf: number[] = [];
+  private readonly localOf: number[] = [];
+
+  constructor(
+    private readonly table: InternTable,
+    /** What the values are, for messages: `messages`, `signed fragments`. */
+    private readonly what: string,
+    private readonly local: () => LocalInterning<V>,
+  ) {}
+
+  /** The table id of local id `id`. */
+  shared(id: number): number {
+    const known = this.sharedOf[id];
     if (known !== undefined) return known;
-    const table = this.k.messages;
-    const envelope = table.get(local);
-    const r = this.messages.intern(table.keyHi[local], table.keyLo[local], () => serialize(envelope));
-    const id = r < 0 ? -1 - r : r;
+    const local = this.local();
+    const value = local.get(id);
+    const r = this.table.intern(local.keyHi[id], local.keyLo[id], () => serialize(value));
+    const shared = r < 0 ? -1 - r : r;
     if (r < 0) {
-      const stored = deserialize(this.messages.value(id));
-      if (!sameData(stored, envelope)) throw collision('messages', stored, envelope);
+      const stored = deserialize(this.table.value(shared));
+      if (!sameData(stored, value)) throw collision(this.what, stored, value);
     }
-    this.sharedMessage[local] = id;
-    this.localMessage[id] = local;
+    this.sharedOf[id] = shared;
+    this.localOf[shared] = id;
+    return shared;
+  }
+
+  /** The local id of table id `shared`, interning its value here when this thread meets it first. */
+  localId(shared: number): number {
+    const known = this.localOf[shared];
+    if (known !== undefined) return known;
+    const local = this.local();
+    const value = deserialize(this.table.value(shared)) as V;
+    const id = local.intern(value);
+    if (local.keyHi[id] !== this.table.keyHi(shared) || local.keyLo[id] !== this.table.keyLo(shared)) {
+      throw new Error(`internal error: ${this.what} ${JSON.stringify(value)} have another fingerprint after decoding`);
+    }
+    if (!sameData(local.get(id), value)) throw collision(this.what, local.get(id), value);
+    this.sharedOf[id] = shared;
+    this.localOf[shared] = id;
     return id;
-  }
-
-  /** The kernel's id of the message with table id `id`, interning its envelope here when this thread meets it first. */
-  private localMessageOf(id: number): number {
-    const known = this.localMessage[id];
-    if (known !== undefined) return known;
-    const envelope = deserialize(this.messages.value(id)) as Envelope;
-    const { index } = this.k.topology;
-    const table = this.k.messages;
-    const local = table.intern(envelope, index.get(envelope.from)!, index.get(envelope.to)!);
-    if (table.keyHi[local] !== this.messages.keyHi(id) || table.keyLo[local] !== this.messages.keyLo(id)) {
-      throw new Error(`internal error: message ${JSON.stringify(envelope)} has another fingerprint after decoding`);
-    }
-    if (!sameData(table.get(local), envelope)) throw collision('messages', table.get(local), envelope);
-    this.sharedMessage[local] = id;
-    this.localMessage[id] = local;
-    return local;
-  }
-
-  // ---- signed fragments ----
-
-  private fragmentId(local: number): number {
-    const known = this.sharedFragment[local];
-    if (known !== undefined) return known;
-    const knowledge = this.k.knowledge!;
-    const fragment = knowledge.fragments[local];
-    const r = this.fragments.intern(knowledge.keyHi[local], knowledge.keyLo[local], () => serialize(fragment));
-    const id = r < 0 ? -1 - r : r;
-    if (r < 0) {
-      const stored = deserialize(this.fragments.value(id));
-      if (!sameData(stored, fragment)) throw collision('signed fragments', stored, fragment);
-    }
-    this.sharedFragment[local] = id;
-    this.localFragment[id] = local;
-    return id;
-  }
-
-  private localFragmentOf(id: number): number {
-    const known = this.localFragment[id];
-    if (known !== undefined) return known;
-    const knowledge = this.k.knowledge;
-    if (!knowledge) throw new Error('internal error: an encoded world has signed knowledge, but this model has no signed Byzantine nodes');
-    const fragment = deserialize(this.fragments.value(id)) as SignedPayload;
-    const local = knowledge.intern(fragment);
-    if (knowledge.keyHi[local] !== this.fragments.keyHi(id) || knowledge.keyLo[local] !== this.fragments.keyLo(id)) {
-      throw new Error(`internal error: signed fragment ${JSON.stringify(fragment)} has another fingerprint after decoding`);
-    }
-    if (!sameData(knowledge.fragments[local], fragment)) throw collision('signed fragments', knowledge.fragments[local], fragment);
-    this.sharedFragment[local] = id;
-    this.localFragment[id] = local;
-    return local;
   }
 }
 
@@ -348,15 +442,14 @@ export class WorldCodec implements StateCodec<World> {
  * The codec of a compiled protocol's worlds (`Model.codec`): fresh tables, another thread's
  * (`share`), or the tables a checkpoint saved in `savedIn`.
  */
-export function worldCodec(k: Kernel, share?: CodecShare, savedIn?: string): WorldCodec {
+export function worldCodec(k: Kernel, network: NetworkSemantics, share?: CodecShare, savedIn?: string): WorldCodec {
+  const canonical = network !== 'fifo';
+  const names = Object.keys(FILES) as (keyof Tables)[];
+  const tables = (make: (name: keyof Tables) => InternTable) => Object.fromEntries(names.map((name) => [name, make(name)])) as Tables;
   if (share !== undefined) {
     if (share.kind !== KIND) throw new Error(`internal error: a protocol model was given a codec share of kind "${share.kind}"`);
-    const s = share as WorldCodecShare;
-    return new WorldCodec(k, { nodes: new InternTable(s.nodes), messages: new InternTable(s.messages), fragments: new InternTable(s.fragments) });
+    return new WorldCodec(k, canonical, tables((name) => new InternTable((share as WorldCodecShare)[name])));
   }
-  if (savedIn !== undefined) {
-    const load = (file: string) => InternTable.load(join(savedIn, file));
-    return new WorldCodec(k, { nodes: load(FILES.nodes), messages: load(FILES.messages), fragments: load(FILES.fragments) });
-  }
-  return new WorldCodec(k, { nodes: new InternTable(), messages: new InternTable(), fragments: new InternTable() });
+  if (savedIn !== undefined) return new WorldCodec(k, canonical, tables((name) => InternTable.load(join(savedIn, FILES[name]))));
+  return new WorldCodec(k, canonical, tables(() => new InternTable()));
 }

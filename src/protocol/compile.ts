@@ -176,7 +176,7 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig): Prot
     fingerprint,
     show,
     // Worlds stored as short vectors of ids into tables the search's threads share (codec.ts).
-    codec: (share, savedIn) => worldCodec(k, share, savedIn),
+    codec: (share, savedIn) => worldCodec(k, config.network, share, savedIn),
     nodes: k.ids,
     properties: protocol.properties,
     fairness: protocol.fairness,

@@ -68,6 +68,8 @@ export interface Network {
   lose(net: unknown, lost: (id: number) => boolean): unknown;
   /** Every in-flight message with multiplicity, in canonical (fifo: channel) order. */
   all(net: unknown): readonly number[];
+  /** The network whose `all` is `ids` (the inverse of `all`: how a decoded world gets its network back). */
+  of(ids: readonly number[]): unknown;
   /** Feed the network's identity to a fingerprint under construction. */
   encode(net: unknown, out: IntSink): void;
 }
@@ -123,6 +125,7 @@ function sortedNetwork(table: MessageTable, multiset: boolean): Network {
       return xs.some(lost) ? xs.filter((id) => !lost(id)) : xs;
     },
     all: (net) => net as readonly number[],
+    of: (ids) => (ids.length === 0 ? EMPTY : ids),
     encode: (net, out) => {
       const xs = net as readonly number[];
       out.int(xs.length);
@@ -178,6 +181,16 @@ function fifoNetwork(table: MessageTable, nodeCount: number): Network {
       return n.map((q) => (q.some(lost) ? q.filter((id) => !lost(id)) : q));
     },
     all: ids,
+    of: (xs) => {
+      if (xs.length === 0) return emptyNet;
+      const net = emptyNet.slice();
+      for (const id of xs) {
+        const ch = channel(id);
+        if (net[ch] === EMPTY) net[ch] = [];
+        (net[ch] as number[]).push(id);
+      }
+      return net;
+    },
     encode: (net, out) => {
       const n = net as readonly (readonly number[])[];
       for (let ch = 0; ch < n.length; ch++) {

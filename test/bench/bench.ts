@@ -21,6 +21,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { markdownTable } from 'markdown-table';
 import { setup as buildIfStale } from '../support/build.ts';
+import { codecSize } from './codec-size.ts';
 import { twoPhasePromela } from './two-phase-promela.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -194,6 +195,7 @@ export const cases: Case[] = [
   byzantineSweep('oral'),
   byzantineSweep('signed'),
   byzantineCrossCheck,
+  codecSize(8, tpcStates(8)),
 ];
 
 /** SPIN on TwoPhase with `rms` resource managers: pan's wall clock and peak RSS, its state count checked. */
