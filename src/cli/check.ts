@@ -1,5 +1,7 @@
 /** `faultline check <model>`: build one model, search it, print the result, exit by verdict. */
+import { resolve } from 'node:path';
 import { checkAsync, MAX_SEED, type CheckOptions } from '../explore/check.ts';
+import type { ModelSource } from '../explore/parallel/protocol.ts';
 import type { CheckResult, Violation } from '../explore/result.ts';
 import { resolveParams, resolveVariant, type ModelDefinition } from '../model/definition.ts';
 import type { Model } from '../model/model.ts';
@@ -43,6 +45,11 @@ export interface CheckCommandOptions {
   readonly report?: string;
   /** Shrink each counterexample to the fewest faults, then the fewest steps. */
   readonly minimize?: boolean;
+  readonly workers?: string;
+  readonly memory?: string;
+  readonly checkpoint?: string;
+  readonly checkpointEvery?: string;
+  readonly resume?: string;
 }
 
 /** Exit code of a verdict: 0 holds, 1 violated, 3 cut by a bound, an interrupt or memory. */
@@ -77,16 +84,26 @@ export function integer(flag: string, raw: string | undefined, min: number, max 
   return n;
 }
 
+/** A size in bytes: `4g`, `512m`, `100k`, `2gb` or a plain number of bytes. */
+export function parseSize(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(raw.trim());
+  if (!m) throw new InputError(`${flag} expects a size such as 4g, 512m or 100k, got "${raw}"`);
+  return Math.floor(Number(m[1]) * 1024 ** ' kmgt'.indexOf(m[2].toLowerCase() || ' '));
+}
+
 /** The search options given on the command line. */
 export function searchOptions(o: CheckCommandOptions): CheckOptions {
   if (!['bfs', 'dfs', 'random'].includes(o.strategy)) {
     throw new InputError(`--strategy must be bfs, dfs or random, got "${o.strategy}"`);
   }
-  let timeLimitMs: number | undefined;
-  if (o.timeLimit !== undefined) {
-    const seconds = /^(\d+\.?\d*|\.\d+)$/.test(o.timeLimit) ? Number(o.timeLimit) : NaN;
-    if (!(seconds > 0)) throw new InputError(`--time-limit expects seconds > 0 (e.g. 30 or 2.5), got "${o.timeLimit}"`);
-    timeLimitMs = seconds * 1000;
+  const timeLimitMs = milliseconds('--time-limit', o.timeLimit);
+  const checkpointEveryMs = milliseconds('--checkpoint-every', o.checkpointEvery);
+  if (checkpointEveryMs !== undefined && o.checkpoint === undefined && o.resume === undefined) {
+    throw new InputError('--checkpoint-every needs --checkpoint DIR (or --resume DIR)');
+  }
+  for (const [flag, dir] of [['--checkpoint', o.checkpoint], ['--resume', o.resume]] as const) {
+    if (dir !== undefined) checkOutputFolder(flag, dir);
   }
   return {
     strategy: o.strategy as CheckOptions['strategy'],
@@ -98,7 +115,20 @@ export function searchOptions(o: CheckCommandOptions): CheckOptions {
     all: o.all ?? false,
     ...(o.property && o.property.length > 0 ? { properties: o.property } : {}),
     ...(o.fairness === undefined ? {} : { fairness: parseFairness(o.fairness) }),
+    workers: integer('--workers', o.workers, 1, 1024) ?? 'auto',
+    ...(o.memory === undefined ? {} : { memory: parseSize('--memory', o.memory) }),
+    ...(o.checkpoint === undefined ? {} : { checkpoint: o.checkpoint }),
+    ...(checkpointEveryMs === undefined ? {} : { checkpointEveryMs }),
+    ...(o.resume === undefined ? {} : { resume: o.resume }),
   };
+}
+
+/** A duration flag in seconds (e.g. 30 or 2.5), in milliseconds; undefined when not given. */
+function milliseconds(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const seconds = /^(\d+\.?\d*|\.\d+)$/.test(raw) ? Number(raw) : NaN;
+  if (!(seconds > 0)) throw new InputError(`${flag} expects seconds > 0 (e.g. 30 or 2.5), got "${raw}"`);
+  return seconds * 1000;
 }
 
 /** Options given that do nothing under the chosen strategy: each is worth a warning, not a refusal. */
@@ -159,7 +189,13 @@ export async function checkCommand(modelName: string, o: CheckCommandOptions, io
   const options = searchOptions(o);
   const { model, run } = buildRun(def, runInfo(def, o));
   for (const w of ineffectiveOptions(o)) warn(io, w);
-  let { value: result } = await interruptibly(!o.quiet, io.stderr, (stopping) => checkAsync(model, { ...options, ...stopping }));
+  const modelPath = modelPathOf(modelName);
+  const source: ModelSource = {
+    definition: modelPath === undefined ? { shipped: def.name } : { module: resolve(modelPath) },
+    run,
+    ...(options.properties ? { properties: options.properties } : {}),
+  };
+  let { value: result } = await interruptibly(!o.quiet, io.stderr, (stopping) => checkAsync(model, { ...options, source, ...stopping }));
   let reported: readonly ReportedViolation[] = result.violations;
   const notes: string[] = [];
   const failures: string[] = [];
@@ -171,7 +207,6 @@ export async function checkCommand(modelName: string, o: CheckCommandOptions, io
   }
   if (o.report) {
     try {
-      const modelPath = modelPathOf(modelName);
       for (const r of writeReports(o.report, run, { violations: reported }, { nodes: model.nodes, modelPath })) notes.push(`report: ${r.html}`);
       if (!reported.some((v) => v.trace)) notes.push('report: no counterexample, so no report written');
     } catch (e) {

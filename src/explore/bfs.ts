@@ -57,16 +57,24 @@ export class StateStore {
 
   /** The choices that lead from an initial state to `id`, plus optional further steps. */
   path(id: number, ...then: number[]): Path {
-    const actions: number[] = [];
-    let cur = id;
-    while (this.parent.get(cur) >= 0) {
-      actions.push(this.via.get(cur));
-      cur = this.parent.get(cur);
-    }
-    actions.reverse();
-    actions.push(...then);
-    return { initIndex: -1 - this.parent.get(cur), actions };
+    return pathOf((i) => this.parent.get(i), (i) => this.via.get(i), id, then);
   }
+}
+
+/**
+ * The choices that lead from an initial state to `id`, plus `then`, read off parent links (`-1 -
+ * initIndex` at an initial state) and the index of the action that reached each id.
+ */
+export function pathOf(parent: (id: number) => number, via: (id: number) => number, id: number, then: readonly number[] = []): Path {
+  const actions: number[] = [];
+  let cur = id;
+  while (parent(cur) >= 0) {
+    actions.push(via(cur));
+    cur = parent(cur);
+  }
+  actions.reverse();
+  actions.push(...then);
+  return { initIndex: -1 - parent(cur), actions };
 }
 
 /** `edges`, when given, receives every edge of every expanded state (for liveness). */

@@ -1,7 +1,9 @@
 /**
  * `check`: run one search strategy over a model and turn its findings into a result: verdict,
- * statistics, a status per property and a readable trace per counterexample.
+ * statistics, a status per property and a readable trace per counterexample. `checkAsync` may
+ * run a breadth-first safety search on worker threads instead (parallel/coordinator.ts).
  */
+import { availableParallelism } from 'node:os';
 import { InputError, ModelError } from '../model/errors.ts';
 import { unknownFairnessNode } from '../model/fairness.ts';
 import { guarded } from '../model/guard.ts';
@@ -16,6 +18,7 @@ import { DEADLOCK, SafetyMonitor } from './monitor.ts';
 import type { SearchOptions, SearchOutcome } from './options.ts';
 import { randomWalks } from './random.ts';
 import { memoryHint } from './stop.ts';
+import { parallelBfs, type ChunkedOptions, type ParallelOptions } from './parallel/coordinator.ts';
 import {
   collisionProbability,
   type CheckResult,
@@ -25,7 +28,7 @@ import {
   type Violation,
 } from './result.ts';
 
-export interface CheckOptions extends SearchOptions {
+export interface CheckOptions extends SearchOptions, ChunkedOptions {
   readonly strategy?: Strategy;
   /** Seed for `random` (default: derived from the clock, and reported). */
   readonly seed?: number;
@@ -38,6 +41,13 @@ export interface CheckOptions extends SearchOptions {
    * names the deadlock check. Without a liveness property among them no state graph is recorded.
    */
   readonly properties?: readonly string[];
+  /**
+   * Worker threads for a breadth-first search of safety properties (`--workers`; `checkAsync`
+   * only). `'auto'`: the machine's cores when the search can use them, else one thread, silently.
+   * A number above 1 that cannot be used (liveness, DFS, a model no worker can rebuild) runs on
+   * one thread with a warning. Default 1: the single-threaded engine.
+   */
+  readonly workers?: number | 'auto';
 }
 
 /** `model` with only the properties named (all of them when `names` is empty or missing). */
@@ -76,8 +86,53 @@ export function check<S, A>(model: Model<S, A>, options: CheckOptions = {}): Che
  * `check`, yielding to the event loop every few tens of milliseconds, so that Ctrl-C (a handler
  * raising `options.stop`), timers and I/O are served while the search runs.
  */
-export function checkAsync<S, A>(model: Model<S, A>, options: CheckOptions = {}): Promise<CheckResult> {
-  return runYielding(checking(model, options));
+export async function checkAsync<S, A>(raw: Model<S, A>, options: CheckOptions = {}): Promise<CheckResult> {
+  const model = selectProperties(guarded(raw), options.properties);
+  const { parallel, warnings } = parallelism(model, options);
+  if (parallel === null) {
+    const result = await runYielding(checking(raw, options));
+    return warnings.length === 0 ? result : { ...result, warnings: [...warnings, ...result.warnings] };
+  }
+  const monitor = new SafetyMonitor(model, options.all ?? false);
+  const outcome = await parallelBfs(model, monitor, options, parallel);
+  const result = summarise(model, monitor, 'bfs', outcome, undefined, livenessSkipped(model, 'bfs', []));
+  return { ...result, warnings: [...warnings, ...result.warnings] };
+}
+
+/**
+ * Whether and how a check runs on worker threads (parallel/coordinator.ts): a breadth-first
+ * search of safety properties of a model that worker threads can rebuild. The frontier on disk
+ * and checkpoints need the chunked engine too (with its work done in this thread when there are
+ * no worker threads). Liveness needs the state graph, which the single-threaded search records.
+ */
+function parallelism<S, A>(model: Model<S, A>, options: CheckOptions): { parallel: ParallelOptions | null; warnings: string[] } {
+  const strategy = options.strategy ?? 'bfs';
+  const chunked = options.memory !== undefined || options.checkpoint !== undefined || options.resume !== undefined;
+  const flag = options.resume !== undefined ? '--resume' : options.checkpoint !== undefined ? '--checkpoint' : '--memory';
+  const liveness = livenessProperties(model).map((p) => p.name);
+  if (chunked && strategy !== 'bfs') throw new InputError(`${flag} applies to --strategy bfs, not ${strategy}`);
+  if (chunked && liveness.length > 0) {
+    throw new InputError(
+      `${flag} checks safety properties only, and ${liveness.join(', ')} is a liveness property (it needs the state graph, which the single-threaded search keeps in memory): leave it out with --property, or drop ${flag}`,
+    );
+  }
+  if ((options.checkpoint !== undefined || options.resume !== undefined) && options.source === undefined) {
+    throw new InputError(`${flag} needs a model named by a shipped name or a module, so that a resumed run can be checked to be the same`);
+  }
+  const asked = options.workers ?? 1;
+  const cores = availableParallelism();
+  let workers = asked === 'auto' ? cores : asked;
+  const warnings: string[] = [];
+  const refuse = (why: string) => {
+    if (asked !== 'auto' && workers > 1) warnings.push(`--workers ${workers} not used: ${why}; searched on one thread`);
+    workers = 1;
+  };
+  if (strategy !== 'bfs') refuse(`--strategy ${strategy} is single-threaded`);
+  else if (liveness.length > 0) refuse(`liveness (${liveness.join(', ')}) needs the state graph, which the single-threaded search records`);
+  else if (options.source === undefined) refuse('the model was given as an object, which worker threads cannot rebuild (give a shipped name or a module)');
+  if (workers <= 1 && !chunked) return { parallel: null, warnings };
+  const { source, memory, checkpoint, checkpointEveryMs, resume, chunkStates } = options;
+  return { parallel: { workers: workers > 1 ? workers : 0, source, memory, checkpoint, checkpointEveryMs, resume, chunkStates }, warnings };
 }
 
 /** A check as a search a driver runs (see drive.ts): what `check` and `checkAsync` run, and a sweep runs cell by cell. */

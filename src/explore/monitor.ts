@@ -79,6 +79,23 @@ export class SafetyMonitor<S, A> {
     }
   }
 
+  /**
+   * Take in what another monitor of the same search found (a worker thread's, a checkpoint's):
+   * the first violation of each property (only the first of all without `--all`) and the
+   * shallowest witness of each `sometimes`. A parallel search hands findings over level by level,
+   * so the first one taken in is a shortest one.
+   */
+  absorb(found: readonly FoundViolation[], witnesses: Iterable<readonly [string, number]>): void {
+    for (const v of found) {
+      if (this.done) break;
+      if (!this.found.some((f) => f.property === v.property)) this.found.push(v);
+    }
+    for (const [name, depth] of witnesses) {
+      const known = this.witnessDepth.get(name);
+      if (known === undefined || depth < known) this.witnessDepth.set(name, depth);
+    }
+  }
+
   /** Report `s` (which has no enabled action) as a deadlock unless it is a legal end state. */
   stuck(s: S, path: () => Path): void {
     if (!this.checkDeadlock || this.deadlockFound) return;

@@ -4,7 +4,8 @@
  * expectation can print the counterexample with the command that replays it.
  */
 import { fileURLToPath } from 'node:url';
-import { check, type CheckOptions } from '../explore/check.ts';
+import { resolve } from 'node:path';
+import { check, checkAsync, type CheckOptions } from '../explore/check.ts';
 import { DEADLOCK } from '../explore/monitor.ts';
 import type { CheckResult, Strategy } from '../explore/result.ts';
 import { checkParams, resolveVariant, type ModelDefinition, type Params } from '../model/definition.ts';
@@ -53,6 +54,12 @@ export interface SearchOptions {
    * among them. Default: every property of the model, and deadlock.
    */
   readonly property?: string | readonly string[];
+  /**
+   * Worker threads for a breadth-first search of safety properties (as `--workers`; default 1).
+   * Threads load the model's module, so they are used only when `checkModel` is given a path;
+   * given a definition, the check runs on one thread and the result says so in a warning.
+   */
+  readonly workers?: number;
 }
 
 export type CheckModelOptions<P extends Params = Params, V extends string = string> = RunOptions<P, V> & SearchOptions;
@@ -86,16 +93,27 @@ export function checkModel(
 ): ModelCheck | Promise<ModelCheck> {
   if (typeof target === 'string' || target instanceof URL) {
     const source = target instanceof URL ? fileURLToPath(target) : target;
-    return loadModule(target).then((def) => checkDefinition(def, options, source));
+    return loadModule(target).then(async (def) => {
+      const { model, run } = prepareRun(def, options);
+      const wanted = onlyProperties(model, options.property);
+      const threads = count('workers', options.workers, 1) ?? 1;
+      const modelSource = { definition: { module: resolve(source) }, run, ...(options.property === undefined ? {} : { properties: propertyList(options.property) }) };
+      const result = threads > 1 ? await checkAsync(wanted, { ...searchOptions(options), workers: threads, source: modelSource }) : check(wanted, searchOptions(options));
+      return withRun(result, model, run, source);
+    });
   }
-  return checkDefinition(target, options);
+  const { model, run } = prepareRun(target, options);
+  const result = check(onlyProperties(model, options.property), searchOptions(options));
+  const threads = count('workers', options.workers, 1) ?? 1;
+  const warning = `workers: ${threads} not used: worker threads load the model's module, so give checkModel its path to use them; checked on one thread`;
+  return withRun(threads > 1 ? { ...result, warnings: [warning, ...result.warnings] } : result, model, run);
 }
 
-function checkDefinition(def: ModelDefinition<any, any>, options: CheckModelOptions<any, any>, source?: string): ModelCheck {
-  const { model, run } = prepareRun(def, options);
-  const result = check(onlyProperties(model, options.property), searchOptions(options));
+function withRun(result: CheckResult, model: Model<any, any>, run: RunInfo, source?: string): ModelCheck {
   return { ...result, run, ...(model.nodes ? { nodes: model.nodes } : {}), ...(source === undefined ? {} : { source }) };
 }
+
+const propertyList = (names: string | readonly string[]) => (typeof names === 'string' ? [names] : names);
 
 /** Resolve a run's variant, params and system model, and build its model, as the CLI does. */
 export function prepareRun(def: ModelDefinition<any, any>, options: RunOptions<any, any>): { model: Model<any, any>; run: RunInfo } {
@@ -141,7 +159,7 @@ function searchOptions(o: SearchOptions): CheckOptions {
 /** The model with only the named properties checked (deadlock among them only when named). */
 function onlyProperties<S, A>(model: Model<S, A>, names: string | readonly string[] | undefined): Model<S, A> {
   if (names === undefined) return model;
-  const wanted = typeof names === 'string' ? [names] : names;
+  const wanted = propertyList(names);
   const known = [...model.properties.map((p) => p.name), ...(model.checkDeadlock === false ? [] : [DEADLOCK])];
   for (const name of wanted) {
     if (!known.includes(name)) throw new InputError(`unknown property "${name}" (properties: ${known.join(', ')})`);

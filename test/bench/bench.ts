@@ -73,21 +73,46 @@ interface Case {
   figures(json: any): Figures | Promise<Figures>;
   /** Resource managers of the two-phase-commit instance SPIN and TLC are compared on. */
   readonly rms?: number;
+  /** The goal for the process's peak RSS, in MB. */
+  readonly peakGoalMB?: number;
 }
 
 /** TwoPhase's invariants (TypeOK, TCConsistent) and deadlock, as TLC checks them: no liveness, so no state graph. */
 const TLC_PROPERTIES = ['--property', 'type-ok', '--property', 'consistency', '--property', 'deadlock'];
 
-function tpc(rms: number, liveness: boolean): Case {
+/** How a two-phase-commit case searches: threads (default: all cores) and the memory budget. */
+interface Search {
+  readonly workers?: number;
+  readonly memory?: string;
+  /** Run only when named. */
+  readonly manual?: boolean;
+  /** The goal for the peak RSS, in MB, printed next to it. */
+  readonly peakGoalMB?: number;
+}
+
+function tpc(rms: number, liveness: boolean, search: Search = {}): Case {
+  const how = [search.workers === undefined ? 'all cores' : `${search.workers} worker${search.workers === 1 ? '' : 's'}`, search.memory && `--memory ${search.memory}`];
   return {
-    name: liveness ? `tpc-${rms}-live` : `tpc-${rms}`,
-    what: `two-phase-commit rms=${rms}, BFS, ${liveness ? 'safety + "every participant decides"' : 'safety'}`,
-    args: ['check', 'two-phase-commit', '--param', `rms=${rms}`, ...(liveness ? [] : TLC_PROPERTIES), '--json', '--quiet'],
-    rms: liveness ? undefined : rms,
+    name: [`tpc-${rms}`, liveness && 'live', search.workers !== undefined && `w${search.workers}`, search.memory && 'disk'].filter(Boolean).join('-'),
+    what: `two-phase-commit rms=${rms}, BFS, ${liveness ? 'safety + "every participant decides" (one thread)' : `safety, ${how.filter(Boolean).join(', ')}`}`,
+    ...(search.manual ? { manual: true } : {}),
+    args: [
+      'check',
+      'two-phase-commit',
+      '--param',
+      `rms=${rms}`,
+      ...(liveness ? [] : TLC_PROPERTIES),
+      ...(search.workers === undefined ? [] : ['--workers', String(search.workers)]),
+      ...(search.memory === undefined ? [] : ['--memory', search.memory]),
+      '--json',
+      '--quiet',
+    ],
+    rms: liveness || search.workers !== undefined || search.memory !== undefined ? undefined : rms,
+    ...(search.peakGoalMB === undefined ? {} : { peakGoalMB: search.peakGoalMB }),
     figures(json) {
       const live = json.properties.find((p: { name: string }) => p.name === 'every-participant-decides');
-      if (json.verdict !== 'holds' || json.stats.distinctStates !== tpcStates(rms) || (liveness && live?.status !== 'holds')) {
-        throw new Error(`${this.name}: unexpected result ${json.verdict} / ${json.stats.distinctStates} / ${live?.status}`);
+      if (json.verdict !== 'holds' || json.stats.distinctStates !== tpcStates(rms) || json.stats.depth !== 3 * rms + 2 || (liveness && live?.status !== 'holds')) {
+        throw new Error(`${this.name}: unexpected result ${json.verdict} / ${json.stats.distinctStates} / depth ${json.stats.depth} / ${live?.status}`);
       }
       return { distinct: json.stats.distinctStates, generated: json.stats.generatedStates, searchSeconds: json.stats.durationMs / 1000 };
     },
@@ -182,7 +207,15 @@ export const cases: Case[] = [
   tpc(6, false),
   tpc(6, true),
   tpc(7, false),
-  tpc(8, false),
+  // One thread against two on the same instance: the parallel speed-up (goal ≥ 1.7×, same counts).
+  tpc(8, false, { workers: 1 }),
+  tpc(8, false, { workers: 2 }),
+  // All cores against SPIN's one (goal ≤ 2.0×), within 300 MB.
+  tpc(8, false, { peakGoalMB: 300 }),
+  tpc(9, false, { peakGoalMB: 2048 }),
+  // 61,515,776 states, depth 32; a 2 GB budget is less than the table and columns alone (2.4 GB),
+  // so the whole frontier goes to disk. About half an hour on 2 cores.
+  tpc(10, false, { memory: '2g', manual: true, peakGoalMB: 6144 }),
   tpcSymmetry(7),
   tpcSymmetry(20),
   byzantineSweep('oral'),
@@ -252,6 +285,10 @@ async function main(): Promise<void> {
     // The liveness case against the safety-only run of the same instance (target: at most 3×).
     const safety = search.get(c.name.replace(/-live$/, ''));
     if (c.name.endsWith('-live') && safety !== undefined) notes.push(`search ${ratio(f.searchSeconds, safety)} the safety-only run`);
+    // Two workers against one on the same instance, run just before (goal: at least 1.7× faster).
+    const oneWorker = search.get(c.name.replace(/-w2$/, '-w1'));
+    if (c.name.endsWith('-w2') && oneWorker !== undefined) notes.push(`${ratio(oneWorker, f.searchSeconds)} faster than 1 worker (goal ≥ 1.7×)`);
+    if (c.peakGoalMB !== undefined && ours.peakMB !== null) notes.push(`peak ${ours.peakMB <= c.peakGoalMB ? 'within' : 'OVER'} the ${c.peakGoalMB} MB goal`);
     let spinCells = ['—', '—', '—', '—'];
     if (withSpin && c.rms !== undefined) {
       process.stderr.write(`running SPIN rms=${c.rms} …\n`);

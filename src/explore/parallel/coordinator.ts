@@ -1,0 +1,391 @@
+/**
+ * A breadth-first search on worker threads, level by level. The coordinator (this module, in
+ * the calling thread) owns the frontier — the current level and the next, encoded states in
+ * chunks, spilled to disk past the memory budget — and hands chunks of the current level to
+ * idle workers; each worker expands its chunk against the shared store (shared-fingerprint-set.ts)
+ * and sends back the new states of the next level. Handing out chunks on demand balances the
+ * load by itself. At the end of a level (the barrier) the next level becomes the current one.
+ *
+ * Every state is inserted into one shared table, so distinct and generated counts and the depth
+ * are those of the single-threaded search; a state's parent is the state that first inserted it,
+ * one level up, so traces are shortest and are rebuilt from the shared columns by re-execution.
+ * A violation found while expanding level L ends the search once the chunks out are back: any
+ * violation of the same property found at level L has the same length.
+ *
+ * When no chunk is out (a rendezvous), the coordinator may grow the table (workers hand back the
+ * rest of a chunk when it is too full to take more) and write a checkpoint (checkpoint.ts).
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InputError, ModelError } from '../../model/errors.ts';
+import { identity, type Model } from '../../model/model.ts';
+import { codecOf, type StateCodec } from '../../state/codec.ts';
+import { FULL, SharedStateStore } from '../../state/shared-fingerprint-set.ts';
+import { pathOf } from '../bfs.ts';
+import { ChunkWriter, Frontier, FrontierBudget } from '../frontier.ts';
+import type { SafetyMonitor } from '../monitor.ts';
+import { SearchBudget, type SearchOptions, type SearchOutcome } from '../options.ts';
+import type { Bound } from '../result.ts';
+import { StopSignal } from '../stop.ts';
+import { hasCheckpoint, readCheckpoint, writeCheckpoint, type RunKey } from './checkpoint.ts';
+import { Expander } from './expander.ts';
+import { failure } from './failure.ts';
+import type { Expand, Expanded, FromWorker, ModelSource, Start } from './protocol.ts';
+
+/** The chunked engine's options besides its threads (also `CheckOptions`'). */
+export interface ChunkedOptions {
+  /** How worker threads rebuild the model (a shipped name or a module, and the run); needed by threads and checkpoints. */
+  readonly source?: ModelSource;
+  /** Bytes the search may hold in memory (`--memory`); past it the frontier goes to disk. Default: half the machine's memory. */
+  readonly memory?: number;
+  /** Write a checkpoint into this folder (`--checkpoint`) every `checkpointEveryMs` (default 60 s) and when the search is stopped. */
+  readonly checkpoint?: string;
+  readonly checkpointEveryMs?: number;
+  /** Continue the search checkpointed in this folder (`--resume`). */
+  readonly resume?: string;
+  /** States per chunk handed to a worker (default `CHUNK_STATES`; smaller chunks interleave workers more). */
+  readonly chunkStates?: number;
+}
+
+export interface ParallelOptions extends ChunkedOptions {
+  /** Worker threads; 0 does the workers' part in this thread. */
+  readonly workers: number;
+}
+
+/** Default interval between two checkpoints. */
+export const CHECKPOINT_EVERY_MS = 60_000;
+
+/** The smallest chunk handed out near the end of a level. */
+const TAIL_CHUNK = 32;
+
+/** How often the coordinator polls the stop signal, the clock and the heap while workers run. */
+const POLL_MS = 50;
+
+/**
+ * A worker thread running worker.ts: the compiled module, or (the tests, the bench from source)
+ * the TypeScript source through tsx's loader, registered in the thread before the entry loads.
+ */
+function spawn(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+  // tsx/esm/api's `import` entry sits next to the `require` one that createRequire finds.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, execArgv: ['--conditions', 'faultline-source'] });
+}
+
+/** A worker as the coordinator sees it: where chunks go, and the table generation it has attached. */
+interface Hand {
+  post(message: Expand): void;
+  close(): Promise<void>;
+  generation: number;
+}
+
+/** A worker thread, started with `start`; its replies go to `inbox`. */
+function thread(start: Start, inbox: Inbox): Hand {
+  const worker = spawn();
+  const hand: Hand = {
+    generation: 0,
+    post: (m) => worker.postMessage(m, [m.chunk.bytes.buffer as ArrayBuffer]),
+    close: async () => {
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+    },
+  };
+  worker.on('message', (m: FromWorker) => inbox.put(hand, m));
+  worker.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      // The thread is gone with its chunk: the search ends, cut by memory, with what it has.
+      worker.removeAllListeners('exit');
+      inbox.put(hand, { type: 'failed', kind: 'memory', message: e.message });
+    } else {
+      inbox.put(hand, { type: 'failed', kind: 'internal', message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
+    }
+  });
+  worker.on('exit', (code) => inbox.put(hand, { type: 'failed', kind: 'internal', message: `the worker thread exited (code ${code})` }));
+  worker.postMessage(start);
+  return hand;
+}
+
+/**
+ * The worker's part done in this thread (`workers: 0`), through the same messages: for a model
+ * that no other thread can rebuild (given as an object), which still gets the frontier on disk
+ * and checkpoints.
+ */
+function inThread<S, A>(model: Model<S, A>, store: SharedStateStore, codec: StateCodec<S>, stop: StopSignal, all: boolean, inbox: Inbox): Hand {
+  const expander = new Expander(model, store, codec, stop, all);
+  const hand: Hand = {
+    generation: 0,
+    post: (m) =>
+      setImmediate(() => {
+        try {
+          inbox.put(hand, expander.expand(m));
+        } catch (e) {
+          inbox.put(hand, failure(e));
+        }
+      }),
+    close: async () => {},
+  };
+  inbox.put(hand, { type: 'ready' });
+  return hand;
+}
+
+/** Replies from every worker, in arrival order. */
+class Inbox {
+  private readonly queue: { hand: Hand; message: FromWorker }[] = [];
+  private waiting: (() => void) | null = null;
+
+  put(hand: Hand, message: FromWorker): void {
+    this.queue.push({ hand, message });
+    this.waiting?.();
+  }
+
+  async take(): Promise<{ hand: Hand; message: FromWorker }> {
+    while (this.queue.length === 0) await new Promise<void>((resolve) => (this.waiting = resolve));
+    this.waiting = null;
+    return this.queue.shift()!;
+  }
+}
+
+/** A worker's failure as the error the run ends with: the model's stays the model's. */
+function failureError(m: Extract<FromWorker, { type: 'failed' }>): Error {
+  if (m.kind === 'model') return new ModelError(m.message, undefined, m.step);
+  if (m.kind === 'input') return new InputError(m.message);
+  const e = new Error(`a worker thread failed: ${m.message}`);
+  if (m.stack) e.stack = m.stack;
+  return e;
+}
+
+const stoppedFromOutside = (cut: Bound | null) => cut === 'interrupted' || cut === 'time-limit' || cut === 'memory';
+
+/**
+ * Where the frontier spills: inside the checkpoint folder when there is one (so a killed run's
+ * files go with it, and are cleared when the next run there starts), else in the temp folder.
+ */
+function spillFolder(checkpointDir: string | undefined): string {
+  if (checkpointDir === undefined) return mkdtempSync(join(tmpdir(), 'faultline-frontier-'));
+  mkdirSync(checkpointDir, { recursive: true });
+  for (const entry of readdirSync(checkpointDir)) if (entry.startsWith(SPILL)) rmSync(join(checkpointDir, entry), { recursive: true, force: true });
+  return mkdtempSync(join(checkpointDir, SPILL));
+}
+
+const SPILL = 'frontier-';
+
+/** The run a checkpoint must match to be resumed. */
+function runKey(source: ModelSource, options: SearchOptions): RunKey {
+  return { source, maxDepth: options.maxDepth ?? null, maxStates: options.maxStates ?? null, all: options.all ?? false };
+}
+
+/** Search `model` breadth-first on `par.workers` threads; `monitor` receives every finding. */
+export async function parallelBfs<S, A>(
+  model: Model<S, A>,
+  monitor: SafetyMonitor<S, A>,
+  options: SearchOptions,
+  par: ParallelOptions,
+): Promise<SearchOutcome> {
+  const key = par.source === undefined ? null : runKey(par.source, options);
+  if (key === null && (par.workers > 0 || par.checkpoint !== undefined || par.resume !== undefined)) {
+    throw new Error('worker threads and checkpoints need the model source');
+  }
+  if (par.checkpoint !== undefined && par.checkpoint !== par.resume && hasCheckpoint(par.checkpoint)) {
+    throw new InputError(`--checkpoint ${par.checkpoint} already holds a checkpoint: continue it with --resume ${par.checkpoint}, or choose another folder`);
+  }
+  const saved = par.resume === undefined ? null : readCheckpoint(par.resume, key!);
+  const store = saved?.store ?? SharedStateStore.create();
+  const codec = codecOf(model, undefined, saved?.codecDir);
+  const memory = par.memory ?? totalmem() / 2;
+  const checkpointDir = par.checkpoint ?? par.resume;
+  const spillDir = spillFolder(checkpointDir);
+  const space = new FrontierBudget(() => memory - store.bytes - codec.tableBytes, spillDir, par.chunkStates);
+  const budget = new SearchBudget(options);
+  const maxDepth = options.maxDepth ?? Infinity;
+  const maxStates = options.maxStates ?? Infinity;
+  const earlier = saved?.progress.elapsedMs ?? 0;
+  const checkpointEvery = par.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
+  let lastCheckpoint = performance.now();
+
+  let steps = saved?.progress.steps ?? 0;
+  let depth = saved?.progress.depth ?? 0;
+  let generated = saved?.progress.generated ?? 0;
+  let boundary = saved?.progress.boundary ?? 0;
+  let cutBy: Bound | null = saved?.progress.cutBy ?? null;
+  let current = saved ? Frontier.load(space, saved.current, saved.progress.currentSize) : new Frontier(space);
+  let next = saved ? Frontier.load(space, saved.next, saved.progress.nextSize) : new Frontier(space);
+  if (saved) monitor.absorb(saved.progress.found, saved.progress.witnesses);
+
+  const halt = new StopSignal();
+  const hands: Hand[] = [];
+  const inbox = new Inbox();
+  let generation = 0;
+  /** A worker thread ran out of memory and took its chunk with it: no checkpoint can be consistent now. */
+  let chunkLost = false;
+  const halted = () => monitor.done || (cutBy !== null && cutBy !== 'max-depth');
+  const progress = () => ({
+    distinctStates: store.size,
+    generatedStates: generated,
+    depth,
+    queue: current.size + next.size,
+    elapsedMs: earlier + budget.elapsed(),
+  });
+  const poll = setInterval(() => {
+    const cut = budget.poll(progress);
+    if (cut !== null && !halted()) {
+      cutBy = cut;
+      // Whatever the reason (kept in `cutBy`), the workers stop between two states.
+      halt.request('interrupted');
+    }
+  }, POLL_MS);
+
+  const checkpoint = () => {
+    writeCheckpoint(
+      checkpointDir!,
+      {
+        key: key!,
+        steps,
+        depth,
+        generated,
+        boundary,
+        cutBy: cutBy === 'max-depth' ? cutBy : null,
+        elapsedMs: earlier + budget.elapsed(),
+        found: monitor.found,
+        witnesses: [...monitor.witnessDepth],
+        currentSize: current.size,
+        nextSize: next.size,
+      },
+      store,
+      current,
+      next,
+      codec,
+    );
+    lastCheckpoint = performance.now();
+  };
+
+  try {
+    if (!saved) {
+      const fingerprint = identity(model);
+      const fp = new Int32Array(2);
+      const initial = new ChunkWriter();
+      try {
+        const inits = model.init();
+        for (let i = 0; i < inits.length && !monitor.done; i++) {
+          generated++;
+          fingerprint(inits[i], fp);
+          const id = store.add(fp[0], fp[1], -1 - i, -1, maxStates);
+          if (id === FULL) {
+            cutBy = 'max-states';
+            break;
+          }
+          if (id < 0) continue;
+          initial.add(id, codec.encode(inits[i]));
+          monitor.state(inits[i], 1, () => pathOf((j) => store.parent(j), (j) => store.via(j), id));
+        }
+      } catch (e) {
+        throw e instanceof ModelError ? e.atStep(0) : e;
+      }
+      current.push(initial.take());
+      if (current.size > 0) depth = 1;
+    }
+
+    if (current.size + next.size > 0 && !halted()) {
+      const all = options.all ?? false;
+      if (par.workers === 0) hands.push(inThread(model, store, codec, halt, all, inbox));
+      for (let i = 0; i < par.workers; i++) {
+        hands.push(thread({ type: 'start', source: par.source!, store: store.share, codec: codec.share(), stop: halt.buffer, all }, inbox));
+      }
+      for (let ready = 0; ready < hands.length; ready++) {
+        const { message } = await inbox.take();
+        if (message.type === 'failed') throw failureError(message);
+      }
+    }
+
+    // `steps` is the distance of the current level from init.
+    for (; current.size > 0 && !halted() && cutBy === null; steps++) {
+      const lastLevel = steps >= maxDepth;
+      const idle = [...hands];
+      let out = 0;
+      for (;;) {
+        const growing = store.needsGrowth;
+        const due = checkpointDir !== undefined && performance.now() - lastCheckpoint >= checkpointEvery;
+        while (idle.length > 0 && !halted() && !growing && !due) {
+          // Smaller chunks as the level runs out, so that no worker waits long at its end.
+          const chunk = current.take(Math.max(TAIL_CHUNK, Math.ceil(current.size / (2 * hands.length))));
+          if (chunk === null) break;
+          const hand = idle.pop()!;
+          const message: Expand = {
+            type: 'expand',
+            chunk,
+            steps,
+            lastLevel,
+            maxStates,
+            ...(hand.generation === generation ? {} : { store: store.share }),
+          };
+          hand.generation = generation;
+          hand.post(message);
+          out++;
+        }
+        if (out === 0) {
+          // A rendezvous: no worker touches the store.
+          if (growing) {
+            store.grow();
+            generation++;
+            continue;
+          }
+          if (due && !halted()) {
+            checkpoint();
+            continue;
+          }
+          break;
+        }
+        const { hand, message } = await inbox.take();
+        out--;
+        if (message.type === 'failed' && message.kind === 'memory') {
+          cutBy = 'memory';
+          chunkLost = true;
+          halt.request('memory');
+          continue;
+        }
+        idle.push(hand);
+        if (message.type === 'failed') throw failureError(message);
+        if (message.type !== 'expanded') continue;
+        absorb(message);
+      }
+      if (halted()) break;
+      if (next.size > 0) depth = steps + 2;
+      current.dispose();
+      current = next;
+      next = new Frontier(space);
+    }
+    // A stop from outside: keep what is left, to resume from (unless a thread died with its chunk).
+    if (checkpointDir !== undefined && stoppedFromOutside(cutBy) && !chunkLost) checkpoint();
+  } finally {
+    clearInterval(poll);
+    for (const hand of hands) await hand.close();
+    current.dispose();
+    next.dispose();
+    rmSync(spillDir, { recursive: true, force: true });
+  }
+
+  function absorb(m: Expanded): void {
+    generated += m.generated;
+    boundary += m.boundary;
+    for (const c of m.next) next.push(c);
+    if (m.rest !== null) current.unshift(m.rest);
+    if (m.cutBy === 'max-states') cutBy = 'max-states';
+    else if (m.cutBy === 'max-depth' && cutBy === null) cutBy = 'max-depth';
+    monitor.absorb(m.found, m.witnesses);
+  }
+
+  return {
+    distinctStates: store.size,
+    generatedStates: generated,
+    depth,
+    boundaryStates: boundary,
+    cutBy,
+    stoppedEarly: monitor.done,
+    durationMs: earlier + budget.elapsed(),
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * What a worker does with a chunk of a BFS level: decode each state, check and expand it, insert
+ * its successors into the shared store, and keep the new ones, encoded, for the next level — the
+ * loop of bfs.ts, one chunk at a time, on shared memory. It runs in a worker thread (worker.ts),
+ * or in the coordinator's own thread when there are none (`workers: 0`).
+ */
+import { ModelError } from '../../model/errors.ts';
+import { identity, type Model } from '../../model/model.ts';
+import { FULL, SharedStateStore } from '../../state/shared-fingerprint-set.ts';
+import { pathOf } from '../bfs.ts';
+import { ChunkWriter, CHUNK_STATES, chunkFrom, forEachRecord } from '../frontier.ts';
+import { SafetyMonitor } from '../monitor.ts';
+import { StopSignal } from '../stop.ts';
+import type { StateCodec } from '../../state/codec.ts';
+import type { Chunk, Expand, Expanded } from './protocol.ts';
+
+export class Expander<S, A> {
+  private readonly fingerprint: (s: S, out: Int32Array) => void;
+  private readonly fp = new Int32Array(2);
+  private readonly monitor: SafetyMonitor<S, A>;
+  /** Violations already reported to the coordinator. */
+  private reported = 0;
+
+  constructor(
+    private readonly model: Model<S, A>,
+    private store: SharedStateStore,
+    private readonly codec: StateCodec<S>,
+    private readonly stop: StopSignal,
+    all: boolean,
+  ) {
+    this.fingerprint = identity(model);
+    this.monitor = new SafetyMonitor(model, all);
+  }
+
+  /** Expand the states of `m.chunk`, up to a stop, a full table or a bound, and say what came of it. */
+  expand(m: Expand): Expanded {
+    if (m.store) this.store = SharedStateStore.attach(m.store);
+    const { model, monitor, store, codec, fp } = this;
+    const within = model.within?.bind(model);
+    const path = (id: number, then?: number[]) => pathOf((i) => store.parent(i), (i) => store.via(i), id, then);
+    const out = new ChunkWriter();
+    const next: Chunk[] = [];
+    let generated = 0;
+    let boundary = 0;
+    let cutBy: Expanded['cutBy'] = null;
+    let rest: Chunk | null = null;
+    let left = m.chunk.count;
+    try {
+      forEachRecord(m.chunk, (id, bytes, offset) => {
+        // Between states only: a state is expanded completely or not at all (checkpoints rely on it).
+        if (monitor.done || cutBy === 'max-states' || store.full || this.stop.reason !== null) {
+          rest = chunkFrom(m.chunk, offset, left);
+          return false;
+        }
+        left--;
+        const s = codec.decode(bytes);
+        if (within && !within(s)) {
+          boundary++;
+          return;
+        }
+        const enabled = model.actions(s);
+        if (enabled.length === 0) {
+          monitor.stuck(s, () => path(id));
+          return;
+        }
+        for (let ai = 0; ai < enabled.length; ai++) {
+          const a = enabled[ai];
+          const t = model.next(s, a);
+          generated++;
+          if (m.lastLevel) {
+            this.fingerprint(t, fp);
+            if (store.find(fp[0], fp[1]) < 0) cutBy = 'max-depth';
+            else if (monitor.checksSteps) monitor.step(s, a, t, () => path(id, [ai]));
+            continue;
+          }
+          if (monitor.checksSteps) {
+            monitor.step(s, a, t, () => path(id, [ai]));
+            if (monitor.done) return;
+          }
+          this.fingerprint(t, fp);
+          const tid = store.add(fp[0], fp[1], id, ai, m.maxStates);
+          if (tid === FULL) {
+            cutBy = 'max-states';
+            return;
+          }
+          if (tid < 0) continue;
+          out.add(tid, codec.encode(t));
+          if (out.count >= CHUNK_STATES) next.push(out.take());
+          monitor.state(t, m.steps + 2, () => path(tid));
+          if (monitor.done) return;
+        }
+      });
+    } catch (e) {
+      throw e instanceof ModelError ? e.atStep(m.steps + 1) : e;
+    }
+    if (out.count > 0) next.push(out.take());
+    const found = monitor.found.slice(this.reported);
+    this.reported = monitor.found.length;
+    return { type: 'expanded', next, rest, generated, boundary, cutBy, found, witnesses: [...monitor.witnessDepth] };
+  }
+}
