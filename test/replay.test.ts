@@ -39,18 +39,27 @@ describe('check → JSON trace → replay', { timeout: 60_000 }, () => {
   });
 
   for (const [model, variant] of buggy) {
-    it(`${model} / ${variant}: the report's trace replays and reproduces (exit 0), and matches check --json`, async () => {
+    // The committed report (CI regenerates reports/ and fails on any difference, so it is what
+    // `check --report` writes today).
+    it(`${model} / ${variant}: the committed report's trace replays and reproduces (exit 0)`, async () => {
+      const r = await faultline('replay', join('reports', `${model}-${variant}.json`));
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/reproduces/);
+    });
+  }
+
+  // One buggy variant of each model through the whole path: the JSON and the report of one run tell the same trace.
+  const firstOfEach = buggy.filter(([model], i) => buggy.findIndex(([m]) => m === model) === i);
+  for (const [model, variant] of firstOfEach) {
+    it(`${model} / ${variant}: check --report writes the trace check --json prints, and it replays`, async () => {
       const dir = tmp();
-      // One run prints the JSON and writes the report: both must tell the same trace.
       const checked = await faultline('check', model, '--variant', variant, '--report', dir, '--json');
       expect(checked.code).toBe(1);
       const path = join(dir, `${model}-${variant}.json`);
       const file = readTraceFile(path);
       const r = await faultline('replay', path);
-      expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/reproduces/);
-
       const json = JSON.parse(checked.stdout);
       const v = json.violations.find((x: { property: string }) => x.property === file.property);
       expect(v.trace.steps).toEqual(file.steps);
