@@ -26,7 +26,7 @@ import { identity, type Model } from '../../model/model.ts';
 import { codecOf, type StateCodec } from '../../state/codec.ts';
 import { FULL, SharedStateStore } from '../../state/shared-fingerprint-set.ts';
 import { pathOf } from '../bfs.ts';
-import { ChunkWriter, Frontier, FrontierBudget } from '../frontier.ts';
+import { CHUNK_STATES, ChunkWriter, Frontier, FrontierBudget } from '../frontier.ts';
 import type { SafetyMonitor } from '../monitor.ts';
 import { SearchBudget, type SearchOptions, type SearchOutcome } from '../options.ts';
 import type { Bound } from '../result.ts';
@@ -290,20 +290,35 @@ export async function parallelBfs<S, A>(
       if (current.size > 0) depth = 1;
     }
 
-    if (current.size + next.size > 0 && !halted()) {
-      const all = options.all ?? false;
-      if (par.workers === 0) hands.push(inThread(model, store, codec, halt, all, inbox));
-      for (let i = 0; i < par.workers; i++) {
-        hands.push(thread({ type: 'start', source: par.source!, store: store.share, codec: codec.share(), stop: halt.buffer, all }, inbox));
-      }
-      for (let ready = 0; ready < hands.length; ready++) {
+    const all = options.all ?? false;
+    /** Wait until every hand just started says it is ready. */
+    const ready = async (count: number) => {
+      for (let i = 0; i < count; i++) {
         const { message } = await inbox.take();
         if (message.type === 'failed') throw failureError(message);
       }
+    };
+    if (current.size + next.size > 0 && !halted()) {
+      // The search starts in this thread; worker threads, which take a while to start and load
+      // the model, join at the first level big enough to keep them busy (never, for a small model).
+      hands.push(inThread(model, store, codec, halt, all, inbox));
+      await ready(1);
     }
+    const threadsAt = THREADS_AT_CHUNKS * (par.chunkStates ?? CHUNK_STATES);
+    let threads = par.workers === 0;
 
     // `steps` is the distance of the current level from init.
     for (; current.size > 0 && !halted() && cutBy === null; steps++) {
+      if (!threads && current.size >= threadsAt) {
+        threads = true;
+        hands.length = 0;
+        for (let i = 0; i < par.workers; i++) {
+          const hand = thread({ type: 'start', source: par.source!, store: store.share, codec: codec.share(), stop: halt.buffer, all }, inbox);
+          hand.generation = generation;
+          hands.push(hand);
+        }
+        await ready(par.workers);
+      }
       const lastLevel = steps >= maxDepth;
       const idle = [...hands];
       let out = 0;
