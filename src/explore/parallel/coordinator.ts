@@ -59,6 +59,9 @@ export interface ParallelOptions extends ChunkedOptions {
 /** Default interval between two checkpoints. */
 export const CHECKPOINT_EVERY_MS = 60_000;
 
+/** Worker threads start at the first level of at least this many chunks (before, the search runs in this thread). */
+const THREADS_AT_CHUNKS = 4;
+
 /** The smallest chunk handed out near the end of a level. */
 const TAIL_CHUNK = 32;
 
