@@ -80,6 +80,7 @@ export {
 export type { ProtocolWorld, Timer, Counter } from './protocol/world.ts';
 export type { FaultConfig, NetworkSemantics, Timing, ByzantineMode } from './protocol/faults.ts';
 export { check, checkAsync, type CheckOptions } from './explore/check.ts';
+export type { ModelSource } from './explore/parallel/protocol.ts';
 export { StopSignal, type StopReason } from './explore/stop.ts';
 export type { CheckResult, Verdict, Violation, PropertyStatus, Stats } from './explore/result.ts';
 export { fingerprint, fingerprintHex } from './state/fingerprint.ts';
