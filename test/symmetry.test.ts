@@ -354,7 +354,6 @@ describe('symmetry: verdicts and shortest counterexamples are those of the unred
     [quorumElection, 'no-fencing', { nodes: 3 }, true],
     [paxos, 'minority-quorum', { acceptors: 3 }, false],
     [paxos, 'ignore-accepted', { acceptors: 3 }, false],
-    [paxos, 'volatile-promise', { acceptors: 3 }, false],
   ];
   for (const [def, variant, params, all] of cases) {
     it(`${def.name} ${variant}: same verdict, same violated properties, same lengths; the trace replays`, () => {
