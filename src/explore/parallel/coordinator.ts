@@ -310,8 +310,9 @@ export async function parallelBfs<S, A>(
     const threadsAt = THREADS_AT_CHUNKS * (par.chunkStates ?? CHUNK_STATES);
     let threads = par.workers === 0;
 
-    // `steps` is the distance of the current level from init.
-    for (; current.size > 0 && !halted() && cutBy === null; steps++) {
+    // `steps` is the distance of the current level from init. A checkpoint taken when a level was
+    // done but the next not yet begun resumes with the current level empty: it still moves on.
+    for (; current.size + next.size > 0 && !halted() && cutBy === null; steps++) {
       if (!threads && current.size >= threadsAt) {
         threads = true;
         hands.length = 0;
