@@ -96,7 +96,7 @@ describe('two-phase-commit: every participant eventually decides', () => {
     });
   }
 
-  it("the wait step never happens without a crash: generated states are TLC's for TwoPhase (../shared/baselines)", () => {
+  it("the wait step never happens without a crash: generated states are TLC's for TwoPhase (docs/baselines.md)", () => {
     // TLC "states generated" for TwoPhase: n=3 1,146 and n=4 8,258. A wait step that were enabled
     // without a crash would add a (self-loop) transition per prepared RM and state.
     expect(check(build({ rms: 3 })).stats.generatedStates).toBe(1146);
