@@ -29,17 +29,6 @@ export async function faultline(...args: string[]): Promise<Run> {
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-/** `faultline args…` in-process, from another working directory (relative paths resolve there). */
-export async function faultlineIn(cwd: string, ...args: string[]): Promise<Run> {
-  const home = process.cwd();
-  process.chdir(cwd);
-  try {
-    return await faultline(...args);
-  } finally {
-    process.chdir(home);
-  }
-}
-
 /** The compiled executable, run from `cwd`, as a user runs it. */
 export function faultlineProcess(cwd: string, ...args: string[]): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
