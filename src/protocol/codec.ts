@@ -331,9 +331,21 @@ export class WorldCodec implements StateCodec<World> {
     for (let byte = 0; byte < bitmap.length; byte++) {
       for (let bit = 0; bit < 8; bit++) if (bitmap[byte] & (1 << bit)) ids.push(this.messageIds.localId(byte * 8 + bit));
     }
-    // The table's ids follow the order threads met the messages in; the network's is by content.
-    const table = this.k.messages;
-    return ids.sort((a, b) => table.compare(a, b));
+    // The table's ids follow the order threads met the messages in; the network's is by content:
+    // an insertion sort (a world has a few messages in flight).
+    const { keyHi, keyLo } = this.k.messages;
+    for (let i = 1; i < ids.length; i++) {
+      const x = ids[i];
+      const hi = keyHi[x];
+      const lo = keyLo[x];
+      let j = i - 1;
+      while (j >= 0 && (keyHi[ids[j]] > hi || (keyHi[ids[j]] === hi && keyLo[ids[j]] > lo))) {
+        ids[j + 1] = ids[j];
+        j--;
+      }
+      ids[j + 1] = x;
+    }
+    return ids;
   }
 
   // ---- node entries ----

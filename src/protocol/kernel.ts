@@ -10,7 +10,7 @@ import type { FaultConfig } from './faults.ts';
 import { MessageTable, network, type Network } from './network.ts';
 import { envelopeText } from './text.ts';
 import type { NodeDecl, NodeId, Payload, Protocol, Role } from './types.ts';
-import { UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
+import { nodeTermHi, nodeTermLo, UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
 
 /** The timers of a node that has none (shared: most nodes have none most of the time). */
 export const NO_TIMERS: readonly Timer[] = Object.freeze([]);
@@ -145,8 +145,17 @@ export class Kernel {
       const allTimers = f.timers.slice();
       allTimers[i] = timers;
       const nodeHash = f.nodeHash.slice();
-      nodeHash[2 * i] = hash![0];
-      nodeHash[2 * i + 1] = hash![1];
+      const hi = hash![0];
+      const lo = hash![1];
+      if (f.nodeSumHi !== undefined && f.nodeSumLo !== undefined) {
+        // Node i's old term out, its new one in.
+        const oldHi = nodeHash[2 * i];
+        const oldLo = nodeHash[2 * i + 1];
+        f.nodeSumHi = (f.nodeSumHi - nodeTermHi(i, oldHi) + nodeTermHi(i, hi)) | 0;
+        f.nodeSumLo = (f.nodeSumLo - nodeTermLo(i, oldHi, oldLo) + nodeTermLo(i, hi, lo)) | 0;
+      }
+      nodeHash[2 * i] = hi;
+      nodeHash[2 * i + 1] = lo;
       f.states = states;
       f.timers = allTimers;
       f.nodeHash = nodeHash;
@@ -171,10 +180,12 @@ export class Kernel {
     f.net = this.net.send(f.net, this.messages.intern({ from: this.ids[from], to, payload }, from, j));
   }
 
-  /** The kernel's part of a state's identity: each node's state and timers (their cached fingerprints), then the network. */
+  /**
+   * The kernel's part of a state's identity: the nodes' states and timers (the sums of their
+   * positional terms, kept by `settle`), then the network.
+   */
   encode(w: World, h: IntHasher): void {
-    const nodeHash = w.nodeHash;
-    for (let i = 0; i < nodeHash.length; i += 2) h.pair(nodeHash[i], nodeHash[i + 1]);
+    h.pair(w.nodeSumHi, w.nodeSumLo);
     this.net.encode(w.net, h);
   }
 

@@ -6,7 +6,7 @@
  * search happened to meet the messages — a trace replays the same in a fresh process.
  */
 import { FingerprintSet } from '../state/fingerprint-set.ts';
-import { fingerprintInto } from '../state/fingerprint.ts';
+import { fingerprintInto, fmix } from '../state/fingerprint.ts';
 import type { NetworkSemantics } from './faults.ts';
 import type { Envelope, Payload } from './types.ts';
 
@@ -24,6 +24,9 @@ export class MessageTable<M extends Payload = Payload> {
    */
   readonly keyHi: number[] = [];
   readonly keyLo: number[] = [];
+  /** Each message's term in a multiset's fingerprint (`multisetTermHi/Lo` of its key), computed once. */
+  readonly termHi: number[] = [];
+  readonly termLo: number[] = [];
   private readonly fp = new Int32Array(2);
 
   /** The id of an envelope between the nodes with indices `from` and `to`, adding it when new. */
@@ -36,6 +39,8 @@ export class MessageTable<M extends Payload = Payload> {
     this.recipient.push(to);
     this.keyHi.push(this.fp[0]);
     this.keyLo.push(this.fp[1]);
+    this.termHi.push(multisetTermHi(this.fp[0]));
+    this.termLo.push(multisetTermLo(this.fp[0], this.fp[1]));
     return r;
   }
 
@@ -82,6 +87,20 @@ export interface IntSink {
 
 const EMPTY: readonly number[] = Object.freeze([]);
 
+/**
+ * A message's term in the fingerprint of a multiset of messages, from its content key: the
+ * multiset's fingerprint is the count and the lane-wise sums of its members' terms, which needs
+ * no order (what `fingerprint.ts` does for Sets and Maps). Each lane is a full avalanche of the
+ * key, so two different multisets collide only by chance.
+ */
+export function multisetTermHi(keyHi: number): number {
+  return fmix(keyHi ^ 0x2545f491);
+}
+
+export function multisetTermLo(keyHi: number, keyLo: number): number {
+  return fmix(keyLo ^ multisetTermHi(keyHi));
+}
+
 /** Distinct values of a sorted array. */
 function distinct(sorted: readonly number[]): readonly number[] {
   if (sorted.length < 2) return sorted;
@@ -92,7 +111,18 @@ function distinct(sorted: readonly number[]): readonly number[] {
 
 function removeAt(xs: readonly number[], i: number): readonly number[] {
   if (xs.length === 1) return EMPTY;
-  return [...xs.slice(0, i), ...xs.slice(i + 1)];
+  const out = new Array<number>(xs.length - 1);
+  for (let j = 0; j < i; j++) out[j] = xs[j];
+  for (let j = i + 1; j < xs.length; j++) out[j - 1] = xs[j];
+  return out;
+}
+
+function insertAt(xs: readonly number[], i: number, id: number): readonly number[] {
+  const out = new Array<number>(xs.length + 1);
+  for (let j = 0; j < i; j++) out[j] = xs[j];
+  out[i] = id;
+  for (let j = i; j < xs.length; j++) out[j + 1] = xs[j];
+  return out;
 }
 
 /** A multiset (`unordered`) or a set (`set`) kept as a sorted array of ids. */
@@ -106,7 +136,7 @@ function sortedNetwork(table: MessageTable, multiset: boolean): Network {
       else hi = mid;
     }
     if (!multiset && xs[lo] === id) return xs;
-    return [...xs.slice(0, lo), id, ...xs.slice(lo)];
+    return insertAt(xs, lo, id);
   };
   const removeOne = (xs: readonly number[], id: number): readonly number[] => {
     const i = xs.indexOf(id);
@@ -126,10 +156,19 @@ function sortedNetwork(table: MessageTable, multiset: boolean): Network {
     },
     all: (net) => net as readonly number[],
     of: (ids) => (ids.length === 0 ? EMPTY : ids),
+    // The count and the sums of the messages' terms: a few additions per message, not a hash
+    // round (the network is most of a world's identity stream).
     encode: (net, out) => {
       const xs = net as readonly number[];
+      const { termHi, termLo } = table;
+      let sumHi = 0;
+      let sumLo = 0;
+      for (let i = 0; i < xs.length; i++) {
+        sumHi = (sumHi + termHi[xs[i]]) | 0;
+        sumLo = (sumLo + termLo[xs[i]]) | 0;
+      }
       out.int(xs.length);
-      for (let i = 0; i < xs.length; i++) out.pair(table.keyHi[xs[i]], table.keyLo[xs[i]]);
+      out.pair(sumHi, sumLo);
     },
   };
 }

@@ -53,6 +53,7 @@ import { InputError } from '../model/errors.ts';
 import { fingerprintInto, fmix, type IntHasher } from '../state/fingerprint.ts';
 import type { FaultConfig } from './faults.ts';
 import type { Kernel } from './kernel.ts';
+import { multisetTermHi, multisetTermLo } from './network.ts';
 import type { Field } from './steps/source.ts';
 import type { Protocol } from './types.ts';
 import type { World, WorldFields } from './world.ts';
@@ -572,9 +573,8 @@ export class Symmetry {
       let sumHi = 0;
       let sumLo = 0;
       for (let q = 0; q < all.length; q++) {
-        const x = fmix(keyHi[q] ^ 0x2545f491);
-        sumHi = (sumHi + x) | 0;
-        sumLo = (sumLo + fmix(keyLo[q] ^ x)) | 0;
+        sumHi = (sumHi + multisetTermHi(keyHi[q])) | 0;
+        sumLo = (sumLo + multisetTermLo(keyHi[q], keyLo[q])) | 0;
       }
       h.int(all.length);
       h.pair(sumHi, sumLo);

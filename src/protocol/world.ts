@@ -4,6 +4,7 @@
  * `ProtocolWorld`, typed by the protocol's roles (`w.node('tm').state`, `w.role('rm')`,
  * `w.crashed('rm1')`, `w.inFlight()`).
  */
+import { fmix } from '../state/fingerprint.ts';
 import type { MessageTable, Network } from './network.ts';
 import type { Envelope, IdsOf, MessageOf, NodeDecl, NodeId, NodeIdOf, NodesOf, NodeStateOf, Role, Roles, StateOf } from './types.ts';
 
@@ -11,6 +12,19 @@ import type { Envelope, IdsOf, MessageOf, NodeDecl, NodeId, NodeIdOf, NodesOf, N
 export interface Timer {
   readonly name: string;
   readonly deadline: number | null;
+}
+
+/**
+ * Node `i`'s term in a world's fingerprint, from its entry's fingerprint (hi, lo): a full
+ * avalanche that depends on the position, so that the sum over the nodes (kept incrementally,
+ * see `WorldFields.nodeSumHi`) tells which node is in which state.
+ */
+export function nodeTermHi(i: number, hi: number): number {
+  return fmix(hi ^ Math.imul(i + 1, 0x9e3779b1));
+}
+
+export function nodeTermLo(i: number, hi: number, lo: number): number {
+  return fmix(lo ^ nodeTermHi(i, hi) ^ Math.imul(i + 1, 0x85ebca6b));
 }
 
 /** Per-node status. */
@@ -73,6 +87,13 @@ export interface WorldFields {
   timers: readonly (readonly Timer[])[];
   /** Fingerprint (hi, lo) of each node's state and timers: derived, cached so a step rehashes one node. */
   nodeHash: readonly number[];
+  /**
+   * The sums of the nodes' positional terms (`nodeTermHi/Lo` of each `nodeHash` pair): derived,
+   * the nodes' part of the world's identity. A step that changes one node updates them by that
+   * node's terms; left out, they are summed from `nodeHash`.
+   */
+  nodeSumHi?: number;
+  nodeSumLo?: number;
   /** In-flight messages (representation depends on the network semantics). */
   net: unknown;
   status: readonly number[];
@@ -101,6 +122,8 @@ export class World implements ProtocolWorld<any, any>, WorldFields {
   readonly states: readonly unknown[];
   readonly timers: readonly (readonly Timer[])[];
   readonly nodeHash: readonly number[];
+  readonly nodeSumHi: number;
+  readonly nodeSumLo: number;
   readonly net: unknown;
   readonly status: readonly number[];
   readonly traitors: number;
@@ -119,6 +142,19 @@ export class World implements ProtocolWorld<any, any>, WorldFields {
     this.states = f.states;
     this.timers = f.timers;
     this.nodeHash = f.nodeHash;
+    if (f.nodeSumHi === undefined || f.nodeSumLo === undefined) {
+      let hi = 0;
+      let lo = 0;
+      for (let i = 0; 2 * i < f.nodeHash.length; i++) {
+        hi = (hi + nodeTermHi(i, f.nodeHash[2 * i])) | 0;
+        lo = (lo + nodeTermLo(i, f.nodeHash[2 * i], f.nodeHash[2 * i + 1])) | 0;
+      }
+      this.nodeSumHi = hi;
+      this.nodeSumLo = lo;
+    } else {
+      this.nodeSumHi = f.nodeSumHi;
+      this.nodeSumLo = f.nodeSumLo;
+    }
     this.net = f.net;
     this.status = f.status;
     this.traitors = f.traitors;
@@ -133,10 +169,14 @@ export class World implements ProtocolWorld<any, any>, WorldFields {
 
   /** A copy of this world's fields with `changes` applied, for the next world. */
   fields(changes?: Partial<WorldFields>): WorldFields {
+    // New node fingerprints without their sums: the next world sums them afresh.
+    const stale = changes?.nodeHash !== undefined && changes.nodeSumHi === undefined;
     return {
       states: this.states,
       timers: this.timers,
       nodeHash: this.nodeHash,
+      nodeSumHi: stale ? undefined : this.nodeSumHi,
+      nodeSumLo: stale ? undefined : this.nodeSumLo,
       net: this.net,
       status: this.status,
       traitors: this.traitors,
