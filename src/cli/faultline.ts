@@ -73,7 +73,7 @@ function program(io: Io, exit: (code: number) => void): Command {
     .option('--json', 'print one JSON object on stdout')
     .addOption(single('--report <dir>', 'write HTML, Markdown and JSON reports of each counterexample into dir'))
     .option('--minimize', 'shrink each counterexample to the fewest faults, then the fewest steps')
-    .addOption(single('--workers <n>', "worker threads of a breadth-first safety search (default: the machine's cores; 1: single-threaded)"))
+    .addOption(single('--workers <n>', "threads of a breadth-first safety search: this one and n - 1 workers (default: the machine's cores; 1: single-threaded)"))
     .addOption(single('--memory <size>', 'memory the search may hold, e.g. 4g or 512m; past it the BFS frontier goes to disk (default: half the RAM)'))
     .addOption(single('--checkpoint <dir>', 'write a checkpoint into dir every --checkpoint-every seconds and on Ctrl-C/SIGTERM'))
     .addOption(single('--checkpoint-every <seconds>', 'seconds between two checkpoints (default 60)'))

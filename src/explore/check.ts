@@ -42,7 +42,8 @@ export interface CheckOptions extends SearchOptions, ChunkedOptions {
    */
   readonly properties?: readonly string[];
   /**
-   * Worker threads for a breadth-first search of safety properties (`--workers`; `checkAsync`
+   * Threads of a breadth-first search of safety properties — the calling one and `workers - 1`
+   * worker threads (`--workers`; `checkAsync`
    * only). `'auto'`: the machine's cores when the search can use them, else one thread, silently.
    * A number above 1 that cannot be used (liveness, DFS, a model no worker can rebuild) runs on
    * one thread with a warning. Default 1: the single-threaded engine.

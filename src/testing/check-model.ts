@@ -55,7 +55,7 @@ export interface SearchOptions {
    */
   readonly property?: string | readonly string[];
   /**
-   * Worker threads for a breadth-first search of safety properties (as `--workers`; default 1).
+   * Threads of a breadth-first search of safety properties, the calling one among them (as `--workers`; default 1).
    * Threads load the model's module, so they are used only when `checkModel` is given a path;
    * given a definition, the check runs on one thread and the result says so in a warning.
    */

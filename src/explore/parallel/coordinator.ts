@@ -222,6 +222,8 @@ export async function parallelBfs<S, A>(
 
   const halt = new StopSignal();
   const hands: Hand[] = [];
+  /** Chunks that may be out at once, as the hand each goes to (a worker thread twice). */
+  const slots: Hand[] = [];
   const inbox = new Inbox();
   let generation = 0;
   /** A worker thread ran out of memory and took its chunk with it: no checkpoint can be consistent now. */
@@ -305,6 +307,7 @@ export async function parallelBfs<S, A>(
       // The search starts in this thread; worker threads, which take a while to start and load
       // the model, join at the first level big enough to keep them busy (never, for a small model).
       hands.push(inThread(model, store, codec, halt, all, inbox));
+      slots.push(hands[0]);
       await ready(1);
     }
     const threadsAt = THREADS_AT_CHUNKS * (par.chunkStates ?? CHUNK_STATES);
@@ -314,24 +317,29 @@ export async function parallelBfs<S, A>(
     // done but the next not yet begun resumes with the current level empty: it still moves on.
     for (; current.size + next.size > 0 && !halted() && cutBy === null; steps++) {
       if (!threads && current.size >= threadsAt) {
+        // This thread goes on expanding chunks beside `workers - 1` worker threads (it would
+        // otherwise only wait for their replies). A worker thread holds two chunks at a time, so
+        // that it has the next one at hand while this thread, busy with a chunk, cannot reply.
         threads = true;
-        hands.length = 0;
-        for (let i = 0; i < par.workers; i++) {
+        const started: Hand[] = [];
+        for (let i = 1; i < par.workers; i++) {
           const hand = thread({ type: 'start', source: par.source!, store: store.share, codec: codec.share(), stop: halt.buffer, all }, inbox);
           hand.generation = generation;
-          hands.push(hand);
+          started.push(hand);
         }
-        await ready(par.workers);
+        await ready(started.length);
+        hands.push(...started);
+        for (const hand of started) slots.push(hand, hand);
       }
       const lastLevel = steps >= maxDepth;
-      const idle = [...hands];
+      const idle = [...slots];
       let out = 0;
       for (;;) {
         const growing = store.needsGrowth;
         const due = checkpointDir !== undefined && performance.now() - lastCheckpoint >= checkpointEvery;
         while (idle.length > 0 && !halted() && !growing && !due) {
           // Smaller chunks as the level runs out, so that no worker waits long at its end.
-          const chunk = current.take(Math.max(TAIL_CHUNK, Math.ceil(current.size / (2 * hands.length))));
+          const chunk = current.take(Math.max(TAIL_CHUNK, Math.ceil(current.size / (2 * slots.length))));
           if (chunk === null) break;
           const hand = idle.pop()!;
           const message: Expand = {
