@@ -19,8 +19,9 @@
  * the portable ones, mapped both ways by per-thread caches.
  *
  * Never merge two different values: a thread that finds a key in a table for a value it did not
- * put there itself compares the two structurally (state/equality.ts) — once per value object it
- * meets — and a 64-bit collision between different values ends the run as an internal error.
+ * put there itself compares the two structurally (state/equality.ts) — a node's value each time it
+ * is not the stored value itself nor the one last checked at that node; a message or fragment once
+ * per thread — and a 64-bit collision between different values ends the run as an internal error.
  */
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -151,7 +152,11 @@ class Reader {
   }
 }
 
-const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+/** Whether some entry of `xs` is not `x`. */
+function anyBut(xs: readonly number[], x: number): boolean {
+  for (let i = 0; i < xs.length; i++) if (xs[i] !== x) return true;
+  return false;
+}
 
 /** A world codec's shared tables, by what they hold. */
 type Tables = Readonly<Record<keyof typeof FILES, InternTable>>;
@@ -171,8 +176,13 @@ export class WorldCodec implements StateCodec<World> {
   /** Table id of a node entry by its key, for entries this thread has met. */
   private readonly entryByKey = new FingerprintSet(256);
   private readonly entryIds: number[] = [];
-  /** Table id of a node state object this thread has checked, with the timers it was checked with. */
-  private readonly checked = new WeakMap<object, { readonly timers: readonly Timer[]; readonly id: number }>();
+  /**
+   * Per node: the state and timers last checked against the stored entry `lastId` (a value a
+   * step made equals a stored one: it is compared structurally once, not on every encoding).
+   */
+  private readonly lastChecked: unknown[] = [];
+  private readonly lastTimers: (readonly Timer[])[] = [];
+  private readonly lastId: number[] = [];
   /** The kernel's message ids and the adversary's fragment ids, mapped to and from the tables'. */
   private readonly messageIds: Portable<Envelope>;
   private readonly fragmentIds: Portable<SignedPayload>;
@@ -226,9 +236,9 @@ export class WorldCodec implements StateCodec<World> {
     const n = k.n;
     w.length = 0;
     let flags = 0;
-    if (world.status.some((x) => x !== UP)) flags |= F_STATUS;
-    if (world.offsets.some((x) => x !== 0)) flags |= F_OFFSETS;
-    if (world.used.some((x) => x !== 0)) flags |= F_USED;
+    if (anyBut(world.status, UP)) flags |= F_STATUS;
+    if (anyBut(world.offsets, 0)) flags |= F_OFFSETS;
+    if (anyBut(world.used, 0)) flags |= F_USED;
     if (world.traitors !== 0) flags |= F_TRAITORS;
     if (world.time !== 0) flags |= F_TIME;
     if (world.partition !== 0) flags |= F_PARTITION;
@@ -354,10 +364,6 @@ export class WorldCodec implements StateCodec<World> {
   private entryId(world: World, i: number): number {
     const state = world.states[i];
     const timers = world.timers[i];
-    if (isObject(state)) {
-      const seen = this.checked.get(state);
-      if (seen !== undefined && seen.timers === timers) return seen.id;
-    }
     const hi = world.nodeHash[2 * i];
     const lo = world.nodeHash[2 * i + 1];
     let id: number;
@@ -370,12 +376,15 @@ export class WorldCodec implements StateCodec<World> {
       if (r >= 0) this.entries[id] = { state, timers: timers.length === 0 ? NO_TIMERS : timers, hi, lo };
     }
     const stored = this.entry(id);
-    if (stored.state !== state || stored.timers !== timers) {
-      if (!sameData(stored.state, state) || !sameData(stored.timers, timers)) {
-        throw collision(`states of node ${this.k.ids[i]}`, [stored.state, stored.timers], [state, timers]);
-      }
+    // The stored values themselves (a decoded world's), or the values last checked at this node.
+    if (stored.state === state && (stored.timers === timers || (timers.length === 0 && stored.timers.length === 0))) return id;
+    if (this.lastChecked[i] === state && this.lastTimers[i] === timers && this.lastId[i] === id) return id;
+    if (!sameData(stored.state, state) || !sameData(stored.timers, timers)) {
+      throw collision(`states of node ${this.k.ids[i]}`, [stored.state, stored.timers], [state, timers]);
     }
-    if (isObject(state)) this.checked.set(state, { timers, id });
+    this.lastChecked[i] = state;
+    this.lastTimers[i] = timers;
+    this.lastId[i] = id;
     return id;
   }
 
