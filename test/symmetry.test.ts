@@ -149,7 +149,6 @@ describe('symmetry: two-phase commit has exactly TLC’s orbit counts', () => {
 describe('symmetry: reduced counts equal an independent orbit count of the unreduced states', () => {
   const cases: { what: string; def: ModelDefinition<any, any>; config: BuildConfig; classes: string[][]; properties?: string[] }[] = [
     { what: '2PC rms=3, reliable', def: twoPhase, config: { params: { rms: 3 }, variant: 'default' }, classes: [rms(3)] },
-    { what: '2PC rms=4, reliable', def: twoPhase, config: { params: { rms: 4 }, variant: 'default' }, classes: [rms(4)] },
     { what: '2PC rms=3, crash-stop (any node)', def: twoPhase, config: { params: { rms: 3 }, variant: 'default', system: 'crash-stop' }, classes: [rms(3)] },
     { what: '2PC rms=3, lossy (drop=1, consumed)', def: twoPhase, config: { params: { rms: 3 }, variant: 'default', system: 'lossy' }, classes: [rms(3)] },
     {
