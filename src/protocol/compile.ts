@@ -5,9 +5,10 @@
  * crashes and recoveries, pauses, partitions, Byzantine lies, clock ticks, synchronous rounds.
  * Faults consume budgets kept in the state, so every behaviour respects them.
  *
- * State identity (`fingerprint`) is a stream of numbers: the cached node fingerprints and the
- * canonical network (or the protocol's `view`), then the bookkeeping the taking-part sources
- * keep, in `IDENTITY_ORDER`. Nothing that is pure bookkeeping of a fault that cannot happen
+ * State identity (`fingerprint`) is a stream of numbers: the sums of the nodes' positional terms
+ * (kept incrementally from their cached fingerprints) and the network's (sums of its messages'
+ * terms, or its queues in order when FIFO) — or the protocol's `view` — then the bookkeeping
+ * the taking-part sources keep, in `IDENTITY_ORDER`. Nothing that is pure bookkeeping of a fault that cannot happen
  * enters it, so a fault-free protocol has exactly the states of its abstract spec.
  */
 import type { Model, StepInfo } from '../model/model.ts';
