@@ -9,7 +9,7 @@
  *
  * The search is a generator that yields at every poll of its budget (see drive.ts).
  */
-import { identity, type Model } from '../model/model.ts';
+import { identity, successorIdentity, type Model } from '../model/model.ts';
 import { FingerprintSet, IntColumn } from '../state/fingerprint-set.ts';
 import type { Path } from '../trace/trace.ts';
 import { ModelError } from '../model/errors.ts';
@@ -32,12 +32,22 @@ export class StateStore {
   /** Insert a state: its new id, or `-1 - id` when already present. */
   add(s: unknown, parent: number, via: number): number {
     this.fingerprint(s, this.fp);
-    const id = this.seen.add(this.fp[0], this.fp[1]);
+    return this.addFingerprint(this.fp, parent, via);
+  }
+
+  /** Insert a state by its fingerprint: its new id, or `-1 - id` when already present. */
+  addFingerprint(fp: Int32Array, parent: number, via: number): number {
+    const id = this.seen.add(fp[0], fp[1]);
     if (id >= 0) {
       this.parent.push(parent);
       this.via.push(via);
     }
     return id;
+  }
+
+  /** Write a state's fingerprint into `out`. */
+  fingerprintOf(s: unknown, out: Int32Array): void {
+    this.fingerprint(s, out);
   }
 
   /** Whether a state is already stored, without inserting it. */
@@ -48,7 +58,12 @@ export class StateStore {
   /** The id of a stored state, or -1. */
   find(s: unknown): number {
     this.fingerprint(s, this.fp);
-    return this.seen.get(this.fp[0], this.fp[1]);
+    return this.findFingerprint(this.fp);
+  }
+
+  /** The id of a stored state by its fingerprint, or -1. */
+  findFingerprint(fp: Int32Array): number {
+    return this.seen.get(fp[0], fp[1]);
   }
 
   get size(): number {
@@ -89,6 +104,8 @@ export function* bfs<S, A>(
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const within = model.within?.bind(model);
+  const peek = successorIdentity(model, monitor.checksSteps);
+  const fp = new Int32Array(2);
   let generated = 0;
   let depth = 0;
   let boundary = 0;
@@ -148,7 +165,13 @@ export function* bfs<S, A>(
         }
         for (let ai = 0; ai < enabled.length; ai++) {
           const a = enabled[ai];
-          const t = model.next(s, a);
+          // The successor is built here only when the model cannot tell its fingerprint
+          // without it; otherwise only once it proves new (most successors are not).
+          let t: S | undefined;
+          if (peek === undefined || !peek(s, a, fp)) {
+            t = model.next(s, a);
+            store.fingerprintOf(t, fp);
+          }
           generated++;
           if (--pollCountdown === 0) {
             pollCountdown = POLL_EVERY;
@@ -159,20 +182,21 @@ export function* bfs<S, A>(
               break search;
             }
           }
+          // (With step properties there is no peeking: `t` is built.)
           if (lastLevel) {
             // Beyond the depth bound: only learn whether the bound cut anything off.
-            const known = store.find(t);
+            const known = store.findFingerprint(fp);
             if (edges !== undefined) edges.edge(a, known);
             if (known < 0) cutBy = 'max-depth';
-            else if (monitor.checksSteps) monitor.step(s, a, t, () => store.path(id, ai));
+            else if (monitor.checksSteps) monitor.step(s, a, t!, () => store.path(id, ai));
             continue;
           }
           if (monitor.checksSteps) {
-            monitor.step(s, a, t, () => store.path(id, ai));
+            monitor.step(s, a, t!, () => store.path(id, ai));
             if (monitor.done) break search;
           }
           if (store.size >= maxStates) {
-            const known = store.find(t);
+            const known = store.findFingerprint(fp);
             if (edges !== undefined) edges.edge(a, known);
             if (known < 0) {
               cutBy = 'max-states';
@@ -180,9 +204,10 @@ export function* bfs<S, A>(
             }
             continue;
           }
-          const tid = store.add(t, id, ai);
+          const tid = store.addFingerprint(fp, id, ai);
           if (edges !== undefined) edges.edge(a, tid < 0 ? -1 - tid : tid);
           if (tid < 0) continue;
+          t ??= model.next(s, a);
           nextFrontier.push(t);
           monitor.state(t, steps + 2, () => store.path(tid));
           if (monitor.done) break search;

@@ -146,6 +146,18 @@ export function guarded<S, A>(model: Model<S, A>): Model<S, A> {
         return t;
       });
 
+  // Runs the same model code as `next` (a protocol's handlers), so it is blamed the same way.
+  const successorFingerprint =
+    m.successorFingerprint === undefined || isMarked(m.successorFingerprint)
+      ? m.successorFingerprint
+      : mark((s: S, a: A, out: Int32Array): boolean => {
+          try {
+            return m.successorFingerprint!(s, a, out);
+          } catch (e) {
+            throw blame('next()', e);
+          }
+        });
+
   const within =
     m.within === undefined || isMarked(m.within)
       ? m.within
@@ -180,6 +192,7 @@ export function guarded<S, A>(model: Model<S, A>): Model<S, A> {
     init,
     actions,
     next,
+    successorFingerprint,
     label,
     step,
     within,

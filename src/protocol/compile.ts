@@ -190,6 +190,26 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig, optio
     w.hashLo = out[1];
   };
 
+  /**
+   * `fingerprint(next(w, a))` without building the successor, for the steps whose source can
+   * peek (deliveries and local actions: one node and the network change, the bookkeeping does
+   * not, so it is fed from `w`). Not under symmetry or a view, whose identity needs the whole
+   * successor.
+   */
+  const parts = new Int32Array(5);
+  const successorFingerprint =
+    symmetry || view || k.net.summed === null
+      ? undefined
+      : (w: World, a: Step, out: Int32Array): boolean => {
+          const source = sourceOf[a.kind]!;
+          if (source.peek === undefined || !source.peek(w, a, parts)) return false;
+          const h = hasher.start();
+          k.encodePeeked(parts, h);
+          for (const f of identity) f.encode(w, h);
+          h.end(out);
+          return true;
+        };
+
   /** Node states by id, messages in flight, armed timers, then the bookkeeping worth showing. */
   const show = (w: World): unknown => {
     const out = k.show(w);
@@ -209,6 +229,7 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig, optio
     label,
     step,
     fingerprint,
+    ...(successorFingerprint ? { successorFingerprint } : {}),
     show,
     // Worlds stored as short vectors of ids into tables the search's threads share (codec.ts).
     codec: (share, savedIn) => worldCodec(k, config.network, share, savedIn),

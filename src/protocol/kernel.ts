@@ -12,6 +12,10 @@ import { envelopeText } from './text.ts';
 import type { NodeDecl, NodeId, Payload, Protocol, Role } from './types.ts';
 import { nodeTermHi, nodeTermLo, UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
 
+/** `recipient`'s answers for a message that reaches no honest node's inbox. */
+const LOST = -1;
+const TOLD = -2;
+
 /** The timers of a node that has none (shared: most nodes have none most of the time). */
 export const NO_TIMERS: readonly Timer[] = Object.freeze([]);
 
@@ -36,6 +40,9 @@ export class Kernel {
   private readonly fifo: boolean;
   private readonly fp = new Int32Array(2);
   private readonly hasher = new IntHasher();
+  /** Scratch of `peek`: the ids of the messages a step sends, and a network identity. */
+  private readonly sent: number[] = [];
+  private readonly sums = new Int32Array(3);
 
   constructor(protocol: Protocol<any, any>, config: FaultConfig) {
     const decls = protocol.decls;
@@ -170,14 +177,21 @@ export class Kernel {
    * is told, only, when signed, the signatures it saw).
    */
   put(f: WorldFields, from: number, to: NodeId, payload: Payload): void {
-    const j = this.topology.index.get(to);
-    if (j === undefined) throw new Error(`${this.ids[from]} sent ${payload.type} to unknown node "${to}"`);
-    if (f.partition !== 0 && ((f.partition >> from) & 1) !== ((f.partition >> j) & 1)) return;
-    if ((f.traitors & (1 << j)) !== 0) {
+    const j = this.recipient(f, from, to, payload);
+    if (j === LOST) return;
+    if (j === TOLD) {
       if (this.knowledge) f.knowledge = this.knowledge.learn(f.knowledge, payload);
       return;
     }
     f.net = this.net.send(f.net, this.messages.intern({ from: this.ids[from], to, payload }, from, j));
+  }
+
+  /** The index of the node a message from `from` reaches in `f`: `LOST` across the partition, `TOLD` when it is Byzantine. */
+  private recipient(f: WorldFields, from: number, to: NodeId, payload: Payload): number {
+    const j = this.topology.index.get(to);
+    if (j === undefined) throw new Error(`${this.ids[from]} sent ${payload.type} to unknown node "${to}"`);
+    if (f.partition !== 0 && ((f.partition >> from) & 1) !== ((f.partition >> j) & 1)) return LOST;
+    return (f.traitors & (1 << j)) !== 0 ? TOLD : j;
   }
 
   /**
@@ -186,7 +200,69 @@ export class Kernel {
    */
   encode(w: World, h: IntHasher): void {
     h.pair(w.nodeSumHi, w.nodeSumLo);
-    this.net.encode(w.net, h);
+    if (this.net.summed === null) return this.net.encode(w.net, h);
+    this.netIdentity(w);
+    // What the network's own `encode` feeds, kept on the world for its successors.
+    h.int(w.netCount);
+    h.pair(w.netHi, w.netLo);
+  }
+
+  /** Compute and keep the network identity of `w`, once. */
+  private netIdentity(w: World): void {
+    if (w.netCount >= 0) return;
+    this.net.summed!.of(w.net, this.sums);
+    w.netCount = this.sums[0];
+    w.netHi = this.sums[1];
+    w.netLo = this.sums[2];
+  }
+
+  /**
+   * The kernel's part of the identity of the world that `settle(w, i, state, { net })` would
+   * build, where `net` is `w`'s network after delivering `delivered` (-1: none) — without
+   * building it: [node sum hi, node sum lo, message count, network hi, network lo] into `out`,
+   * as `encode` would feed them. Most successors are states already seen, so a search that asks
+   * this first builds only the new ones. Call it right after the node's handler ran (it reads the
+   * recorded effects). False when it cannot tell: a FIFO network (its identity is its order) or
+   * a signed message a Byzantine node learns (knowledge, which this does not follow).
+   */
+  peek(w: World, i: number, state: unknown, delivered: number, out: Int32Array): boolean {
+    const summed = this.net.summed;
+    if (summed === null) return false;
+    let sent = 0;
+    for (const [to, payload] of this.effects.sends) {
+      const j = this.recipient(w, i, to, payload);
+      if (j === LOST) continue;
+      if (j === TOLD) {
+        if (this.knowledge) return false;
+        continue;
+      }
+      this.sent[sent++] = this.messages.intern({ from: this.ids[i], to, payload }, i, j);
+    }
+    let hi = w.nodeSumHi;
+    let lo = w.nodeSumLo;
+    const timers = this.effects.applyTimers(w.timers[i]);
+    if (timers !== w.timers[i] || state !== w.states[i]) {
+      const fp = this.fingerprintNode(state, timers);
+      const oldHi = w.nodeHash[2 * i];
+      const oldLo = w.nodeHash[2 * i + 1];
+      hi = (hi - nodeTermHi(i, oldHi) + nodeTermHi(i, fp[0])) | 0;
+      lo = (lo - nodeTermLo(i, oldHi, oldLo) + nodeTermLo(i, fp[0], fp[1])) | 0;
+    }
+    this.netIdentity(w);
+    summed.after(w.net, w.netCount, w.netHi, w.netLo, delivered, this.sent, sent, this.sums);
+    out[0] = hi;
+    out[1] = lo;
+    out[2] = this.sums[0];
+    out[3] = this.sums[1];
+    out[4] = this.sums[2];
+    return true;
+  }
+
+  /** Feed identity parts from `peek` as `encode` feeds a built world's. */
+  encodePeeked(parts: Int32Array, h: IntHasher): void {
+    h.pair(parts[0], parts[1]);
+    h.int(parts[2]);
+    h.pair(parts[3], parts[4]);
   }
 
   /** The kernel's part of a shown state: node states by id, the messages in flight, the armed timers. */

@@ -77,6 +77,27 @@ export interface Network {
   of(ids: readonly number[]): unknown;
   /** Feed the network's identity to a fingerprint under construction. */
   encode(net: unknown, out: IntSink): void;
+  /**
+   * How a successor's network identity is known without building it, where the semantics
+   * allows (null for FIFO, whose identity is its queues in order).
+   */
+  readonly summed: SummedIdentity | null;
+}
+
+/**
+ * The identity of a network whose messages' order does not matter (set, unordered): the message
+ * count and the lane-wise sums of the messages' terms — what `encode` feeds, as
+ * `int(count), pair(hi, lo)`. A step changes it by the terms of what it delivers and sends, so
+ * a successor's identity follows from its parent's without building the successor's network.
+ */
+export interface SummedIdentity {
+  /** Write the identity of `net` as [count, hi, lo] into `out`. */
+  of(net: unknown, out: Int32Array): void;
+  /**
+   * Write into `out` the [count, hi, lo] of the network after delivering `delivered` (-1 for
+   * none) from `net`, whose identity is `count, hi, lo`, and then sending `sent[0 … sentCount)`.
+   */
+  after(net: unknown, count: number, hi: number, lo: number, delivered: number, sent: readonly number[], sentCount: number, out: Int32Array): void;
 }
 
 /** Where a network writes its identity (an `IntHasher`). */
@@ -127,6 +148,54 @@ function insertAt(xs: readonly number[], i: number, id: number): readonly number
 
 /** A multiset (`unordered`) or a set (`set`) kept as a sorted array of ids. */
 function sortedNetwork(table: MessageTable, multiset: boolean): Network {
+  const scratch = new Int32Array(3);
+  const { termHi, termLo } = table;
+  const summed: SummedIdentity = {
+    of: (net, out) => {
+      const xs = net as readonly number[];
+      let hi = 0;
+      let lo = 0;
+      for (let i = 0; i < xs.length; i++) {
+        hi = (hi + termHi[xs[i]]) | 0;
+        lo = (lo + termLo[xs[i]]) | 0;
+      }
+      out[0] = xs.length;
+      out[1] = hi;
+      out[2] = lo;
+    },
+    after: (net, count, hi, lo, delivered, sent, sentCount, out) => {
+      // A multiset loses the copy delivered and gains every copy sent; a set keeps what is
+      // delivered and gains only what it does not hold yet (once, however often it is sent).
+      if (multiset && delivered >= 0) {
+        count--;
+        hi = (hi - termHi[delivered]) | 0;
+        lo = (lo - termLo[delivered]) | 0;
+      }
+      for (let i = 0; i < sentCount; i++) {
+        const id = sent[i];
+        if (!multiset && (has(net as readonly number[], id) || (i > 0 && sent.lastIndexOf(id, i - 1) >= 0))) continue;
+        count++;
+        hi = (hi + termHi[id]) | 0;
+        lo = (lo + termLo[id]) | 0;
+      }
+      out[0] = count;
+      out[1] = hi;
+      out[2] = lo;
+    },
+  };
+  /** Whether the sorted `xs` holds `id` (by binary search in the canonical order). */
+  const has = (xs: readonly number[], id: number): boolean => {
+    let lo = 0;
+    let hi = xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const c = table.compare(xs[mid], id);
+      if (c === 0) return true;
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return false;
+  };
   const insert = (xs: readonly number[], id: number): readonly number[] => {
     let lo = 0;
     let hi = xs.length;
@@ -159,17 +228,11 @@ function sortedNetwork(table: MessageTable, multiset: boolean): Network {
     // The count and the sums of the messages' terms: a few additions per message, not a hash
     // round (the network is most of a world's identity stream).
     encode: (net, out) => {
-      const xs = net as readonly number[];
-      const { termHi, termLo } = table;
-      let sumHi = 0;
-      let sumLo = 0;
-      for (let i = 0; i < xs.length; i++) {
-        sumHi = (sumHi + termHi[xs[i]]) | 0;
-        sumLo = (sumLo + termLo[xs[i]]) | 0;
-      }
-      out.int(xs.length);
-      out.pair(sumHi, sumLo);
+      summed.of(net, scratch);
+      out.int(scratch[0]);
+      out.pair(scratch[1], scratch[2]);
     },
+    summed,
   };
 }
 
@@ -241,6 +304,7 @@ function fifoNetwork(table: MessageTable, nodeCount: number): Network {
       }
       out.int(-1);
     },
+    summed: null,
   };
 }
 

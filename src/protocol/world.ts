@@ -119,6 +119,14 @@ export class World implements ProtocolWorld<any, any>, WorldFields {
   hashed = false;
   hashHi = 0;
   hashLo = 0;
+  /**
+   * This world's network identity once computed, for networks identified by sums (derived, see
+   * `Kernel.encode`): the message count (-1 until computed) and the sums of the messages' terms.
+   * Every successor's identity starts from it.
+   */
+  netCount = -1;
+  netHi = 0;
+  netLo = 0;
   readonly states: readonly unknown[];
   readonly timers: readonly (readonly Timer[])[];
   readonly nodeHash: readonly number[];

@@ -5,7 +5,7 @@
  * or in the coordinator's own thread when there are none (`workers: 0`).
  */
 import { ModelError } from '../../model/errors.ts';
-import { identity, type Model } from '../../model/model.ts';
+import { identity, successorIdentity, type Model } from '../../model/model.ts';
 import { FULL, SharedStateStore } from '../../state/shared-fingerprint-set.ts';
 import { pathOf } from '../bfs.ts';
 import { ChunkWriter, CHUNK_STATES, chunkFrom, forEachRecord } from '../frontier.ts';
@@ -32,12 +32,31 @@ export class Expander<S, A> {
     this.monitor = new SafetyMonitor(model, all);
   }
 
+  /**
+   * A new state `t` (id `tid`, `steps + 1` steps from an initial state): written to the next
+   * level and checked. True when the check ends the search.
+   */
+  private keep(tid: number, t: S, out: ChunkWriter, next: Chunk[], steps: number): boolean {
+    out.add(tid, this.codec.encode(t));
+    if (out.count >= CHUNK_STATES) next.push(out.take());
+    this.monitor.state(t, steps + 2, () => this.pathTo(tid));
+    return this.monitor.done;
+  }
+
+  /** The choices that lead from an initial state to `id`, then `then`. */
+  private pathTo(id: number, then?: number[]) {
+    const store = this.store;
+    return pathOf((i) => store.parent(i), (i) => store.via(i), id, then);
+  }
+
   /** Expand the states of `m.chunk`, up to a stop, a full table or a bound, and say what came of it. */
   expand(m: Expand): Expanded {
     if (m.store) this.store = SharedStateStore.attach(m.store);
     const { model, monitor, store, codec, fp } = this;
     const within = model.within?.bind(model);
-    const path = (id: number, then?: number[]) => pathOf((i) => store.parent(i), (i) => store.via(i), id, then);
+    // Where the model can tell a successor's fingerprint, a successor is built only when new.
+    const peek = successorIdentity(model, monitor.checksSteps);
+    const path = (id: number, then?: number[]) => this.pathTo(id, then);
     const out = new ChunkWriter();
     const next: Chunk[] = [];
     let generated = 0;
@@ -65,8 +84,22 @@ export class Expander<S, A> {
         }
         for (let ai = 0; ai < enabled.length; ai++) {
           const a = enabled[ai];
-          const t = model.next(s, a);
           generated++;
+          if (peek !== undefined && peek(s, a, fp)) {
+            if (m.lastLevel) {
+              if (store.find(fp[0], fp[1]) < 0) cutBy = 'max-depth';
+              continue;
+            }
+            const tid = store.add(fp[0], fp[1], id, ai, m.maxStates);
+            if (tid === FULL) {
+              cutBy = 'max-states';
+              return;
+            }
+            if (tid < 0) continue;
+            if (this.keep(tid, model.next(s, a), out, next, m.steps)) return;
+            continue;
+          }
+          const t = model.next(s, a);
           if (m.lastLevel) {
             this.fingerprint(t, fp);
             if (store.find(fp[0], fp[1]) < 0) cutBy = 'max-depth';
@@ -84,10 +117,7 @@ export class Expander<S, A> {
             return;
           }
           if (tid < 0) continue;
-          out.add(tid, codec.encode(t));
-          if (out.count >= CHUNK_STATES) next.push(out.take());
-          monitor.state(t, m.steps + 2, () => path(tid));
-          if (monitor.done) return;
+          if (this.keep(tid, t, out, next, m.steps)) return;
         }
       });
     } catch (e) {

@@ -3,12 +3,19 @@
  * role has an `accepts` guard — ready for it; the role's `receive` handles it.
  */
 import type { Kernel } from '../kernel.ts';
+import type { World } from '../world.ts';
 import { messageSteps } from './messages.ts';
 import type { StepOf, StepSource } from './source.ts';
 
 export function delivery(k: Kernel): StepSource<StepOf<'deliver'>> {
   const { messages, net, roles } = k;
   const { step, label, info } = messageSteps('deliver', messages);
+  /** Node `i`'s state after it handled message `msg` (its effects recorded in the kernel's context). */
+  const received = (w: World, msg: number, i: number): unknown => {
+    const e = messages.get(msg);
+    const receive = roles[i].receive;
+    return k.run(w, i, receive && ((st, ctx) => receive(st, e.payload, e.from, ctx)));
+  };
   return {
     kinds: ['deliver'],
     enabled(w, out) {
@@ -24,11 +31,12 @@ export function delivery(k: Kernel): StepSource<StepOf<'deliver'>> {
       }
     },
     apply(w, a) {
-      const e = messages.get(a.msg);
       const i = messages.recipient[a.msg];
-      const receive = roles[i].receive;
-      const s = k.run(w, i, receive && ((st, ctx) => receive(st, e.payload, e.from, ctx)));
-      return k.settle(w, i, s, { net: net.deliver(w.net, a.msg) });
+      return k.settle(w, i, received(w, a.msg, i), { net: net.deliver(w.net, a.msg) });
+    },
+    peek: (w, a, out) => {
+      const i = messages.recipient[a.msg];
+      return k.peek(w, i, received(w, a.msg, i), a.msg, out);
     },
     label,
     info,

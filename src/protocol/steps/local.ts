@@ -5,6 +5,7 @@
  */
 import type { Kernel } from '../kernel.ts';
 import { compact } from '../text.ts';
+import type { World } from '../world.ts';
 import type { StepOf, StepSource } from './source.ts';
 
 type Local = StepOf<'local'>;
@@ -19,6 +20,11 @@ export function localActions(k: Kernel): StepSource<Local> {
       step: { kind: 'local', node, action: name, choice: undefined, chosen: false } as Local,
     })),
   );
+  /** The node's state after it took the action (its effects recorded in the kernel's context). */
+  const taken = (w: World, a: Local): unknown => {
+    const act = roles[a.node].actions![a.action];
+    return k.run(w, a.node, (st, ctx) => act.run(st, ctx, a.choice));
+  };
   return {
     kinds: ['local'],
     enabledAt(w, i, out) {
@@ -33,10 +39,8 @@ export function localActions(k: Kernel): StepSource<Local> {
         } else out.push(step);
       }
     },
-    apply(w, a) {
-      const act = roles[a.node].actions![a.action];
-      return k.settle(w, a.node, k.run(w, a.node, (st, ctx) => act.run(st, ctx, a.choice)));
-    },
+    apply: (w, a) => k.settle(w, a.node, taken(w, a)),
+    peek: (w, a, out) => k.peek(w, a.node, taken(w, a), -1, out),
     label: (a) => `${ids[a.node]}: ${a.action}${a.chosen ? `(${compact(a.choice)})` : ''}`,
     info: (a) => ({ kind: 'local', node: ids[a.node], name: a.action }),
   };

@@ -48,6 +48,12 @@ export interface StepSource<A extends Step = Step> {
   enabledAt?(w: World, i: number, out: Step[]): void;
   /** The successor of `w` under `a`. */
   apply(w: World, a: A): World;
+  /**
+   * The kernel's identity parts of `apply(w, a)` without building it (`Kernel.peek`), for the
+   * sources whose steps change one node and the network and nothing else — so the rest of the
+   * successor's identity is `w`'s. False when it cannot tell.
+   */
+  peek?(w: World, a: A, out: Int32Array): boolean;
   /** `deliver Prepared rm2→tm`, `rm1: prepare`, `crash tm`. */
   label(a: A): string;
   /** The structured description reports, fairness and `assume` read. */
