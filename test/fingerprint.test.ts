@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fingerprint, fingerprintHex } from '../src/state/fingerprint.ts';
 import { FingerprintSet } from '../src/state/fingerprint-set.ts';
+import { RecentFingerprints } from '../src/state/recent-fingerprints.ts';
 
 /** Independent canonical form: equal iff the values are structurally equal (the fingerprint's contract). */
 function canonical(v: unknown): string {
@@ -130,3 +131,27 @@ describe('FingerprintSet', () => {
     );
   });
 });
+
+describe('RecentFingerprints', () => {
+  it('answers only for fingerprints it was told, as long as no other one took their slot', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })), { maxLength: 200 }), (fps) => {
+        const recent = new RecentFingerprints();
+        // An independent model: the last fingerprint remembered in each slot (the low 15 bits of lo).
+        const last = new Map<number, string>();
+        for (const [hi, lo] of fps) {
+          recent.remember(hi, lo);
+          last.set(lo & 0x7fff, `${hi},${lo}`);
+        }
+        for (const [hi, lo] of [...fps, [hi0(fps), 12345] as [number, number]]) {
+          expect(recent.has(hi, lo)).toBe(last.get(lo & 0x7fff) === `${hi},${lo}` && (hi | lo) !== 0);
+        }
+      }),
+    );
+    // An empty cache holds nothing, not even the fingerprint whose words are those of an empty slot.
+    expect(new RecentFingerprints().has(0, 0)).toBe(false);
+  });
+});
+
+/** A fingerprint high word no test case remembered with low word 12345. */
+const hi0 = (fps: readonly [number, number][]) => fps.reduce((x, [hi]) => Math.max(x, hi), 0) + 1;

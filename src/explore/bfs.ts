@@ -11,6 +11,7 @@
  */
 import { identity, successorIdentity, type Model } from '../model/model.ts';
 import { FingerprintSet, IntColumn } from '../state/fingerprint-set.ts';
+import { RecentFingerprints } from '../state/recent-fingerprints.ts';
 import type { Path } from '../trace/trace.ts';
 import { ModelError } from '../model/errors.ts';
 import type { Search } from './drive.ts';
@@ -106,6 +107,7 @@ export function* bfs<S, A>(
   const within = model.within?.bind(model);
   const peek = successorIdentity(model, monitor.checksSteps);
   const fp = new Int32Array(2);
+  const recent = edges === undefined ? new RecentFingerprints() : undefined;
   let generated = 0;
   let depth = 0;
   let boundary = 0;
@@ -204,8 +206,11 @@ export function* bfs<S, A>(
             }
             continue;
           }
+          // The state graph needs every successor's id; without it, a recent hit is enough.
+          if (recent !== undefined && recent.has(fp[0], fp[1])) continue;
           const tid = store.addFingerprint(fp, id, ai);
           if (edges !== undefined) edges.edge(a, tid < 0 ? -1 - tid : tid);
+          recent?.remember(fp[0], fp[1]);
           if (tid < 0) continue;
           t ??= model.next(s, a);
           nextFrontier.push(t);

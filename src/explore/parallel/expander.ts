@@ -6,6 +6,7 @@
  */
 import { ModelError } from '../../model/errors.ts';
 import { identity, successorIdentity, type Model } from '../../model/model.ts';
+import { RecentFingerprints } from '../../state/recent-fingerprints.ts';
 import { FULL, SharedStateStore } from '../../state/shared-fingerprint-set.ts';
 import { pathOf } from '../bfs.ts';
 import { ChunkWriter, CHUNK_STATES, chunkFrom, forEachRecord } from '../frontier.ts';
@@ -18,6 +19,8 @@ export class Expander<S, A> {
   private readonly fingerprint: (s: S, out: Int32Array) => void;
   private readonly fp = new Int32Array(2);
   private readonly monitor: SafetyMonitor<S, A>;
+  /** Fingerprints this thread met in the store lately: most successors are among them. */
+  private readonly recent = new RecentFingerprints();
   /** Violations already reported to the coordinator. */
   private reported = 0;
 
@@ -52,7 +55,7 @@ export class Expander<S, A> {
   /** Expand the states of `m.chunk`, up to a stop, a full table or a bound, and say what came of it. */
   expand(m: Expand): Expanded {
     if (m.store) this.store = SharedStateStore.attach(m.store);
-    const { model, monitor, store, codec, fp } = this;
+    const { model, monitor, store, codec, fp, recent } = this;
     const within = model.within?.bind(model);
     // Where the model can tell a successor's fingerprint, a successor is built only when new.
     const peek = successorIdentity(model, monitor.checksSteps);
@@ -85,39 +88,31 @@ export class Expander<S, A> {
         for (let ai = 0; ai < enabled.length; ai++) {
           const a = enabled[ai];
           generated++;
-          if (peek !== undefined && peek(s, a, fp)) {
-            if (m.lastLevel) {
-              if (store.find(fp[0], fp[1]) < 0) cutBy = 'max-depth';
-              continue;
+          // The successor is built here only when the model cannot tell its fingerprint
+          // without it (then step properties read it); otherwise only once it proves new.
+          let t: S | undefined;
+          if (peek === undefined || !peek(s, a, fp)) {
+            t = model.next(s, a);
+            if (monitor.checksSteps && !m.lastLevel) {
+              monitor.step(s, a, t, () => path(id, [ai]));
+              if (monitor.done) return;
             }
-            const tid = store.add(fp[0], fp[1], id, ai, m.maxStates);
-            if (tid === FULL) {
-              cutBy = 'max-states';
-              return;
-            }
-            if (tid < 0) continue;
-            if (this.keep(tid, model.next(s, a), out, next, m.steps)) return;
-            continue;
-          }
-          const t = model.next(s, a);
-          if (m.lastLevel) {
             this.fingerprint(t, fp);
+          }
+          if (m.lastLevel) {
             if (store.find(fp[0], fp[1]) < 0) cutBy = 'max-depth';
-            else if (monitor.checksSteps) monitor.step(s, a, t, () => path(id, [ai]));
+            else if (monitor.checksSteps) monitor.step(s, a, t!, () => path(id, [ai]));
             continue;
           }
-          if (monitor.checksSteps) {
-            monitor.step(s, a, t, () => path(id, [ai]));
-            if (monitor.done) return;
-          }
-          this.fingerprint(t, fp);
+          if (recent.has(fp[0], fp[1])) continue;
           const tid = store.add(fp[0], fp[1], id, ai, m.maxStates);
           if (tid === FULL) {
             cutBy = 'max-states';
             return;
           }
+          recent.remember(fp[0], fp[1]);
           if (tid < 0) continue;
-          if (this.keep(tid, t, out, next, m.steps)) return;
+          if (this.keep(tid, t ?? model.next(s, a), out, next, m.steps)) return;
         }
       });
     } catch (e) {
