@@ -117,6 +117,15 @@ describe('stopping a parallel search', () => {
       /counter overflow.*at step 2 of a behaviour/,
     );
   });
+
+  it("names a protocol handler's error as the model's when only the successor's fingerprint was asked for", async () => {
+    for (const workers of [1, 2]) {
+      // The second ping is sent at step 2 and delivered at step 3 at the earliest.
+      await expect(checkModule(join(FIXTURES, 'throwing-protocol.ts'), 'default', {}, { workers })).rejects.toThrow(
+        /^the model's next\(\) threw: ping overflow.*at step 3 of a behaviour/,
+      );
+    }
+  });
 });
 
 describe('the frontier beyond RAM, and checkpoints', () => {
