@@ -3,7 +3,8 @@
  * handler with its effects, settling the node's new state (and its cached fingerprint), putting
  * the messages it sent into the network, and building a World from a fields record.
  */
-import { fingerprintInto, IntHasher } from '../state/fingerprint.ts';
+import { sameData } from '../state/equality.ts';
+import { fingerprintInto, fmix, IntHasher } from '../state/fingerprint.ts';
 import { SignedKnowledge } from './adversary.ts';
 import { Effects } from './context.ts';
 import type { FaultConfig } from './faults.ts';
@@ -15,6 +16,46 @@ import { nodeTermHi, nodeTermLo, UP, USED, World, type Timer, type Topology, typ
 /** `recipient`'s answers for a message that reaches no honest node's inbox. */
 const LOST = -1;
 const TOLD = -2;
+/** `recipient`'s partition argument for a network that is whole. */
+const NO_PARTITION = 0;
+
+/** Remembered handler outcomes kept per thread at most (then forgotten all at once). */
+const MAX_OUTCOMES = 1 << 18;
+
+/**
+ * What a handler did to a node in one step: the node's fingerprint afterwards (state and timers)
+ * and the messages it sent (kernel ids, to any recipient but a Byzantine one, before the
+ * partition). Remembered under the node, its fingerprint and input values, the step, the clock
+ * reading and the round (`Kernel.remembered`).
+ */
+class Outcome {
+  i = -1;
+  hi = 0;
+  lo = 0;
+  step = 0;
+  now = 0;
+  round = 0;
+  /** Another outcome under the same hash key. */
+  next: Outcome | undefined = undefined;
+
+  constructor(
+    readonly input: unknown,
+    readonly inputTimers: readonly Timer[],
+    readonly newHi: number,
+    readonly newLo: number,
+    readonly sent: readonly number[],
+  ) {}
+
+  remember(i: number, hi: number, lo: number, step: number, now: number, round: number, next: Outcome | undefined): void {
+    this.i = i;
+    this.hi = hi;
+    this.lo = lo;
+    this.step = step;
+    this.now = now;
+    this.round = round;
+    this.next = next;
+  }
+}
 
 /** The timers of a node that has none (shared: most nodes have none most of the time). */
 export const NO_TIMERS: readonly Timer[] = Object.freeze([]);
@@ -43,6 +84,8 @@ export class Kernel {
   /** Scratch of `peek`: the ids of the messages a step sends, and a network identity. */
   private readonly sent: number[] = [];
   private readonly sums = new Int32Array(3);
+  /** Handler outcomes by a hash of what decides them (`remembered`), chained through `next`. */
+  private readonly outcomes = new Map<number, Outcome>();
 
   constructor(protocol: Protocol<any, any>, config: FaultConfig) {
     const decls = protocol.decls;
@@ -177,7 +220,7 @@ export class Kernel {
    * is told, only, when signed, the signatures it saw).
    */
   put(f: WorldFields, from: number, to: NodeId, payload: Payload): void {
-    const j = this.recipient(f, from, to, payload);
+    const j = this.recipient(f.partition, f, from, to, payload);
     if (j === LOST) return;
     if (j === TOLD) {
       if (this.knowledge) f.knowledge = this.knowledge.learn(f.knowledge, payload);
@@ -186,11 +229,14 @@ export class Kernel {
     f.net = this.net.send(f.net, this.messages.intern({ from: this.ids[from], to, payload }, from, j));
   }
 
-  /** The index of the node a message from `from` reaches in `f`: `LOST` across the partition, `TOLD` when it is Byzantine. */
-  private recipient(f: WorldFields, from: number, to: NodeId, payload: Payload): number {
+  /**
+   * The index of the node a message from `from` reaches: `LOST` across `partition` (a side's
+   * bit mask, 0 when whole), `TOLD` when it is one of `f`'s Byzantine nodes.
+   */
+  private recipient(partition: number, f: WorldFields, from: number, to: NodeId, payload: Payload): number {
     const j = this.topology.index.get(to);
     if (j === undefined) throw new Error(`${this.ids[from]} sent ${payload.type} to unknown node "${to}"`);
-    if (f.partition !== 0 && ((f.partition >> from) & 1) !== ((f.partition >> j) & 1)) return LOST;
+    if (partition !== 0 && ((partition >> from) & 1) !== ((partition >> j) & 1)) return LOST;
     return (f.traitors & (1 << j)) !== 0 ? TOLD : j;
   }
 
@@ -226,32 +272,85 @@ export class Kernel {
    * a signed message a Byzantine node learns (knowledge, which this does not follow).
    */
   peek(w: World, i: number, state: unknown, delivered: number, out: Int32Array): boolean {
-    const summed = this.net.summed;
-    if (summed === null) return false;
-    let sent = 0;
+    if (this.net.summed === null) return false;
+    const o = this.outcome(w, i, state);
+    return o !== null && this.identityAfter(w, i, o, delivered, out);
+  }
+
+  /**
+   * `peek` for a step that node `i` takes the same way wherever its state, timers and clock are
+   * the same: `step` names it (a delivery's message, an action without choices), and `handle`
+   * runs its handler. Handlers are functions of the node's state, the message and the context,
+   * so what one did is remembered under those and not run again: a node meets the same message
+   * in the same state in thousands of worlds. Not with Byzantine nodes, whose presence decides
+   * where messages go.
+   */
+  peekStep(w: World, i: number, step: number, delivered: number, handle: (w: World, i: number) => unknown, out: Int32Array): boolean {
+    if (this.net.summed === null) return false;
+    if (w.traitors !== 0) return this.peek(w, i, handle(w, i), delivered, out);
+    const o = this.remembered(w, i, step, handle);
+    return o !== null && this.identityAfter(w, i, o, delivered, out);
+  }
+
+  /** What the handler just run (its effects recorded) did to node `i` of `w`; null when a Byzantine node learns a signature. */
+  private outcome(w: World, i: number, state: unknown): Outcome | null {
+    const sent: number[] = [];
     for (const [to, payload] of this.effects.sends) {
-      const j = this.recipient(w, i, to, payload);
-      if (j === LOST) continue;
+      // The partition is not applied here but where the outcome is used: it may differ there.
+      const j = this.recipient(NO_PARTITION, w, i, to, payload);
       if (j === TOLD) {
-        if (this.knowledge) return false;
+        if (this.knowledge) return null;
         continue;
       }
-      this.sent[sent++] = this.messages.intern({ from: this.ids[i], to, payload }, i, j);
+      sent.push(this.messages.intern({ from: this.ids[i], to, payload }, i, j));
     }
-    let hi = w.nodeSumHi;
-    let lo = w.nodeSumLo;
     const timers = this.effects.applyTimers(w.timers[i]);
+    let hi = w.nodeHash[2 * i];
+    let lo = w.nodeHash[2 * i + 1];
     if (timers !== w.timers[i] || state !== w.states[i]) {
       const fp = this.fingerprintNode(state, timers);
-      const oldHi = w.nodeHash[2 * i];
-      const oldLo = w.nodeHash[2 * i + 1];
-      hi = (hi - nodeTermHi(i, oldHi) + nodeTermHi(i, fp[0])) | 0;
-      lo = (lo - nodeTermLo(i, oldHi, oldLo) + nodeTermLo(i, fp[0], fp[1])) | 0;
+      hi = fp[0];
+      lo = fp[1];
     }
+    return new Outcome(w.states[i], w.timers[i], hi, lo, sent);
+  }
+
+  /** The remembered outcome of `step` at node `i` of `w`, or the handler's, remembered now. */
+  private remembered(w: World, i: number, step: number, handle: (w: World, i: number) => unknown): Outcome | null {
+    const hi = w.nodeHash[2 * i];
+    const lo = w.nodeHash[2 * i + 1];
+    const now = w.time + w.offsets[i];
+    const round = w.round;
+    const key = fmix(hi ^ Math.imul(lo, 0x9e3779b1) ^ Math.imul(step + 1, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35) ^ Math.imul(now, 0x27d4eb2f) ^ round);
+    const head = this.outcomes.get(key);
+    for (let o = head; o !== undefined; o = o.next) {
+      if (o.i !== i || o.hi !== hi || o.lo !== lo || o.step !== step || o.now !== now || o.round !== round) continue;
+      if ((o.input === w.states[i] || sameData(o.input, w.states[i])) && (o.inputTimers === w.timers[i] || sameData(o.inputTimers, w.timers[i]))) return o;
+      // Two different node states with one fingerprint: never take one's outcome for the other's.
+      return this.outcome(w, i, handle(w, i));
+    }
+    const o = this.outcome(w, i, handle(w, i));
+    if (o === null) return null;
+    if (this.outcomes.size >= MAX_OUTCOMES) this.outcomes.clear();
+    o.remember(i, hi, lo, step, now, round, head);
+    this.outcomes.set(key, o);
+    return o;
+  }
+
+  /** The identity parts of `w` after node `i` had outcome `o`, the message `delivered` (-1: none) consumed first. */
+  private identityAfter(w: World, i: number, o: Outcome, delivered: number, out: Int32Array): boolean {
+    let sent = 0;
+    const partition = w.partition;
+    for (const id of o.sent) {
+      if (partition !== 0 && ((partition >> i) & 1) !== ((partition >> this.messages.recipient[id]) & 1)) continue;
+      this.sent[sent++] = id;
+    }
+    const oldHi = w.nodeHash[2 * i];
+    const oldLo = w.nodeHash[2 * i + 1];
+    out[0] = (w.nodeSumHi - nodeTermHi(i, oldHi) + nodeTermHi(i, o.newHi)) | 0;
+    out[1] = (w.nodeSumLo - nodeTermLo(i, oldHi, oldLo) + nodeTermLo(i, o.newHi, o.newLo)) | 0;
     this.netIdentity(w);
-    summed.after(w.net, w.netCount, w.netHi, w.netLo, delivered, this.sent, sent, this.sums);
-    out[0] = hi;
-    out[1] = lo;
+    this.net.summed!.after(w.net, w.netCount, w.netHi, w.netLo, delivered, this.sent, sent, this.sums);
     out[2] = this.sums[0];
     out[3] = this.sums[1];
     out[4] = this.sums[2];

@@ -34,10 +34,8 @@ export function delivery(k: Kernel): StepSource<StepOf<'deliver'>> {
       const i = messages.recipient[a.msg];
       return k.settle(w, i, received(w, a.msg, i), { net: net.deliver(w.net, a.msg) });
     },
-    peek: (w, a, out) => {
-      const i = messages.recipient[a.msg];
-      return k.peek(w, i, received(w, a.msg, i), a.msg, out);
-    },
+    // The step's key: the message (its node is its recipient).
+    peek: (w, a, out) => k.peekStep(w, messages.recipient[a.msg], 2 * a.msg, a.msg, (x, i) => received(x, a.msg, i), out),
     label,
     info,
   };

@@ -20,6 +20,8 @@ export function localActions(k: Kernel): StepSource<Local> {
       step: { kind: 'local', node, action: name, choice: undefined, chosen: false } as Local,
     })),
   );
+  /** Each node's actions' places in its list, by name. */
+  const indexOf = actions.map((local) => new Map(local.map(({ name }, at) => [name, at] as const)));
   /** The node's state after it took the action (its effects recorded in the kernel's context). */
   const taken = (w: World, a: Local): unknown => {
     const act = roles[a.node].actions![a.action];
@@ -40,7 +42,10 @@ export function localActions(k: Kernel): StepSource<Local> {
       }
     },
     apply: (w, a) => k.settle(w, a.node, taken(w, a)),
-    peek: (w, a, out) => k.peek(w, a.node, taken(w, a), -1, out),
+    // An action without choices is the same step wherever its node is in the same state (its
+    // key: the action's place among the node's); a choice may be any value, so that step runs.
+    peek: (w, a, out) =>
+      a.chosen ? k.peek(w, a.node, taken(w, a), -1, out) : k.peekStep(w, a.node, 2 * indexOf[a.node].get(a.action)! + 1, -1, (x) => taken(x, a), out),
     label: (a) => `${ids[a.node]}: ${a.action}${a.chosen ? `(${compact(a.choice)})` : ''}`,
     info: (a) => ({ kind: 'local', node: ids[a.node], name: a.action }),
   };
