@@ -15,7 +15,7 @@
  *   npm run bench                 every case but the manual ones, then the speed goals
  *   npm run bench -- tpc-8        one case (also how a manual case runs; start-up times are always printed)
  *   npm run bench -- goals        the speed goals alone: rounds of rms=8 on one worker, two, all
- *                                 cores and SPIN, interleaved (BENCH_ROUNDS, default 3), and the
+ *                                 cores and SPIN, interleaved (BENCH_ROUNDS, default 5), and the
  *                                 medians of the rounds' ratios
  */
 import { spawnSync } from 'node:child_process';
@@ -332,7 +332,7 @@ async function main(): Promise<void> {
 }
 
 /** Rounds of the interleaved speed-goal runs (`BENCH_ROUNDS`). */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 /**
  * The two speed goals of parallel search on two-phase-commit rms=8, measured in interleaved
