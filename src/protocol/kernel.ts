@@ -1,7 +1,9 @@
 /**
  * The kernel every step source of a compiled protocol shares: the topology, running a node's
  * handler with its effects, settling the node's new state (and its cached fingerprint), putting
- * the messages it sent into the network, and building a World from a fields record.
+ * the messages it sent into the network, and building a World from a fields record — or, for a
+ * search that builds only new states, telling a successor's identity without building it
+ * (`peek`, `peekStep`, with the handlers' outcomes remembered).
  */
 import { sameData } from '../state/equality.ts';
 import { fingerprintInto, fmix, IntHasher } from '../state/fingerprint.ts';
@@ -19,8 +21,8 @@ const TOLD = -2;
 /** `recipient`'s partition argument for a network that is whole. */
 const NO_PARTITION = 0;
 
-/** Remembered handler outcomes kept per thread at most (then forgotten all at once). */
-const MAX_OUTCOMES = 1 << 18;
+/** Slots of the remembered handler outcomes, per thread (direct-mapped: a newer outcome takes an older one's slot). */
+const OUTCOME_SLOTS = 1 << 14;
 
 /**
  * What a handler did to a node in one step: the node's fingerprint afterwards (state and timers)
@@ -35,8 +37,6 @@ class Outcome {
   step = 0;
   now = 0;
   round = 0;
-  /** Another outcome under the same hash key. */
-  next: Outcome | undefined = undefined;
 
   constructor(
     readonly input: unknown,
@@ -46,14 +46,13 @@ class Outcome {
     readonly sent: readonly number[],
   ) {}
 
-  remember(i: number, hi: number, lo: number, step: number, now: number, round: number, next: Outcome | undefined): void {
+  remember(i: number, hi: number, lo: number, step: number, now: number, round: number): void {
     this.i = i;
     this.hi = hi;
     this.lo = lo;
     this.step = step;
     this.now = now;
     this.round = round;
-    this.next = next;
   }
 }
 
@@ -84,8 +83,8 @@ export class Kernel {
   /** Scratch of `peek`: the ids of the messages a step sends, and a network identity. */
   private readonly sent: number[] = [];
   private readonly sums = new Int32Array(3);
-  /** Handler outcomes by a hash of what decides them (`remembered`), chained through `next`. */
-  private readonly outcomes = new Map<number, Outcome>();
+  /** Handler outcomes by a hash of what decides them (`remembered`). */
+  private readonly outcomes: (Outcome | undefined)[] = Array.from({ length: OUTCOME_SLOTS }, () => undefined);
 
   constructor(protocol: Protocol<any, any>, config: FaultConfig) {
     const decls = protocol.decls;
@@ -274,7 +273,9 @@ export class Kernel {
   peek(w: World, i: number, state: unknown, delivered: number, out: Int32Array): boolean {
     if (this.net.summed === null) return false;
     const o = this.outcome(w, i, state);
-    return o !== null && this.identityAfter(w, i, o, delivered, out);
+    if (o === null) return false;
+    this.identityAfter(w, i, o, delivered, out);
+    return true;
   }
 
   /**
@@ -289,7 +290,9 @@ export class Kernel {
     if (this.net.summed === null) return false;
     if (w.traitors !== 0) return this.peek(w, i, handle(w, i), delivered, out);
     const o = this.remembered(w, i, step, handle);
-    return o !== null && this.identityAfter(w, i, o, delivered, out);
+    if (o === null) return false;
+    this.identityAfter(w, i, o, delivered, out);
+    return true;
   }
 
   /** What the handler just run (its effects recorded) did to node `i` of `w`; null when a Byzantine node learns a signature. */
@@ -322,23 +325,22 @@ export class Kernel {
     const now = w.time + w.offsets[i];
     const round = w.round;
     const key = fmix(hi ^ Math.imul(lo, 0x9e3779b1) ^ Math.imul(step + 1, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35) ^ Math.imul(now, 0x27d4eb2f) ^ round);
-    const head = this.outcomes.get(key);
-    for (let o = head; o !== undefined; o = o.next) {
-      if (o.i !== i || o.hi !== hi || o.lo !== lo || o.step !== step || o.now !== now || o.round !== round) continue;
+    const slot = key & (OUTCOME_SLOTS - 1);
+    const o = this.outcomes[slot];
+    if (o !== undefined && o.i === i && o.hi === hi && o.lo === lo && o.step === step && o.now === now && o.round === round) {
       if ((o.input === w.states[i] || sameData(o.input, w.states[i])) && (o.inputTimers === w.timers[i] || sameData(o.inputTimers, w.timers[i]))) return o;
       // Two different node states with one fingerprint: never take one's outcome for the other's.
       return this.outcome(w, i, handle(w, i));
     }
-    const o = this.outcome(w, i, handle(w, i));
-    if (o === null) return null;
-    if (this.outcomes.size >= MAX_OUTCOMES) this.outcomes.clear();
-    o.remember(i, hi, lo, step, now, round, head);
-    this.outcomes.set(key, o);
-    return o;
+    const fresh = this.outcome(w, i, handle(w, i));
+    if (fresh === null) return null;
+    fresh.remember(i, hi, lo, step, now, round);
+    this.outcomes[slot] = fresh;
+    return fresh;
   }
 
   /** The identity parts of `w` after node `i` had outcome `o`, the message `delivered` (-1: none) consumed first. */
-  private identityAfter(w: World, i: number, o: Outcome, delivered: number, out: Int32Array): boolean {
+  private identityAfter(w: World, i: number, o: Outcome, delivered: number, out: Int32Array): void {
     let sent = 0;
     const partition = w.partition;
     for (const id of o.sent) {
@@ -354,7 +356,6 @@ export class Kernel {
     out[2] = this.sums[0];
     out[3] = this.sums[1];
     out[4] = this.sums[2];
-    return true;
   }
 
   /** Feed identity parts from `peek` as `encode` feeds a built world's. */
