@@ -25,8 +25,8 @@ const NO_PARTITION = 0;
 const OUTCOME_SLOTS = 1 << 14;
 
 /**
- * What a handler did to a node in one step: the node's fingerprint afterwards (state and timers)
- * and the messages it sent (kernel ids, to any recipient but a Byzantine one, before the
+ * What a handler did to a node in one step: how the node's term in the world's node sums changed
+ * (its state and timers afterwards, by fingerprint) and the messages it sent (kernel ids, to any recipient but a Byzantine one, before the
  * partition). Remembered under the node, its fingerprint and input values, the step, the clock
  * reading and the round (`Kernel.remembered`).
  */
@@ -41,8 +41,9 @@ class Outcome {
   constructor(
     readonly input: unknown,
     readonly inputTimers: readonly Timer[],
-    readonly newHi: number,
-    readonly newLo: number,
+    /** What the step adds to the world's node sums (node i's new term less its old one). */
+    readonly deltaHi: number,
+    readonly deltaLo: number,
     readonly sent: readonly number[],
   ) {}
 
@@ -315,7 +316,12 @@ export class Kernel {
       hi = fp[0];
       lo = fp[1];
     }
-    return new Outcome(w.states[i], w.timers[i], hi, lo, sent);
+    // Node i's term in the node sums, as it changes (`settle` swaps the same terms).
+    const oldHi = w.nodeHash[2 * i];
+    const oldLo = w.nodeHash[2 * i + 1];
+    const deltaHi = (nodeTermHi(i, hi) - nodeTermHi(i, oldHi)) | 0;
+    const deltaLo = (nodeTermLo(i, hi, lo) - nodeTermLo(i, oldHi, oldLo)) | 0;
+    return new Outcome(w.states[i], w.timers[i], deltaHi, deltaLo, sent);
   }
 
   /** The remembered outcome of `step` at node `i` of `w`, or the handler's, remembered now. */
@@ -347,10 +353,8 @@ export class Kernel {
       if (partition !== 0 && ((partition >> i) & 1) !== ((partition >> this.messages.recipient[id]) & 1)) continue;
       this.sent[sent++] = id;
     }
-    const oldHi = w.nodeHash[2 * i];
-    const oldLo = w.nodeHash[2 * i + 1];
-    out[0] = (w.nodeSumHi - nodeTermHi(i, oldHi) + nodeTermHi(i, o.newHi)) | 0;
-    out[1] = (w.nodeSumLo - nodeTermLo(i, oldHi, oldLo) + nodeTermLo(i, o.newHi, o.newLo)) | 0;
+    out[0] = (w.nodeSumHi + o.deltaHi) | 0;
+    out[1] = (w.nodeSumLo + o.deltaLo) | 0;
     this.netIdentity(w);
     this.net.summed!.after(w.net, w.netCount, w.netHi, w.netLo, delivered, this.sent, sent, this.sums);
     out[2] = this.sums[0];
