@@ -99,6 +99,12 @@ class Writer {
     this.uint(((x << 1) ^ (x >> 31)) >>> 0);
   }
 
+  /** Append `bytes` as they are. */
+  raw(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.bytes.set(bytes, this.length - bytes.length);
+  }
+
   /** Room for `n` bytes, zeroed; returns where they start. */
   reserve(n: number): number {
     while (this.length + n > this.bytes.length) {
@@ -187,6 +193,14 @@ export class WorldCodec implements StateCodec<World> {
   private readonly messageIds: Portable<Envelope>;
   private readonly fragmentIds: Portable<SignedPayload>;
 
+  /**
+   * The world decoded last, its node entries' ids and its network's bytes: its successors are
+   * encoded next, and a node state (with its timers) or a network they share with it — the very
+   * same object, which stands for one entry — is written as it was read.
+   */
+  private decoded: World | null = null;
+  private readonly decodedIds: number[] = [];
+  private decodedNet: Uint8Array | null = null;
   /** Start values of the bookkeeping, shared by the decoded worlds that have them. */
   private readonly allUp: readonly number[];
   private readonly zeros: readonly number[];
@@ -245,8 +259,15 @@ export class WorldCodec implements StateCodec<World> {
     if (world.round !== 0 || world.cursor !== 0) flags |= F_ROUND;
     if (world.knowledge.length > 0) flags |= F_KNOWLEDGE;
     w.uint(flags);
-    for (let i = 0; i < n; i++) w.uint(this.entryId(world, i));
-    this.encodeNetwork(k.net.all(world.net));
+    // A successor of the world decoded last shares most of its parts with it (the same objects):
+    // those are written as they were read.
+    const parent = this.decoded;
+    for (let i = 0; i < n; i++) {
+      const same = parent !== null && world.states[i] === parent.states[i] && world.timers[i] === parent.timers[i];
+      w.uint(same ? this.decodedIds[i] : this.entryId(world, i));
+    }
+    if (parent !== null && world.net === parent.net) w.raw(this.decodedNet!);
+    else this.encodeNetwork(k.net.all(world.net));
     if (flags & F_STATUS) for (let i = 0; i < n; i++) w.uint(world.status[i]);
     if (flags & F_OFFSETS) for (let i = 0; i < n; i++) w.int(world.offsets[i]);
     if (flags & F_USED) for (let i = 0; i < this.counters; i++) w.uint(world.used[i]);
@@ -272,12 +293,15 @@ export class WorldCodec implements StateCodec<World> {
     for (let i = 0; i < n; i++) {
       const id = r.uint();
       const e = this.entry(id);
+      this.decodedIds[i] = id;
       states[i] = e.state;
       timers[i] = e.timers;
       nodeHash[2 * i] = e.hi;
       nodeHash[2 * i + 1] = e.lo;
     }
+    const netStart = r.at;
     const net = k.net.of(this.decodeNetwork(r));
+    const netBytes = bytes.subarray(netStart, r.at);
     const list = (count: number, read: () => number) => {
       const xs = Array<number>(count);
       for (let i = 0; i < count; i++) xs[i] = read();
@@ -293,7 +317,11 @@ export class WorldCodec implements StateCodec<World> {
     const cursor = flags & F_ROUND ? r.uint() : 0;
     const knowledge = flags & F_KNOWLEDGE ? list(r.uint(), () => this.fragmentIds.localId(r.uint())) : [];
     if (r.at !== bytes.length) throw new Error(`internal error: an encoded world has ${bytes.length - r.at} bytes too many`);
-    return k.make({ states, timers, nodeHash, net, status, traitors, time, offsets, partition, used, round, cursor, knowledge });
+    const world = k.make({ states, timers, nodeHash, net, status, traitors, time, offsets, partition, used, round, cursor, knowledge });
+    // Copied: the caller may reuse the bytes' buffer.
+    this.decodedNet = netBytes.slice();
+    this.decoded = world;
+    return world;
   }
 
   // ---- the network ----
