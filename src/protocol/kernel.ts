@@ -10,7 +10,7 @@ import { fingerprintInto, fmix, IntHasher } from '../state/fingerprint.ts';
 import { SignedKnowledge } from './adversary.ts';
 import { Effects } from './context.ts';
 import type { FaultConfig } from './faults.ts';
-import { MessageTable, network, type Network } from './network.ts';
+import { feedSummed, MessageTable, network, type Network } from './network.ts';
 import { envelopeText } from './text.ts';
 import type { NodeDecl, NodeId, Payload, Protocol, Role } from './types.ts';
 import { nodeTermHi, nodeTermLo, UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
@@ -247,10 +247,9 @@ export class Kernel {
   encode(w: World, h: IntHasher): void {
     h.pair(w.nodeSumHi, w.nodeSumLo);
     if (this.net.summed === null) return this.net.encode(w.net, h);
-    this.netIdentity(w);
     // What the network's own `encode` feeds, kept on the world for its successors.
-    h.int(w.netCount);
-    h.pair(w.netHi, w.netLo);
+    this.netIdentity(w);
+    feedSummed(h, w.netCount, w.netHi, w.netLo);
   }
 
   /** Compute and keep the network identity of `w`, once. */
@@ -365,8 +364,7 @@ export class Kernel {
   /** Feed identity parts from `peek` as `encode` feeds a built world's. */
   encodePeeked(parts: Int32Array, h: IntHasher): void {
     h.pair(parts[0], parts[1]);
-    h.int(parts[2]);
-    h.pair(parts[3], parts[4]);
+    feedSummed(h, parts[2], parts[3], parts[4]);
   }
 
   /** The kernel's part of a shown state: node states by id, the messages in flight, the armed timers. */

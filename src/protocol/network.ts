@@ -86,9 +86,9 @@ export interface Network {
 
 /**
  * The identity of a network whose messages' order does not matter (set, unordered): the message
- * count and the lane-wise sums of the messages' terms — what `encode` feeds, as
- * `int(count), pair(hi, lo)`. A step changes it by the terms of what it delivers and sends, so
- * a successor's identity follows from its parent's without building the successor's network.
+ * count and the lane-wise sums of the messages' terms — what `encode` feeds (`feedSummed`). A
+ * step changes it by the terms of what it delivers and sends, so a successor's identity follows
+ * from its parent's without building the successor's network.
  */
 export interface SummedIdentity {
   /** Write the identity of `net` as [count, hi, lo] into `out`. */
@@ -98,6 +98,12 @@ export interface SummedIdentity {
    * none) from `net`, whose identity is `count, hi, lo`, and then sending `sent[0 … sentCount)`.
    */
   after(net: unknown, count: number, hi: number, lo: number, delivered: number, sent: readonly number[], sentCount: number, out: Int32Array): void;
+}
+
+/** How a summed network identity (see `SummedIdentity`) enters a fingerprint: the count, then the sums. */
+export function feedSummed(out: IntSink, count: number, hi: number, lo: number): void {
+  out.int(count);
+  out.pair(hi, lo);
 }
 
 /** Where a network writes its identity (an `IntHasher`). */
@@ -183,20 +189,8 @@ function sortedNetwork(table: MessageTable, multiset: boolean): Network {
       out[2] = lo;
     },
   };
-  /** Whether the sorted `xs` holds `id` (by binary search in the canonical order). */
-  const has = (xs: readonly number[], id: number): boolean => {
-    let lo = 0;
-    let hi = xs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const c = table.compare(xs[mid], id);
-      if (c === 0) return true;
-      if (c < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return false;
-  };
-  const insert = (xs: readonly number[], id: number): readonly number[] => {
+  /** Where `id` is, or would go, in the sorted `xs` (by binary search in the canonical order). */
+  const position = (xs: readonly number[], id: number): number => {
     let lo = 0;
     let hi = xs.length;
     while (lo < hi) {
@@ -204,8 +198,14 @@ function sortedNetwork(table: MessageTable, multiset: boolean): Network {
       if (table.compare(xs[mid], id) < 0) lo = mid + 1;
       else hi = mid;
     }
-    if (!multiset && xs[lo] === id) return xs;
-    return insertAt(xs, lo, id);
+    return lo;
+  };
+  /** Whether the sorted `xs` holds `id`. */
+  const has = (xs: readonly number[], id: number): boolean => xs[position(xs, id)] === id;
+  const insert = (xs: readonly number[], id: number): readonly number[] => {
+    const at = position(xs, id);
+    if (!multiset && xs[at] === id) return xs;
+    return insertAt(xs, at, id);
   };
   const removeOne = (xs: readonly number[], id: number): readonly number[] => {
     const i = xs.indexOf(id);
@@ -229,8 +229,7 @@ function sortedNetwork(table: MessageTable, multiset: boolean): Network {
     // round (the network is most of a world's identity stream).
     encode: (net, out) => {
       summed.of(net, scratch);
-      out.int(scratch[0]);
-      out.pair(scratch[1], scratch[2]);
+      feedSummed(out, scratch[0], scratch[1], scratch[2]);
     },
     summed,
   };
