@@ -32,7 +32,7 @@ import { InternTable, type InternTableShare } from '../state/intern-table.ts';
 import type { NetworkSemantics } from './faults.ts';
 import type { SignedPayload, Envelope } from './types.ts';
 import { NO_TIMERS, type Kernel } from './kernel.ts';
-import { UP, USED, type Timer, type World } from './world.ts';
+import { nodeTermHi, nodeTermLo, UP, USED, type Timer, type World } from './world.ts';
 
 /** The share of a world codec: its three tables. */
 export interface WorldCodecShare extends CodecShare {
@@ -101,8 +101,9 @@ class Writer {
 
   /** Append `bytes` as they are. */
   raw(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
-    this.bytes.set(bytes, this.length - bytes.length);
+    const at = this.reserve(bytes.length);
+    // A loop: the parts copied are a few bytes, below what a call to `set` pays for itself.
+    for (let j = 0; j < bytes.length; j++) this.bytes[at + j] = bytes[j];
   }
 
   /** Room for `n` bytes, zeroed; returns where they start. */
@@ -113,7 +114,7 @@ class Writer {
       this.bytes = bigger;
     }
     const at = this.length;
-    this.bytes.fill(0, at, at + n);
+    for (let j = at; j < at + n; j++) this.bytes[j] = 0;
     this.length += n;
     return at;
   }
@@ -129,9 +130,21 @@ function varintLength(x: number): number {
   return n;
 }
 
+/** Reads a world's varints; one per codec, reset for each world. */
 class Reader {
   at = 0;
-  constructor(private readonly bytes: Uint8Array) {}
+  private bytes: Uint8Array = new Uint8Array(0);
+
+  reset(bytes: Uint8Array): this {
+    this.bytes = bytes;
+    this.at = 0;
+    return this;
+  }
+
+  /** Whether all the bytes are read. */
+  get done(): boolean {
+    return this.at === this.bytes.length;
+  }
 
   uint(): number {
     let x = 0;
@@ -150,12 +163,29 @@ class Reader {
     return (z >>> 1) ^ -(z & 1);
   }
 
+  /** The next `count` unsigned (or, with `signed`, zigzag-coded) integers. */
+  list(count: number, signed = false): number[] {
+    const xs = Array<number>(count);
+    for (let i = 0; i < count; i++) xs[i] = signed ? this.int() : this.uint();
+    return xs;
+  }
+
   /** The next `n` bytes. */
   take(n: number): Uint8Array {
     if (this.at + n > this.bytes.length) throw new Error('internal error: an encoded world ends early');
     this.at += n;
     return this.bytes.subarray(this.at - n, this.at);
   }
+}
+
+/** The signed knowledge of a world without it, shared. */
+const NO_KNOWLEDGE: readonly number[] = [];
+
+/** Whether `bytes` holds `part` from `at` on. */
+function startsWith(bytes: Uint8Array, at: number, part: Uint8Array): boolean {
+  if (at + part.length > bytes.length) return false;
+  for (let j = 0; j < part.length; j++) if (bytes[at + j] !== part[j]) return false;
+  return true;
 }
 
 /** Whether some entry of `xs` is not `x`. */
@@ -171,6 +201,7 @@ export class WorldCodec implements StateCodec<World> {
   /** The node entries' table (the others are reached through `messageIds` and `fragmentIds`). */
   private readonly nodes: InternTable;
   private readonly w = new Writer();
+  private readonly r = new Reader();
   /** Scratch: the table ids of the messages in flight of the world being encoded. */
   private readonly shared: number[] = [];
   /** The number of fault counters (`World.used`). */
@@ -285,41 +316,71 @@ export class WorldCodec implements StateCodec<World> {
   decode(bytes: Uint8Array): World {
     const { k } = this;
     const n = k.n;
-    const r = new Reader(bytes);
+    const r = this.r.reset(bytes);
     const flags = r.uint();
-    const states = Array<unknown>(n);
-    const timers = Array<readonly Timer[]>(n);
-    const nodeHash = Array<number>(2 * n);
-    for (let i = 0; i < n; i++) {
-      const id = r.uint();
-      const e = this.entry(id);
-      this.decodedIds[i] = id;
-      states[i] = e.state;
-      timers[i] = e.timers;
-      nodeHash[2 * i] = e.hi;
-      nodeHash[2 * i + 1] = e.lo;
+    // States of a level come mostly in runs of one parent's successors, which share most parts:
+    // the parts of the world decoded last that are the same here are taken as they are, and the
+    // node sums are updated by the terms of the nodes that differ.
+    const last = this.decoded;
+    let states: unknown[];
+    let timers: (readonly Timer[])[];
+    let nodeHash: number[];
+    let sumHi: number | undefined;
+    let sumLo: number | undefined;
+    if (last === null) {
+      states = Array<unknown>(n);
+      timers = Array<readonly Timer[]>(n);
+      nodeHash = Array<number>(2 * n);
+      for (let i = 0; i < n; i++) this.decodeEntry(i, r.uint(), states, timers, nodeHash);
+    } else {
+      states = last.states.slice();
+      timers = last.timers.slice();
+      nodeHash = last.nodeHash.slice();
+      sumHi = last.nodeSumHi;
+      sumLo = last.nodeSumLo;
+      for (let i = 0; i < n; i++) {
+        const id = r.uint();
+        if (id === this.decodedIds[i]) continue;
+        sumHi = (sumHi - nodeTermHi(i, nodeHash[2 * i])) | 0;
+        sumLo = (sumLo - nodeTermLo(i, nodeHash[2 * i], nodeHash[2 * i + 1])) | 0;
+        this.decodeEntry(i, id, states, timers, nodeHash);
+        sumHi = (sumHi + nodeTermHi(i, nodeHash[2 * i])) | 0;
+        sumLo = (sumLo + nodeTermLo(i, nodeHash[2 * i], nodeHash[2 * i + 1])) | 0;
+      }
     }
-    const netStart = r.at;
-    const net = k.net.of(this.decodeNetwork(r));
-    const netBytes = bytes.subarray(netStart, r.at);
-    const list = (count: number, read: () => number) => {
-      const xs = Array<number>(count);
-      for (let i = 0; i < count; i++) xs[i] = read();
-      return xs;
-    };
-    const status = flags & F_STATUS ? list(n, () => r.uint()) : this.allUp;
-    const offsets = flags & F_OFFSETS ? list(n, () => r.int()) : this.zeros;
-    const used = flags & F_USED ? list(this.counters, () => r.uint()) : this.noneUsed;
+    const lastNet = this.decodedNet;
+    const sameNet = last !== null && startsWith(bytes, r.at, lastNet!);
+    let net: unknown;
+    if (sameNet) {
+      net = last.net;
+      r.at += lastNet!.length;
+    } else {
+      const netStart = r.at;
+      net = k.net.of(this.decodeNetwork(r));
+      // Copied: the caller may reuse the bytes' buffer.
+      this.decodedNet = bytes.slice(netStart, r.at);
+    }
+    const status = flags & F_STATUS ? r.list(n) : this.allUp;
+    const offsets = flags & F_OFFSETS ? r.list(n, true) : this.zeros;
+    const used = flags & F_USED ? r.list(this.counters) : this.noneUsed;
     const traitors = flags & F_TRAITORS ? r.uint() : 0;
     const time = flags & F_TIME ? r.uint() : 0;
     const partition = flags & F_PARTITION ? r.uint() : 0;
     const round = flags & F_ROUND ? r.uint() : 0;
     const cursor = flags & F_ROUND ? r.uint() : 0;
-    const knowledge = flags & F_KNOWLEDGE ? list(r.uint(), () => this.fragmentIds.localId(r.uint())) : [];
-    if (r.at !== bytes.length) throw new Error(`internal error: an encoded world has ${bytes.length - r.at} bytes too many`);
-    const world = k.make({ states, timers, nodeHash, net, status, traitors, time, offsets, partition, used, round, cursor, knowledge });
-    // Copied: the caller may reuse the bytes' buffer.
-    this.decodedNet = netBytes.slice();
+    let knowledge = NO_KNOWLEDGE;
+    if (flags & F_KNOWLEDGE) {
+      const ids = r.list(r.uint());
+      for (let i = 0; i < ids.length; i++) ids[i] = this.fragmentIds.localId(ids[i]);
+      knowledge = ids;
+    }
+    if (!r.done) throw new Error(`internal error: an encoded world has ${bytes.length - r.at} bytes too many`);
+    const world = k.make({ states, timers, nodeHash, nodeSumHi: sumHi, nodeSumLo: sumLo, net, status, traitors, time, offsets, partition, used, round, cursor, knowledge });
+    if (sameNet) {
+      world.netCount = last.netCount;
+      world.netHi = last.netHi;
+      world.netLo = last.netLo;
+    }
     this.decoded = world;
     return world;
   }
@@ -414,6 +475,16 @@ export class WorldCodec implements StateCodec<World> {
     this.lastTimers[i] = timers;
     this.lastId[i] = id;
     return id;
+  }
+
+  /** Node `i`'s entry `id`, decoded into a world's parts. */
+  private decodeEntry(i: number, id: number, states: unknown[], timers: (readonly Timer[])[], nodeHash: number[]): void {
+    const e = this.entry(id);
+    this.decodedIds[i] = id;
+    states[i] = e.state;
+    timers[i] = e.timers;
+    nodeHash[2 * i] = e.hi;
+    nodeHash[2 * i + 1] = e.lo;
   }
 
   /** The entry with table id `id`, decoded once per thread. */
