@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { models } from '../models/index.ts';
 import { check, checkAsync, type CheckOptions } from '../src/explore/check.ts';
@@ -116,6 +117,18 @@ describe('stopping a parallel search', () => {
     await expect(checkModule(join(FIXTURES, 'throwing-model.ts'), 'default', {}, { workers: 2 })).rejects.toThrow(
       /counter overflow.*at step 2 of a behaviour/,
     );
+  });
+
+  it('ends with the error of a worker thread that cannot load the model, which the search went on without', async () => {
+    // The worker thread inherits this thread's environment, but not its id.
+    process.env.FAULTLINE_TEST_LOADING_THREAD = String(threadId);
+    try {
+      await expect(checkModule(join(FIXTURES, 'main-thread-only.ts'), 'default', { rms: 7 }, { workers: 2, chunkStates: 8 })).rejects.toThrow(
+        `this module loads only in thread ${threadId}`,
+      );
+    } finally {
+      delete process.env.FAULTLINE_TEST_LOADING_THREAD;
+    }
   });
 
   it("names a protocol handler's error as the model's when only the successor's fingerprint was asked for", async () => {

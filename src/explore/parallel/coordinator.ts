@@ -59,8 +59,18 @@ export interface ParallelOptions extends ChunkedOptions {
 /** Default interval between two checkpoints. */
 export const CHECKPOINT_EVERY_MS = 60_000;
 
-/** Worker threads start at the first level of at least this many chunks (before, the search runs in this thread). */
-const THREADS_AT_CHUNKS = 4;
+/**
+ * Worker threads are started at the first level of at least this many chunks (before, the search
+ * runs in this thread alone; a small model never starts them). Each joins as soon as it has
+ * loaded the model, which takes a few hundred milliseconds, while the levels grow.
+ */
+const THREADS_AT_CHUNKS = 1 / 2;
+
+/**
+ * Chunks a worker thread holds at a time: the one it expands and work at hand for when it is
+ * done, since this thread, busy with a chunk of its own, cannot answer it at once.
+ */
+const CHUNKS_PER_THREAD = 3;
 
 /** The smallest chunk handed out near the end of a level. */
 const TAIL_CHUNK = 32;
@@ -305,31 +315,30 @@ export async function parallelBfs<S, A>(
     };
     if (current.size + next.size > 0 && !halted()) {
       // The search starts in this thread; worker threads, which take a while to start and load
-      // the model, join at the first level big enough to keep them busy (never, for a small model).
+      // the model, are started at the first level big enough to keep them busy (never, for a
+      // small model) and join when they are ready, while this thread goes on.
       hands.push(inThread(model, store, codec, halt, all, inbox));
       slots.push(hands[0]);
       await ready(1);
     }
-    const threadsAt = THREADS_AT_CHUNKS * (par.chunkStates ?? CHUNK_STATES);
+    const threadsAt = Math.ceil(THREADS_AT_CHUNKS * (par.chunkStates ?? CHUNK_STATES));
     let threads = par.workers === 0;
+    /** Worker threads started but not ready yet. */
+    const booting = new Set<Hand>();
 
     // `steps` is the distance of the current level from init. A checkpoint taken when a level was
     // done but the next not yet begun resumes with the current level empty: it still moves on.
     for (; current.size + next.size > 0 && !halted() && cutBy === null; steps++) {
       if (!threads && current.size >= threadsAt) {
         // This thread goes on expanding chunks beside `workers - 1` worker threads (it would
-        // otherwise only wait for their replies). A worker thread holds two chunks at a time, so
-        // that it has the next one at hand while this thread, busy with a chunk, cannot reply.
+        // otherwise only wait for their replies).
         threads = true;
-        const started: Hand[] = [];
         for (let i = 1; i < par.workers; i++) {
           const hand = thread({ type: 'start', source: par.source!, store: store.share, codec: codec.share(), stop: halt.buffer, all }, inbox);
           hand.generation = generation;
-          started.push(hand);
+          hands.push(hand);
+          booting.add(hand);
         }
-        await ready(started.length);
-        hands.push(...started);
-        for (const hand of started) slots.push(hand, hand);
       }
       const lastLevel = steps >= maxDepth;
       const idle = [...slots];
@@ -368,6 +377,12 @@ export async function parallelBfs<S, A>(
           break;
         }
         const { hand, message } = await inbox.take();
+        if (booting.delete(hand)) {
+          // A worker thread has loaded the model (or failed to): it takes chunks from now on.
+          if (message.type === 'failed') throw failureError(message);
+          for (let c = 0; c < CHUNKS_PER_THREAD; c++) slots.push(hand), idle.push(hand);
+          continue;
+        }
         out--;
         if (message.type === 'failed' && message.kind === 'memory') {
           cutBy = 'memory';
