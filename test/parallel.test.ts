@@ -98,6 +98,21 @@ describe('parallel BFS on random transition systems, against naive reachability'
   });
 });
 
+describe('a parallel search past the store’s hard load', () => {
+  // The store's first table has 2^17 slots and a hard load of 3/4: 98,304 states.
+  for (const width of [100_000, 200_000]) {
+    it(`grows to take a state's ${width.toLocaleString('en-US')} successors, keeping each one's parent and action, so the counterexample replays`, async () => {
+      const { model, result } = await checkModule(join(FIXTURES, 'wide-fan.ts'), 'default', { width }, { workers: 2 });
+      expect(result.verdict).toBe('violated');
+      expect(result.stats.distinctStates).toBe(width + 1);
+      const { path } = result.violations[0];
+      expect(path!.actions).toEqual([width - 1]);
+      const { states } = statesAlong(model, path!);
+      expect(states.at(-1)).toEqual({ x: width - 1 });
+    });
+  }
+});
+
 describe('stopping a parallel search', () => {
   it('ends with partial statistics when stopped from outside (Ctrl-C)', async () => {
     const stop = new StopSignal();

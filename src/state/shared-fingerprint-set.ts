@@ -14,7 +14,10 @@
  *
  * The table never grows while threads insert: the coordinator grows it (a rehash into a new
  * buffer) at a rendezvous, when no chunk of work is out (see `needsGrowth`); workers stop a
- * chunk early when the load passes `HARD_LOAD` (`full`), so the table can never fill up.
+ * chunk early when the load passes `HARD_LOAD` (`full`). A state with more than `NARROW`
+ * successors is expanded only once room for all of them is reserved (`reserve`); the others
+ * need none, because the table's last quarter (a table starts with 2^17 slots) holds the
+ * successors of a narrow state in every thread (up to 1,024) at once. So the table never fills up.
  * The columns are growable shared buffers, kept at least as long as the most ids the table can
  * hand out before its next growth.
  */
@@ -31,8 +34,11 @@ export interface SharedStoreShare {
 const CLAIMED = -1;
 /** `add`'s answer when the id limit (`--max-states`) is reached and the fingerprint is new. */
 export const FULL = -(2 ** 31);
-/** Control words: the number of ids handed out. */
+/** Control words: the number of ids handed out, and the room reserved for wide states' successors. */
 const COUNT = 0;
+const RESERVED = 1;
+/** Successors a state may have without reserving room for them (see above). */
+export const NARROW = 32;
 /** The coordinator grows the table past this load, at its next rendezvous. */
 const GROW_LOAD = 0.5;
 /** Workers stop taking new states past this load and hand their work back until the table has grown. */
@@ -96,14 +102,35 @@ export class SharedStateStore {
     return Atomics.load(this.control, COUNT);
   }
 
-  /** Bytes of the table and the columns, for statistics and the memory budget. */
+  /** Bytes of the table and of the columns' used part, for statistics and the memory budget. */
   get bytes(): number {
-    return this.slots.byteLength + this.parentColumn.byteLength + this.viaColumn.byteLength;
+    return this.slots.byteLength + 8 * this.size;
   }
 
   /** Whether the table is loaded past the point where inserting threads must hand their work back. */
   get full(): boolean {
-    return this.size >= this.hardLimit;
+    return this.size + Atomics.load(this.control, RESERVED) >= this.hardLimit;
+  }
+
+  /**
+   * Reserve room for `count` new states, the successors of a wide state, before inserting any:
+   * false, reserving nothing, when the table lacks it (the state's thread hands it back, and the
+   * coordinator grows the table until it `fits`). `release` it when the state is expanded.
+   */
+  reserve(count: number): boolean {
+    const reserved = Atomics.add(this.control, RESERVED, count) + count;
+    if (this.size + reserved <= this.hardLimit) return true;
+    this.release(count);
+    return false;
+  }
+
+  release(count: number): void {
+    Atomics.sub(this.control, RESERVED, count);
+  }
+
+  /** Whether `count` more states fit below the hard load (at a rendezvous, when nothing is reserved). */
+  fits(count: number): boolean {
+    return this.size + count <= this.hardLimit;
   }
 
   /** Whether the coordinator should grow the table at this rendezvous. */
@@ -215,9 +242,13 @@ export class SharedStateStore {
     this.fitColumns();
   }
 
-  /** Make the columns long enough for every id the table can hand out before it grows again. */
+  /**
+   * Make the columns long enough for every id the table can hand out before it grows again: as
+   * many as it has slots, since the successors of the states being expanded may take it past its
+   * hard load. Only the ids used take memory.
+   */
   private fitColumns(): void {
-    const bytes = Math.min(MAX_COLUMN_BYTES, (this.hardLimit + 1) * 4);
+    const bytes = Math.min(MAX_COLUMN_BYTES, (this.mask + 1) * 4);
     for (const column of [this.share_.parent, this.share_.via]) if (column.byteLength < bytes) (column as GrowableBuffer).grow(bytes);
   }
 

@@ -236,6 +236,8 @@ export async function parallelBfs<S, A>(
   const slots: Hand[] = [];
   const inbox = new Inbox();
   let generation = 0;
+  /** Successors of a state that went back for want of room: the table grows until they fit. */
+  let room = 0;
   /** A worker thread ran out of memory and took its chunk with it: no checkpoint can be consistent now. */
   let chunkLost = false;
   const halted = () => monitor.done || (cutBy !== null && cutBy !== 'max-depth');
@@ -344,7 +346,7 @@ export async function parallelBfs<S, A>(
       const idle = [...slots];
       let out = 0;
       for (;;) {
-        const growing = store.needsGrowth;
+        const growing = store.needsGrowth || !store.fits(room);
         const due = checkpointDir !== undefined && performance.now() - lastCheckpoint >= checkpointEvery;
         while (idle.length > 0 && !halted() && !growing && !due) {
           // Smaller chunks as the level runs out, so that no worker waits long at its end.
@@ -368,6 +370,7 @@ export async function parallelBfs<S, A>(
           if (growing) {
             store.grow();
             generation++;
+            if (store.fits(room)) room = 0;
             continue;
           }
           if (due && !halted()) {
@@ -416,6 +419,7 @@ export async function parallelBfs<S, A>(
     boundary += m.boundary;
     for (const c of m.next) next.push(c);
     if (m.rest !== null) current.unshift(m.rest);
+    room = Math.max(room, m.room);
     if (m.cutBy === 'max-states') cutBy = 'max-states';
     else if (m.cutBy === 'max-depth' && cutBy === null) cutBy = 'max-depth';
     monitor.absorb(m.found, m.witnesses);

@@ -7,7 +7,7 @@
 import { ModelError } from '../../model/errors.ts';
 import { identity, successorIdentity, type Model } from '../../model/model.ts';
 import { RecentFingerprints } from '../../state/recent-fingerprints.ts';
-import { FULL, SharedStateStore } from '../../state/shared-fingerprint-set.ts';
+import { FULL, NARROW, SharedStateStore } from '../../state/shared-fingerprint-set.ts';
 import { pathOf } from '../bfs.ts';
 import { ChunkWriter, CHUNK_STATES, chunkFrom, forEachRecord } from '../frontier.ts';
 import { SafetyMonitor } from '../monitor.ts';
@@ -66,6 +66,7 @@ export class Expander<S, A> {
     let boundary = 0;
     let cutBy: Expanded['cutBy'] = null;
     let rest: Chunk | null = null;
+    let room = 0;
     let left = m.chunk.count;
     try {
       forEachRecord(m.chunk, (id, bytes, offset) => {
@@ -85,34 +86,45 @@ export class Expander<S, A> {
           monitor.stuck(s, () => path(id));
           return;
         }
-        for (let ai = 0; ai < enabled.length; ai++) {
-          const a = enabled[ai];
-          generated++;
-          // The successor is built here only when the model cannot tell its fingerprint
-          // without it (then step properties read it); otherwise only once it proves new.
-          let t: S | undefined;
-          if (peek === undefined || !peek(s, a, fp)) {
-            t = model.next(s, a);
-            if (monitor.checksSteps && !m.lastLevel) {
-              monitor.step(s, a, t, () => path(id, [ai]));
-              if (monitor.done) return;
+        const wide = enabled.length > NARROW;
+        if (wide && !store.reserve(enabled.length)) {
+          // No room in the table for this state's successors: it goes back, and the table grows.
+          rest = chunkFrom(m.chunk, offset, left + 1);
+          room = enabled.length;
+          return false;
+        }
+        try {
+          for (let ai = 0; ai < enabled.length; ai++) {
+            const a = enabled[ai];
+            generated++;
+            // The successor is built here only when the model cannot tell its fingerprint
+            // without it (then step properties read it); otherwise only once it proves new.
+            let t: S | undefined;
+            if (peek === undefined || !peek(s, a, fp)) {
+              t = model.next(s, a);
+              if (monitor.checksSteps && !m.lastLevel) {
+                monitor.step(s, a, t, () => path(id, [ai]));
+                if (monitor.done) return;
+              }
+              this.fingerprint(t, fp);
             }
-            this.fingerprint(t, fp);
+            if (m.lastLevel) {
+              if (store.find(fp[0], fp[1]) < 0) cutBy = 'max-depth';
+              else if (monitor.checksSteps) monitor.step(s, a, t!, () => path(id, [ai]));
+              continue;
+            }
+            if (recent.has(fp[0], fp[1])) continue;
+            const tid = store.add(fp[0], fp[1], id, ai, m.maxStates);
+            if (tid === FULL) {
+              cutBy = 'max-states';
+              return;
+            }
+            recent.remember(fp[0], fp[1]);
+            if (tid < 0) continue;
+            if (this.keep(tid, t ?? model.next(s, a), out, next, m.steps)) return;
           }
-          if (m.lastLevel) {
-            if (store.find(fp[0], fp[1]) < 0) cutBy = 'max-depth';
-            else if (monitor.checksSteps) monitor.step(s, a, t!, () => path(id, [ai]));
-            continue;
-          }
-          if (recent.has(fp[0], fp[1])) continue;
-          const tid = store.add(fp[0], fp[1], id, ai, m.maxStates);
-          if (tid === FULL) {
-            cutBy = 'max-states';
-            return;
-          }
-          recent.remember(fp[0], fp[1]);
-          if (tid < 0) continue;
-          if (this.keep(tid, t ?? model.next(s, a), out, next, m.steps)) return;
+        } finally {
+          if (wide) store.release(enabled.length);
         }
       });
     } catch (e) {
@@ -121,6 +133,6 @@ export class Expander<S, A> {
     if (out.count > 0) next.push(out.take());
     const found = monitor.found.slice(this.reported);
     this.reported = monitor.found.length;
-    return { type: 'expanded', next, rest, generated, boundary, cutBy, found, witnesses: [...monitor.witnessDepth] };
+    return { type: 'expanded', next, rest, room, generated, boundary, cutBy, found, witnesses: [...monitor.witnessDepth] };
   }
 }

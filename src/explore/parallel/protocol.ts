@@ -67,6 +67,8 @@ export interface Expanded {
   readonly next: readonly Chunk[];
   /** The states of the chunk not expanded (a stop, a full table, a violation without `--all`). */
   readonly rest: Chunk | null;
+  /** Successors of the first state of `rest` when it went back for want of room in the table for them, else 0. */
+  readonly room: number;
   readonly generated: number;
   readonly boundary: number;
   /** A bound that cut the search here: a successor beyond the depth bound, or a new state past `--max-states`. */
