@@ -346,7 +346,8 @@ export async function parallelBfs<S, A>(
       const idle = [...slots];
       let out = 0;
       for (;;) {
-        const growing = store.needsGrowth || !store.fits(room);
+        if (store.fits(room)) room = 0;
+        const growing = store.needsGrowth || room > 0;
         const due = checkpointDir !== undefined && performance.now() - lastCheckpoint >= checkpointEvery;
         while (idle.length > 0 && !halted() && !growing && !due) {
           // Smaller chunks as the level runs out, so that no worker waits long at its end.
@@ -370,7 +371,6 @@ export async function parallelBfs<S, A>(
           if (growing) {
             store.grow();
             generation++;
-            if (store.fits(room)) room = 0;
             continue;
           }
           if (due && !halted()) {
