@@ -13,7 +13,7 @@ import type { FaultConfig } from './faults.ts';
 import { feedSummed, MessageTable, network, type Network } from './network.ts';
 import { envelopeText } from './text.ts';
 import type { NodeDecl, NodeId, Payload, Protocol, Role } from './types.ts';
-import { nodeTermHi, nodeTermLo, UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
+import { nodeTermHi, nodeTermLo, separatedBy, UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
 
 /** `recipient`'s answers for a message that reaches no honest node's inbox. */
 const LOST = -1;
@@ -236,7 +236,7 @@ export class Kernel {
   private recipient(partition: number, f: WorldFields, from: number, to: NodeId, payload: Payload): number {
     const j = this.topology.index.get(to);
     if (j === undefined) throw new Error(`${this.ids[from]} sent ${payload.type} to unknown node "${to}"`);
-    if (partition !== 0 && ((partition >> from) & 1) !== ((partition >> j) & 1)) return LOST;
+    if (separatedBy(partition, from, j)) return LOST;
     return (f.traitors & (1 << j)) !== 0 ? TOLD : j;
   }
 
@@ -349,7 +349,7 @@ export class Kernel {
     let sent = 0;
     const partition = w.partition;
     for (const id of o.sent) {
-      if (partition !== 0 && ((partition >> i) & 1) !== ((partition >> this.messages.recipient[id]) & 1)) continue;
+      if (separatedBy(partition, i, this.messages.recipient[id])) continue;
       this.sent[sent++] = id;
     }
     out[0] = (w.nodeSumHi + o.deltaHi) | 0;

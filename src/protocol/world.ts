@@ -27,6 +27,11 @@ export function nodeTermLo(i: number, hi: number, lo: number): number {
   return fmix(lo ^ nodeTermHi(i, hi) ^ Math.imul(i + 1, 0x85ebca6b));
 }
 
+/** Whether nodes `a` and `b` (indices) are on different sides of `partition` (a side's bit mask; 0: whole). */
+export function separatedBy(partition: number, a: number, b: number): boolean {
+  return partition !== 0 && ((partition >> a) & 1) !== ((partition >> b) & 1);
+}
+
 /** Per-node status. */
 export const UP = 0;
 export const CRASHED = 1;
@@ -256,7 +261,6 @@ export class World implements ProtocolWorld<any, any>, WorldFields {
   }
 
   separated(a: NodeId, b: NodeId): boolean {
-    if (this.partition === 0) return false;
-    return ((this.partition >> this.at(a)) & 1) !== ((this.partition >> this.at(b)) & 1);
+    return separatedBy(this.partition, this.at(a), this.at(b));
   }
 }

@@ -128,7 +128,7 @@ export class SharedStateStore {
     Atomics.sub(this.control, RESERVED, count);
   }
 
-  /** Whether `count` more states fit below the hard load (at a rendezvous, when nothing is reserved). */
+  /** Whether `count` more states fit below the hard load beside those stored (the coordinator grows the table until they do). */
   fits(count: number): boolean {
     return this.size + count <= this.hardLimit;
   }
