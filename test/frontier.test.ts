@@ -33,6 +33,18 @@ describe('SharedStateStore', () => {
     expect(store.find(3, 3)).toBe(-1);
     expect(store.size).toBe(2);
   });
+
+  it('asks to grow ahead exactly when the states expected would take it to half full', () => {
+    // Room for 2^16 states at half load: 2^17 slots.
+    const store = SharedStateStore.create(1 << 16);
+    for (let i = 0; i < 1000; i++) store.add(i, 1, -1, -1);
+    expect(store.growsAheadFor((1 << 16) - 1000)).toBe(true);
+    expect(store.growsAheadFor((1 << 16) - 1001)).toBe(false);
+    expect(store.needsGrowth).toBe(false);
+    store.grow();
+    expect(store.growsAheadFor((1 << 17) - 1001)).toBe(false);
+    expect(store.growsAheadFor((1 << 17) - 1000)).toBe(true);
+  });
 });
 
 describe('Frontier', () => {

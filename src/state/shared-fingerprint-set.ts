@@ -139,6 +139,15 @@ export class SharedStateStore {
   }
 
   /**
+   * Whether `expected` more states would take the table past its growth load, and it can still
+   * grow: the coordinator grows it ahead, at a level's start, for the states the level is likely
+   * to add, rather than in mid-level, where growth first waits for every chunk out to come back.
+   */
+  growsAheadFor(expected: number): boolean {
+    return this.size + expected >= (this.mask + 1) * GROW_LOAD && (this.mask + 1) * 2 * 12 <= MAX_COLUMN_BYTES;
+  }
+
+  /**
    * Insert a fingerprint with the id's parent and action, unless present. Returns the new id,
    * `-1 - id` of the present entry, or `FULL` when the fingerprint is new and `limit` ids are
    * already handed out (then nothing is inserted).

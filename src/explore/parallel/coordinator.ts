@@ -13,7 +13,9 @@
  * violation of the same property found at level L has the same length.
  *
  * When no chunk is out (a rendezvous), the coordinator may grow the table (workers hand back the
- * rest of a chunk when it is too full to take more) and write a checkpoint (checkpoint.ts).
+ * rest of a chunk when it is too full to take more) and write a checkpoint (checkpoint.ts). It
+ * grows the table ahead at a level's start when the level will likely fill it: a growth in
+ * mid-level first waits for every chunk out to come back, with threads idle meanwhile.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -193,6 +195,14 @@ function runKey(source: ModelSource, options: SearchOptions): RunKey {
   return { source, maxDepth: options.maxDepth ?? null, maxStates: options.maxStates ?? null, all: options.all ?? false };
 }
 
+/**
+ * The new states that expanding a level of `size` states will likely find, after a level of
+ * `previous`: as many again as it has, times the growth from the last level to it (at most 4).
+ */
+function expectedNewStates(previous: number, size: number): number {
+  return previous === 0 ? 0 : Math.ceil(size * Math.min(4, size / previous));
+}
+
 /** Search `model` breadth-first on `par.workers` threads; `monitor` receives every finding. */
 export async function parallelBfs<S, A>(
   model: Model<S, A>,
@@ -327,6 +337,8 @@ export async function parallelBfs<S, A>(
     let threads = par.workers === 0;
     /** Worker threads started but not ready yet. */
     const booting = new Set<Hand>();
+    /** The size of the level expanded last (0: none yet). */
+    let previousLevel = 0;
 
     // `steps` is the distance of the current level from init. A checkpoint taken when a level was
     // done but the next not yet begun resumes with the current level empty: it still moves on.
@@ -343,6 +355,12 @@ export async function parallelBfs<S, A>(
         }
       }
       const lastLevel = steps >= maxDepth;
+      // A rendezvous: grow the table now if the level will likely take it past its growth load.
+      while (!lastLevel && store.growsAheadFor(Math.min(maxStates - store.size, expectedNewStates(previousLevel, current.size)))) {
+        store.grow();
+        generation++;
+      }
+      previousLevel = current.size;
       const idle = [...slots];
       let out = 0;
       for (;;) {
