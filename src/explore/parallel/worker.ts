@@ -3,7 +3,7 @@
  * the coordinator did), attach the shared store and codec, and answer each `Expand` with an
  * `Expanded` (protocol.ts).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { guarded } from '../../model/guard.ts';
 import { InputError } from '../../model/errors.ts';
 import { loadModule } from '../../model/load.ts';
@@ -37,8 +37,12 @@ port.on('message', async (m: ToWorker) => {
       expander = new Expander(model, SharedStateStore.attach(m.store), codecOf(model, m.codec), new StopSignal(m.stop), m.all);
       post({ type: 'ready' });
     } else {
-      const done = expander!.expand(m);
-      post(done, done.next.map((c) => c.bytes.buffer as ArrayBuffer));
+      // The chunks queued behind this one are taken here, not each after a turn of the event loop.
+      for (let next: ToWorker | undefined = m; next !== undefined; next = receiveMessageOnPort(port)?.message as ToWorker | undefined) {
+        if (next.type !== 'expand') throw new Error(`internal error: a worker thread was sent "${next.type}" while expanding`);
+        const done = expander!.expand(next);
+        post(done, done.next.map((c) => c.bytes.buffer as ArrayBuffer));
+      }
     }
   } catch (e) {
     post(failure(e));
