@@ -34,6 +34,28 @@ describe('SharedStateStore', () => {
     expect(store.size).toBe(2);
   });
 
+  it('grows by parts, rehashed one after another as threads do side by side, into the same map', () => {
+    const whole = SharedStateStore.create(16);
+    const parted = SharedStateStore.create(16);
+    const n = 3_000;
+    for (let i = 0; i < n; i++) {
+      expect(whole.add(i, ~i, i - 1, i % 3)).toBe(i);
+      expect(parted.add(i, ~i, i - 1, i % 3)).toBe(i);
+      if (whole.needsGrowth) whole.grow();
+      if (parted.needsGrowth) {
+        const into = parted.growthBuffer();
+        for (const part of [2, 0, 1]) parted.rehashPart(into, part, 3);
+        parted.adopt(into);
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      expect(parted.find(i, ~i)).toBe(i);
+      expect(parted.find(i, ~i)).toBe(whole.find(i, ~i));
+    }
+    expect(parted.find(n, ~n)).toBe(-1);
+    expect(parted.add(n, ~n, 0, 0)).toBe(n);
+  });
+
   it('asks to grow ahead exactly when the states expected would take it to half full', () => {
     // Room for 2^16 states at half load: 2^17 slots.
     const store = SharedStateStore.create(1 << 16);

@@ -13,7 +13,8 @@
  * one id between them.
  *
  * The table never grows while threads insert: the coordinator grows it (a rehash into a new
- * buffer) at a rendezvous, when no chunk of work is out (see `needsGrowth`); workers stop a
+ * buffer, in parts, one per thread: `rehashPart`) at a rendezvous, when no chunk of work is out
+ * (see `needsGrowth`); workers stop a
  * chunk early when the load passes `HARD_LOAD` (`full`). A state with more than `NARROW`
  * successors is expanded only once room for all of them is reserved (`reserve`); the others
  * need none, because the table's last quarter (a table starts with 2^17 slots) holds the
@@ -229,25 +230,57 @@ export class SharedStateStore {
    * no other thread may touch the store meanwhile. Threads `attach` the new `share` afterwards.
    */
   grow(): void {
-    const old = this.slots;
+    const into = this.growthBuffer();
+    this.rehashPart(into, 0, 1);
+    this.adopt(into);
+  }
+
+  /**
+   * The empty table, twice this one's size, that a growth rehashes into: each of `parts` threads
+   * then calls `rehashPart` on it (concurrently), and the coordinator `adopt`s it once they all have.
+   */
+  growthBuffer(): SharedArrayBuffer {
     const capacity = (this.mask + 1) * 2;
     if (capacity * 12 > MAX_COLUMN_BYTES) throw new Error(`the shared state table cannot grow past ${((this.mask + 1) * HARD_LOAD).toLocaleString('en-US')} states`);
-    const buffer = new SharedArrayBuffer(capacity * 12);
-    const slots = new Int32Array(buffer);
-    const mask = capacity - 1;
-    for (let k = 0; k < old.length; k += 3) {
+    return new SharedArrayBuffer(capacity * 12);
+  }
+
+  /**
+   * Insert the entries of part `part` (of `parts` equal ranges of this table's slots) into the
+   * table `into`, while other threads insert the other parts. A slot is claimed with a
+   * compare-and-swap of its tag; nothing reads the new table before it is adopted, after every
+   * part's thread has said it is done (a message, which orders these writes before the reads).
+   */
+  rehashPart(into: SharedArrayBuffer, part: number, parts: number): void {
+    const old = this.slots;
+    const slots = new Int32Array(into);
+    const mask = slots.length / 3 - 1;
+    const oldSlots = this.mask + 1;
+    const end = Math.floor((oldSlots * (part + 1)) / parts) * 3;
+    for (let k = Math.floor((oldSlots * part) / parts) * 3; k < end; k += 3) {
       const tag = old[k + 2];
       if (tag === 0) continue;
-      let slot = hashSlot(old[k], old[k + 1], mask);
-      while (slots[slot * 3 + 2] !== 0) slot = (slot + 1) & mask;
-      slots[slot * 3] = old[k];
-      slots[slot * 3 + 1] = old[k + 1];
-      slots[slot * 3 + 2] = tag;
+      const hi = old[k];
+      const lo = old[k + 1];
+      let slot = hashSlot(hi, lo, mask);
+      if (parts === 1) {
+        // Alone: no slot to claim.
+        while (slots[slot * 3 + 2] !== 0) slot = (slot + 1) & mask;
+        slots[slot * 3 + 2] = tag;
+      } else {
+        while (Atomics.compareExchange(slots, slot * 3 + 2, 0, tag) !== 0) slot = (slot + 1) & mask;
+      }
+      slots[slot * 3] = hi;
+      slots[slot * 3 + 1] = lo;
     }
-    this.share_ = { ...this.share_, slots: buffer };
-    this.slots = slots;
-    this.mask = mask;
-    this.hardLimit = Math.floor(capacity * HARD_LOAD);
+  }
+
+  /** Take the table every part was rehashed into (`growthBuffer`) as this store's. */
+  adopt(into: SharedArrayBuffer): void {
+    this.share_ = { ...this.share_, slots: into };
+    this.slots = new Int32Array(into);
+    this.mask = this.slots.length / 3 - 1;
+    this.hardLimit = Math.floor((this.mask + 1) * HARD_LOAD);
     this.fitColumns();
   }
 

@@ -36,7 +36,7 @@ import { StopSignal } from '../stop.ts';
 import { hasCheckpoint, readCheckpoint, writeCheckpoint, type RunKey } from './checkpoint.ts';
 import { Expander } from './expander.ts';
 import { failure } from './failure.ts';
-import type { Expand, Expanded, FromWorker, ModelSource, Start } from './protocol.ts';
+import type { Expand, Expanded, FromWorker, ModelSource, Rehash, Start } from './protocol.ts';
 
 /** The chunked engine's options besides its threads (also `CheckOptions`'). */
 export interface ChunkedOptions {
@@ -96,6 +96,8 @@ function spawn(): Worker {
 /** A worker as the coordinator sees it: where chunks go, and the table generation it has attached. */
 interface Hand {
   post(message: Expand): void;
+  /** A worker thread's part in a growth of the table (this thread does its own part directly). */
+  rehash?(message: Rehash): void;
   close(): Promise<void>;
   generation: number;
 }
@@ -106,6 +108,7 @@ function thread(start: Start, inbox: Inbox): Hand {
   const hand: Hand = {
     generation: 0,
     post: (m) => worker.postMessage(m, [m.chunk.bytes.buffer as ArrayBuffer]),
+    rehash: (m) => worker.postMessage(m),
     close: async () => {
       worker.removeAllListeners('exit');
       await worker.terminate();
@@ -339,6 +342,43 @@ export async function parallelBfs<S, A>(
     const booting = new Set<Hand>();
     /** The size of the level expanded last (0: none yet). */
     let previousLevel = 0;
+    /**
+     * When `hand` is a worker thread still booting, its first message: it has loaded the model (or
+     * failed to), and takes chunks from now on — at once when `idle` (the hands free in this level) is given.
+     */
+    const joined = (hand: Hand, message: FromWorker, idle: Hand[] | null): boolean => {
+      if (!booting.delete(hand)) return false;
+      if (message.type === 'failed') throw failureError(message);
+      for (let c = 0; c < CHUNKS_PER_THREAD; c++) slots.push(hand), idle?.push(hand);
+      return true;
+    };
+    /**
+     * Double the table, at a rendezvous: the worker threads that are ready each rehash a part of
+     * it beside this thread, rather than wait for it. A thread out of memory meanwhile ends the
+     * search, with the table as it was.
+     */
+    const grow = async (idle: Hand[] | null): Promise<void> => {
+      const helpers = hands.filter((h) => h.rehash !== undefined && !booting.has(h));
+      const into = store.growthBuffer();
+      const parts = helpers.length + 1;
+      helpers.forEach((h, i) => h.rehash!({ type: 'rehash', store: store.share, into, part: i + 1, parts }));
+      store.rehashPart(into, 0, parts);
+      let failed = false;
+      for (let left = helpers.length; left > 0; ) {
+        const { hand, message } = await inbox.take();
+        if (joined(hand, message, idle)) continue;
+        if (message.type === 'failed' && message.kind !== 'memory') throw failureError(message);
+        if (message.type === 'failed') {
+          failed = true;
+          cutBy = 'memory';
+          halt.request('memory');
+        }
+        left--;
+      }
+      if (failed) return;
+      store.adopt(into);
+      generation++;
+    };
 
     // `steps` is the distance of the current level from init. A checkpoint taken when a level was
     // done but the next not yet begun resumes with the current level empty: it still moves on.
@@ -356,9 +396,8 @@ export async function parallelBfs<S, A>(
       }
       const lastLevel = steps >= maxDepth;
       // A rendezvous: grow the table now if the level will likely take it past its growth load.
-      while (!lastLevel && store.growsAheadFor(Math.min(maxStates - store.size, expectedNewStates(previousLevel, current.size)))) {
-        store.grow();
-        generation++;
+      while (!lastLevel && !halted() && store.growsAheadFor(Math.min(maxStates - store.size, expectedNewStates(previousLevel, current.size)))) {
+        await grow(null);
       }
       previousLevel = current.size;
       const idle = [...slots];
@@ -386,9 +425,8 @@ export async function parallelBfs<S, A>(
         }
         if (out === 0) {
           // A rendezvous: no worker touches the store.
-          if (growing) {
-            store.grow();
-            generation++;
+          if (growing && !halted()) {
+            await grow(idle);
             continue;
           }
           if (due && !halted()) {
@@ -398,12 +436,7 @@ export async function parallelBfs<S, A>(
           break;
         }
         const { hand, message } = await inbox.take();
-        if (booting.delete(hand)) {
-          // A worker thread has loaded the model (or failed to): it takes chunks from now on.
-          if (message.type === 'failed') throw failureError(message);
-          for (let c = 0; c < CHUNKS_PER_THREAD; c++) slots.push(hand), idle.push(hand);
-          continue;
-        }
+        if (joined(hand, message, idle)) continue;
         out--;
         if (message.type === 'failed' && message.kind === 'memory') {
           cutBy = 'memory';

@@ -5,7 +5,8 @@
  * docs/architecture.md, "Parallel search").
  *
  * A worker is told once what to build (`Start`: the run, the shared store, the codec's tables,
- * the stop signal) and then receives chunks of one BFS level (`Expand`). For each chunk it
+ * the stop signal) and then receives chunks of one BFS level (`Expand`), and, when the shared
+ * table grows, its part of the rehash (`Rehash`, answered by `Rehashed`). For each chunk it
  * answers `Expanded`: the new states it inserted into the shared store (the next level, encoded),
  * the part of the chunk it did not get to (`rest`: stopped, or the table needs to grow), its
  * counts and what it found. The coordinator owns the frontier, the level barrier, growth of the
@@ -55,7 +56,19 @@ export interface Expand {
   readonly store?: SharedStoreShare;
 }
 
-export type ToWorker = Start | Expand;
+/**
+ * At a growth of the shared table (a rendezvous): insert part `part` of `parts` of the table
+ * `store` into the bigger table `into`, beside the other threads, and answer `Rehashed`.
+ */
+export interface Rehash {
+  readonly type: 'rehash';
+  readonly store: SharedStoreShare;
+  readonly into: SharedArrayBuffer;
+  readonly part: number;
+  readonly parts: number;
+}
+
+export type ToWorker = Start | Expand | Rehash;
 
 export interface Ready {
   readonly type: 'ready';
@@ -87,4 +100,8 @@ export interface Failed {
   readonly stack?: string;
 }
 
-export type FromWorker = Ready | Expanded | Failed;
+export interface Rehashed {
+  readonly type: 'rehashed';
+}
+
+export type FromWorker = Ready | Expanded | Rehashed | Failed;

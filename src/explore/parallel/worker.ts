@@ -36,6 +36,9 @@ port.on('message', async (m: ToWorker) => {
       const model = await buildSource(m.source);
       expander = new Expander(model, SharedStateStore.attach(m.store), codecOf(model, m.codec), new StopSignal(m.stop), m.all);
       post({ type: 'ready' });
+    } else if (m.type === 'rehash') {
+      SharedStateStore.attach(m.store).rehashPart(m.into, m.part, m.parts);
+      post({ type: 'rehashed' });
     } else {
       // The chunks queued behind this one are taken here, not each after a turn of the event loop.
       for (let next: ToWorker | undefined = m; next !== undefined; next = receiveMessageOnPort(port)?.message as ToWorker | undefined) {
