@@ -16,6 +16,9 @@ import { loadModule } from '../src/model/load.ts';
 import { buildRun, type RunInfo } from '../src/model/run.ts';
 import { statesAlong } from '../src/trace/trace.ts';
 import { checkModel } from '../src/testing/check-model.ts';
+import { spawn } from '../src/explore/parallel/coordinator.ts';
+import type { FromWorker, Rehash } from '../src/explore/parallel/protocol.ts';
+import { SharedStateStore } from '../src/state/shared-fingerprint-set.ts';
 import { graphsOf } from './fixtures/random-graph.ts';
 import { faultline } from './support/cli.ts';
 import { distances, shortestBadEdge, shortestTo, type Graph } from './support/graph.ts';
@@ -126,6 +129,26 @@ describe('stopping a parallel search', () => {
     expect(result.verdict).toBe('incomplete');
     expect(result.stats.distinctStates).toBeGreaterThan(1000);
     expect(result.stats.distinctStates).toBeLessThan(tpcStates(6));
+  });
+
+  it('has a worker thread rehash its part of a growth of the shared table beside this thread', async () => {
+    const store = SharedStateStore.create(16);
+    const n = 500;
+    for (let i = 0; i < n; i++) store.add(i, i * 31, i - 1, 0);
+    const into = store.growthBuffer();
+    const worker = spawn();
+    try {
+      const done = new Promise<FromWorker>((resolve) => worker.once('message', resolve));
+      const rehash: Rehash = { type: 'rehash', store: store.share, into, part: 1, parts: 2 };
+      worker.postMessage(rehash);
+      store.rehashPart(into, 0, 2);
+      expect(await done).toEqual({ type: 'rehashed' });
+    } finally {
+      await worker.terminate();
+    }
+    store.adopt(into);
+    for (let i = 0; i < n; i++) expect(store.find(i, i * 31)).toBe(i);
+    expect(store.find(n, n * 31)).toBe(-1);
   });
 
   it("names the model's error, with its step, when the model throws in a worker", async () => {

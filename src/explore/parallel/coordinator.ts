@@ -84,7 +84,7 @@ const POLL_MS = 50;
  * A worker thread running worker.ts: the compiled module, or (the tests, the bench from source)
  * the TypeScript source through tsx's loader, registered in the thread before the entry loads.
  */
-function spawn(): Worker {
+export function spawn(): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
   // tsx/esm/api's `import` entry sits next to the `require` one that createRequire finds.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
