@@ -17,7 +17,10 @@ import { buildRun, type RunInfo } from '../src/model/run.ts';
 import { statesAlong } from '../src/trace/trace.ts';
 import { checkModel } from '../src/testing/check-model.ts';
 import { spawn } from '../src/explore/parallel/coordinator.ts';
-import type { FromWorker, Rehash } from '../src/explore/parallel/protocol.ts';
+import type { Expand, FromWorker, Rehash, Start } from '../src/explore/parallel/protocol.ts';
+import { ChunkWriter } from '../src/explore/frontier.ts';
+import { codecOf } from '../src/state/codec.ts';
+import { identity } from '../src/model/model.ts';
 import { SharedStateStore } from '../src/state/shared-fingerprint-set.ts';
 import { graphsOf } from './fixtures/random-graph.ts';
 import { faultline } from './support/cli.ts';
@@ -131,24 +134,49 @@ describe('stopping a parallel search', () => {
     expect(result.stats.distinctStates).toBeLessThan(tpcStates(6));
   });
 
-  it('has a worker thread rehash its part of a growth of the shared table beside this thread', async () => {
+  it('has a worker thread rehash its part of a growth of the shared table, also when the rehash queued behind a chunk', async () => {
+    const def = await loadModule(TWO_PHASE);
+    const { model, run } = buildRun(def, { model: def.name, variant: 'default', params: { rms: 3 } });
     const store = SharedStateStore.create(16);
-    const n = 500;
-    for (let i = 0; i < n; i++) store.add(i, i * 31, i - 1, 0);
-    const into = store.growthBuffer();
+    const codec = codecOf(model);
+    const fp = new Int32Array(2);
+    const fingerprint = identity(model);
+    const key = (s: unknown) => (fingerprint(s, fp), `${fp[0]},${fp[1]}`);
+    const initial = new ChunkWriter();
+    model.init().forEach((s, i) => {
+      fingerprint(s, fp);
+      initial.add(store.add(fp[0], fp[1], -1 - i, -1), codec.encode(s));
+    });
     const worker = spawn();
+    const replies: FromWorker[] = [];
+    const reply = () => new Promise<FromWorker>((resolve) => worker.once('message', (m: FromWorker) => resolve((replies.push(m), m))));
     try {
-      const done = new Promise<FromWorker>((resolve) => worker.once('message', resolve));
+      const start: Start = { type: 'start', source: { definition: { module: TWO_PHASE }, run }, store: store.share, codec: codec.share(), stop: new StopSignal().buffer, all: false };
+      worker.postMessage(start);
+      await reply();
+      // Both at once: the worker meets the rehash queued behind the chunk it expands.
+      const expand: Expand = { type: 'expand', chunk: initial.take(), steps: 0, lastLevel: false, maxStates: Infinity };
+      worker.postMessage(expand);
+      const into = store.growthBuffer();
       const rehash: Rehash = { type: 'rehash', store: store.share, into, part: 1, parts: 2 };
       worker.postMessage(rehash);
+      await reply();
+      const rehashed = reply();
       store.rehashPart(into, 0, 2);
-      expect(await done).toEqual({ type: 'rehashed' });
+      await rehashed;
+      store.adopt(into);
     } finally {
       await worker.terminate();
     }
-    store.adopt(into);
-    for (let i = 0; i < n; i++) expect(store.find(i, i * 31)).toBe(i);
-    expect(store.find(n, n * 31)).toBe(-1);
+    expect(replies.map((m) => m.type)).toEqual(['ready', 'expanded', 'rehashed']);
+    // The initial states and their successors (which the worker inserted) are all in the grown table.
+    const states = [...model.init(), ...model.init().flatMap((s) => model.actions(s).map((a) => model.next(s, a)))];
+    expect(states.length).toBeGreaterThan(model.init().length);
+    for (const s of states) {
+      fingerprint(s, fp);
+      expect(store.find(fp[0], fp[1])).toBeGreaterThanOrEqual(0);
+    }
+    expect(store.size).toBe(new Set(states.map(key)).size);
   });
 
   it("names the model's error, with its step, when the model throws in a worker", async () => {

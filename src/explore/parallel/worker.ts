@@ -15,7 +15,7 @@ import { StopSignal } from '../stop.ts';
 import { codecOf } from '../../state/codec.ts';
 import { Expander } from './expander.ts';
 import { failure } from './failure.ts';
-import type { FromWorker, ModelSource, ToWorker } from './protocol.ts';
+import type { Expand, FromWorker, ModelSource, Rehash, ToWorker } from './protocol.ts';
 
 /** The model a source describes, built exactly as the coordinator built it. */
 export async function buildSource(source: ModelSource): Promise<Model<any, any>> {
@@ -30,21 +30,28 @@ const port = parentPort!;
 let expander: Expander<any, any> | null = null;
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
+/** Answer a chunk with what came of it, or rehash a part of the table (protocol.ts). */
+function answer(m: Expand | Rehash): void {
+  if (m.type === 'rehash') {
+    SharedStateStore.attach(m.store).rehashPart(m.into, m.part, m.parts);
+    post({ type: 'rehashed' });
+  } else {
+    const done = expander!.expand(m);
+    post(done, done.next.map((c) => c.bytes.buffer as ArrayBuffer));
+  }
+}
+
 port.on('message', async (m: ToWorker) => {
   try {
     if (m.type === 'start') {
       const model = await buildSource(m.source);
       expander = new Expander(model, SharedStateStore.attach(m.store), codecOf(model, m.codec), new StopSignal(m.stop), m.all);
       post({ type: 'ready' });
-    } else if (m.type === 'rehash') {
-      SharedStateStore.attach(m.store).rehashPart(m.into, m.part, m.parts);
-      post({ type: 'rehashed' });
     } else {
-      // The chunks queued behind this one are taken here, not each after a turn of the event loop.
+      // The messages queued behind this one are answered here, not each after a turn of the event loop.
       for (let next: ToWorker | undefined = m; next !== undefined; next = receiveMessageOnPort(port)?.message as ToWorker | undefined) {
-        if (next.type !== 'expand') throw new Error(`internal error: a worker thread was sent "${next.type}" while expanding`);
-        const done = expander!.expand(next);
-        post(done, done.next.map((c) => c.bytes.buffer as ArrayBuffer));
+        if (next.type === 'start') throw new Error('internal error: a worker thread was started twice');
+        answer(next);
       }
     }
   } catch (e) {
