@@ -13,12 +13,12 @@
  * one id between them.
  *
  * The table never grows while threads insert: the coordinator grows it (a rehash into a new
- * buffer, in parts, one per thread: `rehashPart`) at a rendezvous, when no chunk of work is out
- * (see `needsGrowth`); workers stop a
- * chunk early when the load passes `HARD_LOAD` (`full`). A state with more than `NARROW`
- * successors is expanded only once room for all of them is reserved (`reserve`); the others
- * need none, because the table's last quarter (a table starts with 2^17 slots) holds the
- * successors of a narrow state in every thread (up to 1,024) at once. So the table never fills up.
+ * buffer, a part in each thread: `rehashPart`) at a rendezvous, when no chunk of work is out (see
+ * `needsGrowth`); workers stop a chunk early when the load passes `HARD_LOAD` (`full`). A state
+ * with more than `NARROW` successors is expanded only once room for all of them is reserved
+ * (`reserve`); the others need none, because the table's last quarter (a table starts with 2^17
+ * slots) holds the successors of a narrow state in every thread (up to 1,024) at once. So the
+ * table never fills up.
  * The columns are growable shared buffers, kept at least as long as the most ids the table can
  * hand out before its next growth.
  */
@@ -249,7 +249,8 @@ export class SharedStateStore {
    * Insert the entries of part `part` (of `parts` equal ranges of this table's slots) into the
    * table `into`, while other threads insert the other parts. A slot is claimed with a
    * compare-and-swap of its tag; nothing reads the new table before it is adopted, after every
-   * part's thread has said it is done (a message, which orders these writes before the reads).
+   * part's thread has said it is done (a message, passed through the port's lock, which orders
+   * these writes before the reads).
    */
   rehashPart(into: SharedArrayBuffer, part: number, parts: number): void {
     const old = this.slots;

@@ -1,7 +1,7 @@
 /**
  * The entry point of a worker thread of a parallel search: build the model from its source (as
  * the coordinator did), attach the shared store and codec, and answer each `Expand` with an
- * `Expanded` (protocol.ts).
+ * `Expanded` and each `Rehash` with `Rehashed` (protocol.ts).
  */
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { guarded } from '../../model/guard.ts';
