@@ -15,6 +15,7 @@ import { dfs } from './dfs.ts';
 import { runToEnd, runYielding, type Search } from './drive.ts';
 import { LivenessChecker, livenessProperties, livenessSkipped, type LivenessReport } from './liveness.ts';
 import { DEADLOCK, SafetyMonitor } from './monitor.ts';
+import { selectProperties } from './properties.ts';
 import type { SearchOptions, SearchOutcome } from './options.ts';
 import { randomWalks } from './random.ts';
 import { memoryHint } from './stop.ts';
@@ -49,20 +50,6 @@ export interface CheckOptions extends SearchOptions, ChunkedOptions {
    * one thread with a warning. Default 1: the single-threaded engine.
    */
   readonly workers?: number | 'auto';
-}
-
-/** `model` with only the properties named (all of them when `names` is empty or missing). */
-export function selectProperties<S, A>(model: Model<S, A>, names: readonly string[] | undefined): Model<S, A> {
-  if (names === undefined || names.length === 0) return model;
-  const deadlock = model.checkDeadlock !== false;
-  const known = [...model.properties.map((p) => p.name), ...(deadlock ? [DEADLOCK] : [])];
-  const unknown = names.find((n) => !known.includes(n));
-  if (unknown !== undefined) throw new InputError(`unknown property "${unknown}" (properties: ${known.join(', ')})`);
-  // A view of the model, not a copy: hooks defined on a prototype stay reachable.
-  return Object.create(model, {
-    properties: { value: model.properties.filter((p) => names.includes(p.name)), enumerable: true },
-    checkDeadlock: { value: deadlock && names.includes(DEADLOCK), enumerable: true },
-  }) as Model<S, A>;
 }
 
 /** Seeds of the random simulation: what its generator takes (an unsigned 32-bit integer). */

@@ -10,7 +10,7 @@ import { loadModule } from '../../model/load.ts';
 import type { Model } from '../../model/model.ts';
 import { buildRun } from '../../model/run.ts';
 import { SharedStateStore } from '../../state/shared-fingerprint-set.ts';
-import { selectProperties } from '../check.ts';
+import { selectProperties } from '../properties.ts';
 import { StopSignal } from '../stop.ts';
 import { codecOf } from '../../state/codec.ts';
 import { Expander } from './expander.ts';
