@@ -119,21 +119,7 @@ describe('a parallel search past the store’s hard load', () => {
   }
 });
 
-describe('stopping a parallel search', () => {
-  it('ends with partial statistics when stopped from outside (Ctrl-C)', async () => {
-    const stop = new StopSignal();
-    const { result } = await checkModule(TWO_PHASE, 'default', { rms: 6 }, {
-      workers: 2,
-      stop,
-      progressIntervalMs: 0,
-      onProgress: (p) => p.distinctStates > 1000 && stop.request('interrupted'),
-    });
-    expect(result.cutBy).toBe('interrupted');
-    expect(result.verdict).toBe('incomplete');
-    expect(result.stats.distinctStates).toBeGreaterThan(1000);
-    expect(result.stats.distinctStates).toBeLessThan(tpcStates(6));
-  });
-
+describe('a growth of the shared table', () => {
   it('has a worker thread rehash its part of a growth of the shared table, also when the rehash queued behind a chunk', async () => {
     const def = await loadModule(TWO_PHASE);
     const { model, run } = buildRun(def, { model: def.name, variant: 'default', params: { rms: 3 } });
@@ -177,6 +163,22 @@ describe('stopping a parallel search', () => {
       expect(store.find(fp[0], fp[1])).toBeGreaterThanOrEqual(0);
     }
     expect(store.size).toBe(new Set(states.map(key)).size);
+  });
+});
+
+describe('stopping a parallel search', () => {
+  it('ends with partial statistics when stopped from outside (Ctrl-C)', async () => {
+    const stop = new StopSignal();
+    const { result } = await checkModule(TWO_PHASE, 'default', { rms: 6 }, {
+      workers: 2,
+      stop,
+      progressIntervalMs: 0,
+      onProgress: (p) => p.distinctStates > 1000 && stop.request('interrupted'),
+    });
+    expect(result.cutBy).toBe('interrupted');
+    expect(result.verdict).toBe('incomplete');
+    expect(result.stats.distinctStates).toBeGreaterThan(1000);
+    expect(result.stats.distinctStates).toBeLessThan(tpcStates(6));
   });
 
   it("names the model's error, with its step, when the model throws in a worker", async () => {
