@@ -32,7 +32,7 @@ import { InternTable, type InternTableShare } from '../state/intern-table.ts';
 import type { NetworkSemantics } from './faults.ts';
 import type { SignedPayload, Envelope } from './types.ts';
 import { NO_TIMERS, type Kernel } from './kernel.ts';
-import { nodeTermHi, nodeTermLo, UP, USED, type Timer, type World } from './world.ts';
+import { nodeTermDeltaHi, nodeTermDeltaLo, UP, USED, type Timer, type World } from './world.ts';
 
 /** The share of a world codec: its three tables. */
 export interface WorldCodecShare extends CodecShare {
@@ -341,11 +341,11 @@ export class WorldCodec implements StateCodec<World> {
       for (let i = 0; i < n; i++) {
         const id = r.uint();
         if (id === this.decodedIds[i]) continue;
-        sumHi = (sumHi - nodeTermHi(i, nodeHash[2 * i])) | 0;
-        sumLo = (sumLo - nodeTermLo(i, nodeHash[2 * i], nodeHash[2 * i + 1])) | 0;
+        const oldHi = nodeHash[2 * i];
+        const oldLo = nodeHash[2 * i + 1];
         this.decodeEntry(i, id, states, timers, nodeHash);
-        sumHi = (sumHi + nodeTermHi(i, nodeHash[2 * i])) | 0;
-        sumLo = (sumLo + nodeTermLo(i, nodeHash[2 * i], nodeHash[2 * i + 1])) | 0;
+        sumHi = (sumHi + nodeTermDeltaHi(i, oldHi, nodeHash[2 * i])) | 0;
+        sumLo = (sumLo + nodeTermDeltaLo(i, oldHi, oldLo, nodeHash[2 * i], nodeHash[2 * i + 1])) | 0;
       }
     }
     const lastNet = this.decodedNet;

@@ -13,7 +13,7 @@ import type { FaultConfig } from './faults.ts';
 import { feedSummed, MessageTable, network, type Network } from './network.ts';
 import { envelopeText } from './text.ts';
 import type { NodeDecl, NodeId, Payload, Protocol, Role } from './types.ts';
-import { nodeTermHi, nodeTermLo, separatedBy, UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
+import { nodeTermDeltaHi, nodeTermDeltaLo, separatedBy, UP, USED, World, type Timer, type Topology, type WorldFields } from './world.ts';
 
 /** `recipient`'s answers for a message that reaches no honest node's inbox. */
 const LOST = -1;
@@ -201,8 +201,8 @@ export class Kernel {
         // Node i's old term out, its new one in.
         const oldHi = nodeHash[2 * i];
         const oldLo = nodeHash[2 * i + 1];
-        f.nodeSumHi = (f.nodeSumHi - nodeTermHi(i, oldHi) + nodeTermHi(i, hi)) | 0;
-        f.nodeSumLo = (f.nodeSumLo - nodeTermLo(i, oldHi, oldLo) + nodeTermLo(i, hi, lo)) | 0;
+        f.nodeSumHi = (f.nodeSumHi + nodeTermDeltaHi(i, oldHi, hi)) | 0;
+        f.nodeSumLo = (f.nodeSumLo + nodeTermDeltaLo(i, oldHi, oldLo, hi, lo)) | 0;
       }
       nodeHash[2 * i] = hi;
       nodeHash[2 * i + 1] = lo;
@@ -318,9 +318,7 @@ export class Kernel {
     // Node i's term in the node sums, as it changes (`settle` swaps the same terms).
     const oldHi = w.nodeHash[2 * i];
     const oldLo = w.nodeHash[2 * i + 1];
-    const deltaHi = (nodeTermHi(i, hi) - nodeTermHi(i, oldHi)) | 0;
-    const deltaLo = (nodeTermLo(i, hi, lo) - nodeTermLo(i, oldHi, oldLo)) | 0;
-    return new Outcome(w.states[i], w.timers[i], deltaHi, deltaLo, sent);
+    return new Outcome(w.states[i], w.timers[i], nodeTermDeltaHi(i, oldHi, hi), nodeTermDeltaLo(i, oldHi, oldLo, hi, lo), sent);
   }
 
   /** The remembered outcome of `step` at node `i` of `w`, or the handler's, remembered now. */

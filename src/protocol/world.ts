@@ -27,6 +27,16 @@ export function nodeTermLo(i: number, hi: number, lo: number): number {
   return fmix(lo ^ nodeTermHi(i, hi) ^ Math.imul(i + 1, 0x85ebca6b));
 }
 
+/** What node `i`'s term adds to a node sum's high half when its entry's fingerprint goes from `(oldHi, ·)` to `(hi, ·)`. */
+export function nodeTermDeltaHi(i: number, oldHi: number, hi: number): number {
+  return (nodeTermHi(i, hi) - nodeTermHi(i, oldHi)) | 0;
+}
+
+/** What node `i`'s term adds to a node sum's low half when its entry's fingerprint goes from `(oldHi, oldLo)` to `(hi, lo)`. */
+export function nodeTermDeltaLo(i: number, oldHi: number, oldLo: number, hi: number, lo: number): number {
+  return (nodeTermLo(i, hi, lo) - nodeTermLo(i, oldHi, oldLo)) | 0;
+}
+
 /** Whether nodes `a` and `b` (indices) are on different sides of `partition` (a side's bit mask; 0: whole). */
 export function separatedBy(partition: number, a: number, b: number): boolean {
   return partition !== 0 && ((partition >> a) & 1) !== ((partition >> b) & 1);

@@ -145,7 +145,12 @@ export class SharedStateStore {
    * to add, rather than in mid-level, where growth first waits for every chunk out to come back.
    */
   growsAheadFor(expected: number): boolean {
-    return this.size + expected >= (this.mask + 1) * GROW_LOAD && (this.mask + 1) * 2 * 12 <= MAX_COLUMN_BYTES;
+    return this.size + expected >= (this.mask + 1) * GROW_LOAD && this.canGrow;
+  }
+
+  /** Whether a table twice this one's size stays under the largest buffer. */
+  private get canGrow(): boolean {
+    return (this.mask + 1) * 2 * 12 <= MAX_COLUMN_BYTES;
   }
 
   /**
@@ -240,9 +245,8 @@ export class SharedStateStore {
    * then calls `rehashPart` on it (concurrently), and the coordinator `adopt`s it once they all have.
    */
   growthBuffer(): SharedArrayBuffer {
-    const capacity = (this.mask + 1) * 2;
-    if (capacity * 12 > MAX_COLUMN_BYTES) throw new Error(`the shared state table cannot grow past ${((this.mask + 1) * HARD_LOAD).toLocaleString('en-US')} states`);
-    return new SharedArrayBuffer(capacity * 12);
+    if (!this.canGrow) throw new Error(`the shared state table cannot grow past ${((this.mask + 1) * HARD_LOAD).toLocaleString('en-US')} states`);
+    return new SharedArrayBuffer((this.mask + 1) * 2 * 12);
   }
 
   /**

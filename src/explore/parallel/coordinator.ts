@@ -148,7 +148,6 @@ function inThread<S, A>(model: Model<S, A>, store: SharedStateStore, codec: Stat
       }),
     close: async () => {},
   };
-  inbox.put(hand, { type: 'ready' });
   return hand;
 }
 
@@ -321,20 +320,12 @@ export async function parallelBfs<S, A>(
     }
 
     const all = options.all ?? false;
-    /** Wait until every hand just started says it is ready. */
-    const ready = async (count: number) => {
-      for (let i = 0; i < count; i++) {
-        const { message } = await inbox.take();
-        if (message.type === 'failed') throw failureError(message);
-      }
-    };
     if (current.size + next.size > 0 && !halted()) {
       // The search starts in this thread; worker threads, which take a while to start and load
       // the model, are started at the first level big enough to keep them busy (never, for a
       // small model) and join when they are ready, while this thread goes on.
       hands.push(inThread(model, store, codec, halt, all, inbox));
       slots.push(hands[0]);
-      await ready(1);
     }
     const threadsAt = Math.ceil(THREADS_AT_CHUNKS * (par.chunkStates ?? CHUNK_STATES));
     let threads = par.workers === 0;
