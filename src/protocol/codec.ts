@@ -99,11 +99,11 @@ class Writer {
     this.uint(((x << 1) ^ (x >> 31)) >>> 0);
   }
 
-  /** Append `bytes` as they are. */
-  raw(bytes: Uint8Array): void {
-    const at = this.reserve(bytes.length);
+  /** Append the first `length` bytes of `bytes` as they are. */
+  raw(bytes: Uint8Array, length: number): void {
+    const at = this.reserve(length);
     // A loop: the parts copied are a few bytes, below what a call to `set` pays for itself.
-    for (let j = 0; j < bytes.length; j++) this.bytes[at + j] = bytes[j];
+    for (let j = 0; j < length; j++) this.bytes[at + j] = bytes[j];
   }
 
   /** Room for `n` bytes, zeroed; returns where they start. */
@@ -181,10 +181,10 @@ class Reader {
 /** The signed knowledge of a world without it, shared. */
 const NO_KNOWLEDGE: readonly number[] = [];
 
-/** Whether `bytes` holds `part` from `at` on. */
-function startsWith(bytes: Uint8Array, at: number, part: Uint8Array): boolean {
-  if (at + part.length > bytes.length) return false;
-  for (let j = 0; j < part.length; j++) if (bytes[at + j] !== part[j]) return false;
+/** Whether `bytes` holds the first `length` bytes of `part` from `at` on. */
+function startsWith(bytes: Uint8Array, at: number, part: Uint8Array, length: number): boolean {
+  if (at + length > bytes.length) return false;
+  for (let j = 0; j < length; j++) if (bytes[at + j] !== part[j]) return false;
   return true;
 }
 
@@ -231,7 +231,9 @@ export class WorldCodec implements StateCodec<World> {
    */
   private decoded: World | null = null;
   private readonly decodedIds: number[] = [];
-  private decodedNet: Uint8Array | null = null;
+  /** The network's bytes (the first `decodedNetLength`), copied: the caller may reuse the buffer it decoded from. */
+  private decodedNet = new Uint8Array(64);
+  private decodedNetLength = 0;
   /** Start values of the bookkeeping, shared by the decoded worlds that have them. */
   private readonly allUp: readonly number[];
   private readonly zeros: readonly number[];
@@ -297,7 +299,7 @@ export class WorldCodec implements StateCodec<World> {
       const same = parent !== null && world.states[i] === parent.states[i] && world.timers[i] === parent.timers[i];
       w.uint(same ? this.decodedIds[i] : this.entryId(world, i));
     }
-    if (parent !== null && world.net === parent.net) w.raw(this.decodedNet!);
+    if (parent !== null && world.net === parent.net) w.raw(this.decodedNet, this.decodedNetLength);
     else this.encodeNetwork(k.net.all(world.net));
     if (flags & F_STATUS) for (let i = 0; i < n; i++) w.uint(world.status[i]);
     if (flags & F_OFFSETS) for (let i = 0; i < n; i++) w.int(world.offsets[i]);
@@ -348,17 +350,15 @@ export class WorldCodec implements StateCodec<World> {
         sumLo = (sumLo + nodeTermDeltaLo(i, oldHi, oldLo, nodeHash[2 * i], nodeHash[2 * i + 1])) | 0;
       }
     }
-    const lastNet = this.decodedNet;
-    const sameNet = last !== null && startsWith(bytes, r.at, lastNet!);
+    const sameNet = last !== null && startsWith(bytes, r.at, this.decodedNet, this.decodedNetLength);
     let net: unknown;
     if (sameNet) {
       net = last.net;
-      r.at += lastNet!.length;
+      r.at += this.decodedNetLength;
     } else {
       const netStart = r.at;
       net = k.net.of(this.decodeNetwork(r));
-      // Copied: the caller may reuse the bytes' buffer.
-      this.decodedNet = bytes.slice(netStart, r.at);
+      this.keepNet(bytes, netStart, r.at);
     }
     const status = flags & F_STATUS ? r.list(n) : this.allUp;
     const offsets = flags & F_OFFSETS ? r.list(n, true) : this.zeros;
@@ -416,6 +416,14 @@ export class WorldCodec implements StateCodec<World> {
       w.uint(inFlight.length << 1);
       for (const id of shared) w.uint(id);
     }
+  }
+
+  /** Keep `bytes[from, to)`, the network just decoded. */
+  private keepNet(bytes: Uint8Array, from: number, to: number): void {
+    if (to - from > this.decodedNet.length) this.decodedNet = new Uint8Array(2 * (to - from));
+    const kept = this.decodedNet;
+    for (let j = from; j < to; j++) kept[j - from] = bytes[j];
+    this.decodedNetLength = to - from;
   }
 
   /** The kernel's ids of the messages in flight, in the network's order. */
