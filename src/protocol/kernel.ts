@@ -210,7 +210,8 @@ export class Kernel {
       f.timers = allTimers;
       f.nodeHash = nodeHash;
     }
-    for (const [to, payload] of this.effects.sends) this.put(f, i, to, payload);
+    const sends = this.effects.sends;
+    for (let j = 0; j < sends.length; j++) this.put(f, i, sends[j][0], sends[j][1]);
     return this.make(f);
   }
 
@@ -280,16 +281,17 @@ export class Kernel {
 
   /**
    * `peek` for a step that node `i` takes the same way wherever its state, timers and clock are
-   * the same: `step` names it (a delivery's message, an action without choices), and `handle`
-   * runs its handler. Handlers are functions of the node's state, the message and the context,
+   * the same: `step` names it (a delivery's message, an action without choices), and
+   * `handle(w, i, a)` runs its handler for the step value `a` (passed through, so that callers
+   * need no closure per step). Handlers are functions of the node's state, the message and the context,
    * so what one did is remembered under those and not run again: a node meets the same message
    * in the same state in thousands of worlds. Not with Byzantine nodes, whose presence decides
    * where messages go.
    */
-  peekStep(w: World, i: number, step: number, delivered: number, handle: (w: World, i: number) => unknown, out: Int32Array): boolean {
+  peekStep<A>(w: World, i: number, step: number, delivered: number, handle: (w: World, i: number, a: A) => unknown, a: A, out: Int32Array): boolean {
     if (this.net.summed === null) return false;
-    if (w.traitors !== 0) return this.peek(w, i, handle(w, i), delivered, out);
-    const o = this.remembered(w, i, step, handle);
+    if (w.traitors !== 0) return this.peek(w, i, handle(w, i, a), delivered, out);
+    const o = this.remembered(w, i, step, handle, a);
     if (o === null) return false;
     this.identityAfter(w, i, o, delivered, out);
     return true;
@@ -298,7 +300,9 @@ export class Kernel {
   /** What the handler just run (its effects recorded) did to node `i` of `w`; null when a Byzantine node learns a signature. */
   private outcome(w: World, i: number, state: unknown): Outcome | null {
     const sent: number[] = [];
-    for (const [to, payload] of this.effects.sends) {
+    const sends = this.effects.sends;
+    for (let k = 0; k < sends.length; k++) {
+      const [to, payload] = sends[k];
       // The partition is not applied here but where the outcome is used: it may differ there.
       const j = this.recipient(NO_PARTITION, w, i, to, payload);
       if (j === TOLD) {
@@ -322,7 +326,7 @@ export class Kernel {
   }
 
   /** The remembered outcome of `step` at node `i` of `w`, or the handler's, remembered now. */
-  private remembered(w: World, i: number, step: number, handle: (w: World, i: number) => unknown): Outcome | null {
+  private remembered<A>(w: World, i: number, step: number, handle: (w: World, i: number, a: A) => unknown, a: A): Outcome | null {
     const hi = w.nodeHash[2 * i];
     const lo = w.nodeHash[2 * i + 1];
     const now = w.time + w.offsets[i];
@@ -333,9 +337,9 @@ export class Kernel {
     if (o !== undefined && o.i === i && o.hi === hi && o.lo === lo && o.step === step && o.now === now && o.round === round) {
       if ((o.input === w.states[i] || sameData(o.input, w.states[i])) && (o.inputTimers === w.timers[i] || sameData(o.inputTimers, w.timers[i]))) return o;
       // Two different node states with one fingerprint: never take one's outcome for the other's.
-      return this.outcome(w, i, handle(w, i));
+      return this.outcome(w, i, handle(w, i, a));
     }
-    const fresh = this.outcome(w, i, handle(w, i));
+    const fresh = this.outcome(w, i, handle(w, i, a));
     if (fresh === null) return null;
     fresh.remember(i, hi, lo, step, now, round);
     this.outcomes[slot] = fresh;
@@ -346,7 +350,8 @@ export class Kernel {
   private identityAfter(w: World, i: number, o: Outcome, delivered: number, out: Int32Array): void {
     let sent = 0;
     const partition = w.partition;
-    for (const id of o.sent) {
+    for (let j = 0; j < o.sent.length; j++) {
+      const id = o.sent[j];
       if (separatedBy(partition, i, this.messages.recipient[id])) continue;
       this.sent[sent++] = id;
     }

@@ -29,7 +29,11 @@ export function timers(k: Kernel): StepSource<StepOf<'timer'>> {
     kinds: ['timer'],
     enabledAt(w, i, out) {
       const now = w.time + w.offsets[i];
-      for (const t of w.timers[i]) if (t.deadline === null || now >= t.deadline) out.push({ kind: 'timer', node: i, timer: t.name });
+      const armed = w.timers[i];
+      for (let j = 0; j < armed.length; j++) {
+        const t = armed[j];
+        if (t.deadline === null || now >= t.deadline) out.push({ kind: 'timer', node: i, timer: t.name });
+      }
     },
     apply(w, a) {
       const armed = w.timers.slice();

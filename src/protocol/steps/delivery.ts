@@ -16,10 +16,14 @@ export function delivery(k: Kernel): StepSource<StepOf<'deliver'>> {
     const receive = roles[i].receive;
     return k.run(w, i, receive && ((st, ctx) => receive(st, e.payload, e.from, ctx)));
   };
+  /** `received` as `peekStep` calls it (one function for every step: a closure per step would be garbage). */
+  const receivedStep = (w: World, i: number, a: StepOf<'deliver'>): unknown => received(w, a.msg, i);
   return {
     kinds: ['deliver'],
     enabled(w, out) {
-      for (const msg of net.deliverable(w.net)) {
+      const deliverable = net.deliverable(w.net);
+      for (let d = 0; d < deliverable.length; d++) {
+        const msg = deliverable[d];
         const to = messages.recipient[msg];
         if (!k.active(w, to)) continue;
         const accepts = roles[to].accepts;
@@ -35,7 +39,7 @@ export function delivery(k: Kernel): StepSource<StepOf<'deliver'>> {
       return k.settle(w, i, received(w, a.msg, i), { net: net.deliver(w.net, a.msg) });
     },
     // The step's key: the message (its node is its recipient).
-    peek: (w, a, out) => k.peekStep(w, messages.recipient[a.msg], 2 * a.msg, a.msg, (x, i) => received(x, a.msg, i), out),
+    peek: (w, a, out) => k.peekStep(w, messages.recipient[a.msg], 2 * a.msg, a.msg, receivedStep, a, out),
     label,
     info,
   };

@@ -27,6 +27,8 @@ export function localActions(k: Kernel): StepSource<Local> {
     const act = roles[a.node].actions![a.action];
     return k.run(w, a.node, (st, ctx) => act.run(st, ctx, a.choice));
   };
+  /** `taken` as `peekStep` calls it (one function for every step: a closure per step would be garbage). */
+  const takenStep = (w: World, _i: number, a: Local): unknown => taken(w, a);
   return {
     kinds: ['local'],
     enabledAt(w, i, out) {
@@ -34,7 +36,8 @@ export function localActions(k: Kernel): StepSource<Local> {
       if (local.length === 0) return;
       const ctx = k.context(w, i);
       const s = w.states[i];
-      for (const { name, action, step } of local) {
+      for (let a = 0; a < local.length; a++) {
+        const { name, action, step } = local[a];
         if (!action.when(s, ctx)) continue;
         if (action.choices) {
           for (const choice of action.choices(s, ctx)) out.push({ kind: 'local', node: i, action: name, choice, chosen: true });
@@ -45,7 +48,7 @@ export function localActions(k: Kernel): StepSource<Local> {
     // An action without choices is the same step wherever its node is in the same state (its
     // key: the action's place among the node's); a choice may be any value, so that step runs.
     peek: (w, a, out) =>
-      a.chosen ? k.peek(w, a.node, taken(w, a), -1, out) : k.peekStep(w, a.node, 2 * indexOf[a.node].get(a.action)! + 1, -1, (x) => taken(x, a), out),
+      a.chosen ? k.peek(w, a.node, taken(w, a), -1, out) : k.peekStep(w, a.node, 2 * indexOf[a.node].get(a.action)! + 1, -1, takenStep, a, out),
     label: (a) => `${ids[a.node]}: ${a.action}${a.chosen ? `(${compact(a.choice)})` : ''}`,
     info: (a) => ({ kind: 'local', node: ids[a.node], name: a.action }),
   };
