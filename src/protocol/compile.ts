@@ -32,6 +32,10 @@ import { Symmetry, symmetryClasses } from './symmetry.ts';
 import type { Protocol, Step } from './types.ts';
 import type { World, WorldFields } from './world.ts';
 
+/** Where a step value keeps its description once asked (`describedStep` in `compile`). */
+const DESCRIBED = Symbol('step info');
+type Described = Step & { [DESCRIBED]?: StepInfo };
+
 export type ProtocolModel = Model<World, Step> & {
   /** The fault configuration compiled in. */
   readonly config: FaultConfig;
@@ -135,11 +139,17 @@ export function compile(protocol: Protocol<any, any>, config: FaultConfig, optio
   const next = (w: World, a: Step): World => sourceOf[a.kind]!.apply(w, a);
   const label = (a: Step): string => sourceOf[a.kind]!.label(a);
   const step = (a: Step): StepInfo => sourceOf[a.kind]!.info(a);
-  /** `step(a)`, remembered per step value (most steps are shared values, asked about in every state). */
-  const described = new WeakMap<Step, StepInfo>();
+  /**
+   * `step(a)`, remembered on the step value itself (most steps are shared values, asked about in
+   * every state: `assume` reads it for each step of each state) under a symbol key that is not
+   * enumerable, so that nothing that lists, copies, compares or prints a step sees it.
+   */
   const describedStep = (a: Step): StepInfo => {
-    let info = described.get(a);
-    if (!info) described.set(a, (info = step(a)));
+    let info = (a as Described)[DESCRIBED];
+    if (info === undefined) {
+      info = step(a);
+      Object.defineProperty(a, DESCRIBED, { value: info });
+    }
     return info;
   };
 
