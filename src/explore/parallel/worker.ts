@@ -27,7 +27,7 @@ export async function buildSource(source: ModelSource): Promise<Model<any, any>>
 
 /**
  * A shipped model's definition, from its own folder (models/<name>/, named as the model): a thread
- * that imports the one model asked for, not all nine, joins the search sooner. The coordinator
+ * that imports the one model asked for, not all of them, joins the search sooner. The coordinator
  * found the name among the shipped models; a name that is no folder's is refused all the same.
  */
 async function shipped(name: string): Promise<ModelDefinition<any, any>> {
