@@ -283,10 +283,10 @@ export class Kernel {
    * `peek` for a step that node `i` takes the same way wherever its state, timers and clock are
    * the same: `step` names it (a delivery's message, an action without choices), and
    * `handle(w, i, a)` runs its handler for the step value `a` (passed through, so that callers
-   * need no closure per step). Handlers are functions of the node's state, the message and the context,
-   * so what one did is remembered under those and not run again: a node meets the same message
-   * in the same state in thousands of worlds. Not with Byzantine nodes, whose presence decides
-   * where messages go.
+   * need no closure per step). Handlers are functions of the node's state, the message and the
+   * context, so what one did is remembered under those and not run again: a node meets the same
+   * message in the same state in thousands of worlds. Not with Byzantine nodes, whose presence
+   * decides where messages go.
    */
   peekStep<A>(w: World, i: number, step: number, delivered: number, handle: (w: World, i: number, a: A) => unknown, a: A, out: Int32Array): boolean {
     if (this.net.summed === null) return false;
