@@ -302,7 +302,8 @@ export class Kernel {
     const sent: number[] = [];
     const sends = this.effects.sends;
     for (let k = 0; k < sends.length; k++) {
-      const [to, payload] = sends[k];
+      const to = sends[k][0];
+      const payload = sends[k][1];
       // The partition is not applied here but where the outcome is used: it may differ there.
       const j = this.recipient(NO_PARTITION, w, i, to, payload);
       if (j === TOLD) {

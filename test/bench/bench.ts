@@ -217,7 +217,7 @@ export const cases: Case[] = [
   tpc(8, false, { peakGoalMB: 300 }),
   tpc(9, false, { peakGoalMB: 2048 }),
   // 61,515,776 states, depth 32; a 2 GB budget is less than the table and columns alone (2.4 GB),
-  // so the whole frontier goes to disk. About six minutes on 2 cores (341 s at commit b7dd262).
+  // so the whole frontier goes to disk. Four to six minutes on 2 cores (261 s at commit 130c4f0).
   tpc(10, false, { memory: '2g', manual: true, peakGoalMB: 6144 }),
   tpcSymmetry(7),
   tpcSymmetry(20),
