@@ -32,7 +32,7 @@ import { InternTable, type InternTableShare } from '../state/intern-table.ts';
 import type { NetworkSemantics } from './faults.ts';
 import type { SignedPayload, Envelope } from './types.ts';
 import { NO_TIMERS, type Kernel } from './kernel.ts';
-import { nodeTermDeltaHi, nodeTermDeltaLo, UP, USED, type Timer, type World } from './world.ts';
+import { nodeTermDeltaHi, nodeTermDeltaLo, UP, USED, type Timer, type World, type WorldFields } from './world.ts';
 
 /** The share of a world codec: its three tables. */
 export interface WorldCodecShare extends CodecShare {
@@ -234,6 +234,8 @@ export class WorldCodec implements StateCodec<World> {
   /** The network's bytes (the first `decodedNetLength`), copied: the caller may reuse the buffer it decoded from. */
   private decodedNet = new Uint8Array(64);
   private decodedNetLength = 0;
+  /** The fields of the world being decoded, filled in for each: the world copies them, so one record serves every decoding. */
+  private readonly fields: WorldFields;
   /** Start values of the bookkeeping, shared by the decoded worlds that have them. */
   private readonly allUp: readonly number[];
   private readonly zeros: readonly number[];
@@ -263,6 +265,23 @@ export class WorldCodec implements StateCodec<World> {
     this.allUp = Array<number>(k.n).fill(UP);
     this.zeros = Array<number>(k.n).fill(0);
     this.noneUsed = Array<number>(this.counters).fill(0);
+    this.fields = {
+      states: [],
+      timers: [],
+      nodeHash: [],
+      nodeSumHi: undefined,
+      nodeSumLo: undefined,
+      net: null,
+      status: this.allUp,
+      traitors: 0,
+      time: 0,
+      offsets: this.zeros,
+      partition: 0,
+      used: this.noneUsed,
+      round: 0,
+      cursor: 0,
+      knowledge: NO_KNOWLEDGE,
+    };
   }
 
   share(): WorldCodecShare {
@@ -375,7 +394,23 @@ export class WorldCodec implements StateCodec<World> {
       knowledge = ids;
     }
     if (!r.done) throw new Error(`internal error: an encoded world has ${bytes.length - r.at} bytes too many`);
-    const world = k.make({ states, timers, nodeHash, nodeSumHi: sumHi, nodeSumLo: sumLo, net, status, traitors, time, offsets, partition, used, round, cursor, knowledge });
+    const f = this.fields;
+    f.states = states;
+    f.timers = timers;
+    f.nodeHash = nodeHash;
+    f.nodeSumHi = sumHi;
+    f.nodeSumLo = sumLo;
+    f.net = net;
+    f.status = status;
+    f.traitors = traitors;
+    f.time = time;
+    f.offsets = offsets;
+    f.partition = partition;
+    f.used = used;
+    f.round = round;
+    f.cursor = cursor;
+    f.knowledge = knowledge;
+    const world = k.make(f);
     if (sameNet) {
       world.netCount = last.netCount;
       world.netHi = last.netHi;

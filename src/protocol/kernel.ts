@@ -188,7 +188,9 @@ export class Kernel {
       changed ||= hash[0] !== w.nodeHash[2 * i] || hash[1] !== w.nodeHash[2 * i + 1];
     }
     if (!changed && this.effects.sends.length === 0 && (base === undefined || unchanged(w, base))) return w;
-    const f = w.fields(base);
+    const next = w.successor(base);
+    // Finished here, before anyone sees it.
+    const f: WorldFields = next;
     if (changed) {
       const states = f.states.slice();
       states[i] = state;
@@ -197,13 +199,11 @@ export class Kernel {
       const nodeHash = f.nodeHash.slice();
       const hi = hash![0];
       const lo = hash![1];
-      if (f.nodeSumHi !== undefined && f.nodeSumLo !== undefined) {
-        // Node i's old term out, its new one in.
-        const oldHi = nodeHash[2 * i];
-        const oldLo = nodeHash[2 * i + 1];
-        f.nodeSumHi = (f.nodeSumHi + nodeTermDeltaHi(i, oldHi, hi)) | 0;
-        f.nodeSumLo = (f.nodeSumLo + nodeTermDeltaLo(i, oldHi, oldLo, hi, lo)) | 0;
-      }
+      // Node i's old term out, its new one in.
+      const oldHi = nodeHash[2 * i];
+      const oldLo = nodeHash[2 * i + 1];
+      next.nodeSumHi = (next.nodeSumHi + nodeTermDeltaHi(i, oldHi, hi)) | 0;
+      next.nodeSumLo = (next.nodeSumLo + nodeTermDeltaLo(i, oldHi, oldLo, hi, lo)) | 0;
       nodeHash[2 * i] = hi;
       nodeHash[2 * i + 1] = lo;
       f.states = states;
@@ -212,7 +212,7 @@ export class Kernel {
     }
     const sends = this.effects.sends;
     for (let j = 0; j < sends.length; j++) this.put(f, i, sends[j][0], sends[j][1]);
-    return this.make(f);
+    return next;
   }
 
   /**

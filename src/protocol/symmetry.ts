@@ -343,11 +343,11 @@ export class Symmetry {
       const moved = { from: names.get(e.from) ?? e.from, to: names.get(e.to) ?? e.to, payload: this.renamer.rename(e.payload, names) as typeof e.payload };
       net = network.send(net, messages.intern(moved, perm[messages.sender[m]], perm[messages.recipient[m]]));
     }
-    return k.make(this.bookkeeping(w, perm, { states, timers, nodeHash, net }));
+    return w.successor({ ...this.bookkeeping(w, perm), states, timers, nodeHash, net });
   }
 
-  /** `w`'s fields with the per-node bookkeeping permuted (and `changes` over them). */
-  private bookkeeping(w: World, perm: Int32Array, changes?: Partial<WorldFields>): WorldFields {
+  /** `w`'s per-node bookkeeping, permuted. */
+  private bookkeeping(w: World, perm: Int32Array): Partial<WorldFields> {
     const n = this.n;
     const status = new Array<number>(n);
     const offsets = new Array<number>(n);
@@ -355,7 +355,7 @@ export class Symmetry {
       status[perm[i]] = w.status[i];
       offsets[perm[i]] = w.offsets[i];
     }
-    return w.fields({ status, offsets, traitors: permuteMask(w.traitors, perm), partition: this.movedPartition(w.partition, perm), ...changes });
+    return { status, offsets, traitors: permuteMask(w.traitors, perm), partition: this.movedPartition(w.partition, perm) };
   }
 
   /** Scratch: a class's nodes in colour order. */

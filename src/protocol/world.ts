@@ -145,8 +145,8 @@ export class World implements ProtocolWorld<any, any>, WorldFields {
   readonly states: readonly unknown[];
   readonly timers: readonly (readonly Timer[])[];
   readonly nodeHash: readonly number[];
-  readonly nodeSumHi: number;
-  readonly nodeSumLo: number;
+  nodeSumHi: number;
+  nodeSumLo: number;
   readonly net: unknown;
   readonly status: readonly number[];
   readonly traitors: number;
@@ -165,19 +165,8 @@ export class World implements ProtocolWorld<any, any>, WorldFields {
     this.states = f.states;
     this.timers = f.timers;
     this.nodeHash = f.nodeHash;
-    if (f.nodeSumHi === undefined || f.nodeSumLo === undefined) {
-      let hi = 0;
-      let lo = 0;
-      for (let i = 0; 2 * i < f.nodeHash.length; i++) {
-        hi = (hi + nodeTermHi(i, f.nodeHash[2 * i])) | 0;
-        lo = (lo + nodeTermLo(i, f.nodeHash[2 * i], f.nodeHash[2 * i + 1])) | 0;
-      }
-      this.nodeSumHi = hi;
-      this.nodeSumLo = lo;
-    } else {
-      this.nodeSumHi = f.nodeSumHi;
-      this.nodeSumLo = f.nodeSumLo;
-    }
+    this.nodeSumHi = f.nodeSumHi ?? 0;
+    this.nodeSumLo = f.nodeSumLo ?? 0;
     this.net = f.net;
     this.status = f.status;
     this.traitors = f.traitors;
@@ -188,30 +177,34 @@ export class World implements ProtocolWorld<any, any>, WorldFields {
     this.round = f.round;
     this.cursor = f.cursor;
     this.knowledge = f.knowledge;
+    if (f.nodeSumHi === undefined || f.nodeSumLo === undefined) this.sumNodes();
   }
 
-  /** A copy of this world's fields with `changes` applied, for the next world. */
-  fields(changes?: Partial<WorldFields>): WorldFields {
-    // New node fingerprints without their sums: the next world sums them afresh.
-    const stale = changes?.nodeHash !== undefined && changes.nodeSumHi === undefined;
-    return {
-      states: this.states,
-      timers: this.timers,
-      nodeHash: this.nodeHash,
-      nodeSumHi: stale ? undefined : this.nodeSumHi,
-      nodeSumLo: stale ? undefined : this.nodeSumLo,
-      net: this.net,
-      status: this.status,
-      traitors: this.traitors,
-      time: this.time,
-      offsets: this.offsets,
-      partition: this.partition,
-      used: this.used,
-      round: this.round,
-      cursor: this.cursor,
-      knowledge: this.knowledge,
-      ...changes,
-    };
+  /** Sum the nodes' positional terms from `nodeHash`. */
+  private sumNodes(): void {
+    let hi = 0;
+    let lo = 0;
+    for (let i = 0; 2 * i < this.nodeHash.length; i++) {
+      hi = (hi + nodeTermHi(i, this.nodeHash[2 * i])) | 0;
+      lo = (lo + nodeTermLo(i, this.nodeHash[2 * i], this.nodeHash[2 * i + 1])) | 0;
+    }
+    this.nodeSumHi = hi;
+    this.nodeSumLo = lo;
+  }
+
+  /**
+   * The next world: this one's fields with `changes` over them, its derived identity (fingerprint,
+   * network sums) to be computed afresh. One object is built, where a record of fields and then a
+   * world from it would be two: `settle` builds one per new state. Until it is handed on, its
+   * builder may still set its fields through the `WorldFields` it also is.
+   */
+  successor(changes?: Partial<WorldFields>): World {
+    const next = new World(this.topology, this);
+    if (changes === undefined) return next;
+    Object.assign(next, changes);
+    // New node fingerprints without their sums: sum them afresh.
+    if (changes.nodeHash !== undefined && changes.nodeSumHi === undefined) next.sumNodes();
+    return next;
   }
 
   get ids(): readonly NodeId[] {

@@ -80,7 +80,7 @@ function protocolObserver(): Observer<World, ProtocolObservation> {
     asState: (w, o) => {
       const missing = w.ids.filter((id) => !Object.hasOwn(o.nodes, id));
       if (missing.length > 0) throw new TypeError(`observe() reported no state for ${missing.join(', ')}`);
-      return new World(w.topology, w.fields({ states: w.ids.map((id) => o.nodes[id]) }));
+      return w.successor({ states: w.ids.map((id) => o.nodes[id]) });
     },
   };
 }

@@ -89,9 +89,10 @@ export function byzantine(k: Kernel, protocol: Protocol<any, any>, config: Fault
       return pair ? `${ids[pair[0]]}→${ids[pair[1]]}` : null;
     },
     apply(w, a) {
-      const f = w.fields(rounds ? { cursor: w.cursor + 1 } : { used: spend(w.used, 'lies') });
-      if (a.payload !== null) k.put(f, a.from, ids[a.to], a.payload);
-      return k.make(f);
+      const next = w.successor(rounds ? { cursor: w.cursor + 1 } : { used: spend(w.used, 'lies') });
+      // Finished here, before anyone sees it.
+      if (a.payload !== null) k.put(next, a.from, ids[a.to], a.payload);
+      return next;
     },
     label: (a) =>
       a.payload === null ? `byzantine ${ids[a.from]} sends nothing to ${ids[a.to]}` : `byzantine ${ids[a.from]} sends ${messageText(a.payload)} to ${ids[a.to]}`,

@@ -79,7 +79,7 @@ export function clock(k: Kernel, config: FaultConfig): StepSource<StepOf<'tick'>
       const hi = (i: number) => Math.min(skew, w.offsets[i] + drift);
       for (const offsets of vectors(n, lo, hi)) out.push({ kind: 'tick', offsets });
     },
-    apply: (w, a) => k.make(w.fields(a.offsets ? { time: w.time + 1, offsets: a.offsets } : { time: w.time + 1 })),
+    apply: (w, a) => w.successor(a.offsets ? { time: w.time + 1, offsets: a.offsets } : { time: w.time + 1 }),
     label: (a) => (a.offsets ? `tick (offsets ${a.offsets.join(' ')})` : 'tick'),
     info: () => ({ kind: 'tick' }),
     keeps: [CLOCK],

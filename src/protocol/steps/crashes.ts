@@ -71,7 +71,7 @@ export function crashes(k: Kernel, config: FaultConfig): StepSource<StepOf<'cras
       k.hashNode(states[i], NO_TIMERS, nodeHash, i);
       const status = w.status.slice();
       status[i] = CRASHED;
-      return k.make(w.fields({ states, timers, nodeHash, status, used: spend(w.used, 'crash') }));
+      return w.successor({ states, timers, nodeHash, status, used: spend(w.used, 'crash') });
     },
     label,
     info,

@@ -13,7 +13,7 @@ export function duplication(k: Kernel, budget: number): StepSource<StepOf<'dupli
     enabled(w, out) {
       if (w.used[USED.duplicate] < budget) for (const msg of net.droppable(w.net)) out.push(step(msg));
     },
-    apply: (w, a) => k.make(w.fields({ net: net.duplicate(w.net, a.msg), used: spend(w.used, 'duplicate') })),
+    apply: (w, a) => w.successor({ net: net.duplicate(w.net, a.msg), used: spend(w.used, 'duplicate') }),
     label,
     info,
     budgets: [{ counter: 'duplicate', limit: budget }],

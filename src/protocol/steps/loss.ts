@@ -13,7 +13,7 @@ export function loss(k: Kernel, budget: number): StepSource<StepOf<'drop'>> {
     enabled(w, out) {
       if (w.used[USED.drop] < budget) for (const msg of net.droppable(w.net)) out.push(step(msg));
     },
-    apply: (w, a) => k.make(w.fields({ net: net.drop(w.net, a.msg), used: spend(w.used, 'drop') })),
+    apply: (w, a) => w.successor({ net: net.drop(w.net, a.msg), used: spend(w.used, 'drop') }),
     label,
     info,
     budgets: [{ counter: 'drop', limit: budget }],

@@ -37,10 +37,10 @@ export function partitions(k: Kernel, budget: number): StepSource<StepOf<'partit
       if (w.partition !== 0) out.push(heal);
     },
     apply(w, a) {
-      if (a.kind === 'heal') return k.make(w.fields({ partition: 0 }));
+      if (a.kind === 'heal') return w.successor({ partition: 0 });
       const side = a.side;
       const cut = (id: number) => ((side >> messages.sender[id]) & 1) !== ((side >> messages.recipient[id]) & 1);
-      return k.make(w.fields({ partition: side, net: net.lose(w.net, cut), used: spend(w.used, 'partition') }));
+      return w.successor({ partition: side, net: net.lose(w.net, cut), used: spend(w.used, 'partition') });
     },
     label: (a) => (a.kind === 'heal' ? 'heal' : `partition ${sides(ids, a.side)}`),
     info: (a) => ({ kind: a.kind }),

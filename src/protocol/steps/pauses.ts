@@ -24,7 +24,7 @@ export function pauses(k: Kernel, config: FaultConfig): StepSource<StepOf<'pause
     apply(w, a) {
       const status = w.status.slice();
       status[a.node] = a.kind === 'pause' ? PAUSED : UP;
-      return k.make(w.fields(a.kind === 'pause' ? { status, used: spend(w.used, 'pause') } : { status }));
+      return w.successor(a.kind === 'pause' ? { status, used: spend(w.used, 'pause') } : { status });
     },
     label,
     info,

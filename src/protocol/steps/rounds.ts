@@ -30,7 +30,7 @@ export function rounds(k: Kernel, protocol: Protocol<any, any>, adversary: Byzan
   /** Deliver every message of this round to its (up, loyal) recipient, run the end-of-round handlers, start the next round. */
   const endRound = (w: World): World => {
     const inFlight = net.all(w.net);
-    let cur = k.make(w.fields({ net: net.empty }));
+    let cur = w.successor({ net: net.empty });
     for (const msg of inFlight) {
       const e = messages.get(msg);
       const i = messages.recipient[msg];
@@ -43,7 +43,7 @@ export function rounds(k: Kernel, protocol: Protocol<any, any>, adversary: Byzan
       if (!end || !k.active(cur, i)) continue;
       cur = k.settle(cur, i, k.run(cur, i, (st, ctx) => end(st, w.round, ctx)));
     }
-    return k.make(cur.fields({ round: w.round + 1, cursor: 0 }));
+    return cur.successor({ round: w.round + 1, cursor: 0 });
   };
   return {
     kinds: ['round'],
