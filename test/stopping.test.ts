@@ -118,6 +118,32 @@ describe('the process', { timeout: 120_000 }, () => {
     expect(out.warnings.at(-1)).toMatch(/--max-old-space-size/);
   });
 
+  it('a worker thread out of memory ends the search in exit 3, cut by memory, with partial statistics (it hung before)', () => {
+    // The fixture leaks in worker threads alone: on one thread the same run completes under the same heap.
+    const leaky = join(import.meta.dirname, 'fixtures', 'leaks-in-worker.ts');
+    const run = (workers: number) =>
+      spawnSync(process.execPath, ['--max-old-space-size=64', bin, 'check', leaky, '--param', 'rms=6', '--workers', String(workers), '--json'], {
+        encoding: 'utf8',
+        // A hung run (it answers SIGTERM by waiting for its threads) is killed, and fails below.
+        timeout: 60_000,
+        killSignal: 'SIGKILL',
+      });
+    const all = 6 ** 6 + 4 ** 6 + 2 ** 6;
+    const alone = run(1);
+    expect(alone.status).toBe(0);
+    expect(oneJson(alone.stdout).stats.distinctStates).toBe(all);
+
+    const r = run(2);
+    expect(r.stderr).not.toMatch(/FATAL ERROR|heap out of memory|\n\s+at /);
+    expect(r.status).toBe(3);
+    const out = oneJson(r.stdout);
+    expect(out.verdict).toBe('incomplete');
+    expect(out.cutBy).toBe('memory');
+    expect(out.stats.distinctStates).toBeGreaterThan(0);
+    expect(out.stats.distinctStates).toBeLessThan(all);
+    expect(out.warnings.at(-1)).toMatch(/--max-old-space-size/);
+  });
+
   it('a reader that closes the pipe ends the output quietly; the exit code is the verdict', async () => {
     for (const [variant, verdict] of [
       ['default', 0],

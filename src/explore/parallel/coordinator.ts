@@ -100,6 +100,8 @@ interface Hand {
   rehash?(message: Rehash): void;
   close(): Promise<void>;
   generation: number;
+  /** Chunks it holds: handed to it and not answered yet. */
+  held: number;
 }
 
 /** A worker thread, started with `start`; its replies go to `inbox`. */
@@ -107,6 +109,7 @@ function thread(start: Start, inbox: Inbox): Hand {
   const worker = spawn();
   const hand: Hand = {
     generation: 0,
+    held: 0,
     post: (m) => worker.postMessage(m, [m.chunk.bytes.buffer as ArrayBuffer]),
     rehash: (m) => worker.postMessage(m),
     close: async () => {
@@ -138,6 +141,7 @@ function inThread<S, A>(model: Model<S, A>, store: SharedStateStore, codec: Stat
   const expander = new Expander(model, store, codec, stop, all);
   const hand: Hand = {
     generation: 0,
+    held: 0,
     post: (m) =>
       setImmediate(() => {
         try {
@@ -339,6 +343,10 @@ export async function parallelBfs<S, A>(
      */
     const joined = (hand: Hand, message: FromWorker, idle: Hand[] | null): boolean => {
       if (!booting.delete(hand)) return false;
+      if (message.type === 'failed' && message.kind === 'memory') {
+        outOfMemory(false);
+        return true;
+      }
       if (message.type === 'failed') throw failureError(message);
       for (let c = 0; c < CHUNKS_PER_THREAD; c++) slots.push(hand), idle?.push(hand);
       return true;
@@ -361,14 +369,23 @@ export async function parallelBfs<S, A>(
         if (message.type === 'failed' && message.kind !== 'memory') throw failureError(message);
         if (message.type === 'failed') {
           failed = true;
-          cutBy = 'memory';
-          halt.request('memory');
+          outOfMemory(false);
         }
         left--;
       }
       if (failed) return;
       store.adopt(into);
       generation++;
+    };
+
+    /**
+     * A worker thread ran out of memory: the search ends, cut by memory, with what it has. The
+     * thread is gone with the chunks it held (`lost`), if any: then no checkpoint can be consistent.
+     */
+    const outOfMemory = (lost: boolean): void => {
+      cutBy = 'memory';
+      chunkLost ||= lost;
+      halt.request('memory');
     };
 
     // `steps` is the distance of the current level from init. A checkpoint taken when a level was
@@ -412,6 +429,7 @@ export async function parallelBfs<S, A>(
           };
           hand.generation = generation;
           hand.post(message);
+          hand.held++;
           out++;
         }
         if (out === 0) {
@@ -428,13 +446,15 @@ export async function parallelBfs<S, A>(
         }
         const { hand, message } = await inbox.take();
         if (joined(hand, message, idle)) continue;
-        out--;
         if (message.type === 'failed' && message.kind === 'memory') {
-          cutBy = 'memory';
-          chunkLost = true;
-          halt.request('memory');
+          // No reply will come for any chunk the thread held.
+          out -= hand.held;
+          hand.held = 0;
+          outOfMemory(true);
           continue;
         }
+        out--;
+        hand.held--;
         idle.push(hand);
         if (message.type === 'failed') throw failureError(message);
         if (message.type !== 'expanded') continue;
