@@ -77,6 +77,14 @@ const CHUNKS_PER_THREAD = 3;
 /** The smallest chunk handed out near the end of a level. */
 const TAIL_CHUNK = 32;
 
+/**
+ * A worker thread that just joined runs its first states in unoptimised code, several times
+ * slower than this thread. It is given chunks of at most this many states first, twice as many
+ * after each of its replies, so that the end of a level does not wait on a cold thread's large
+ * chunks while it warms up.
+ */
+const FIRST_CHUNK = TAIL_CHUNK;
+
 /** How often the coordinator polls the stop signal, the clock and the heap while workers run. */
 const POLL_MS = 50;
 
@@ -102,6 +110,8 @@ interface Hand {
   generation: number;
   /** Chunks it holds: handed to it and not answered yet. */
   held: number;
+  /** The most states a chunk handed to it may have (see `FIRST_CHUNK`). */
+  limit: number;
 }
 
 /** A worker thread, started with `start`; its replies go to `inbox`. */
@@ -110,6 +120,7 @@ function thread(start: Start, inbox: Inbox): Hand {
   const hand: Hand = {
     generation: 0,
     held: 0,
+    limit: FIRST_CHUNK,
     post: (m) => worker.postMessage(m, [m.chunk.bytes.buffer as ArrayBuffer]),
     rehash: (m) => worker.postMessage(m),
     close: async () => {
@@ -142,6 +153,7 @@ function inThread<S, A>(model: Model<S, A>, store: SharedStateStore, codec: Stat
   const hand: Hand = {
     generation: 0,
     held: 0,
+    limit: Infinity,
     post: (m) =>
       setImmediate(() => {
         try {
@@ -416,9 +428,10 @@ export async function parallelBfs<S, A>(
         const due = checkpointDir !== undefined && performance.now() - lastCheckpoint >= checkpointEvery;
         while (idle.length > 0 && !halted() && !growing && !due) {
           // Smaller chunks as the level runs out, so that no worker waits long at its end.
-          const chunk = current.take(Math.max(TAIL_CHUNK, Math.ceil(current.size / (2 * slots.length))));
+          const hand = idle[idle.length - 1];
+          const chunk = current.take(Math.min(hand.limit, Math.max(TAIL_CHUNK, Math.ceil(current.size / (2 * slots.length)))));
           if (chunk === null) break;
-          const hand = idle.pop()!;
+          idle.pop();
           const message: Expand = {
             type: 'expand',
             chunk,
@@ -455,6 +468,7 @@ export async function parallelBfs<S, A>(
         }
         out--;
         hand.held--;
+        hand.limit *= 2;
         idle.push(hand);
         if (message.type === 'failed') throw failureError(message);
         if (message.type !== 'expanded') continue;
