@@ -145,6 +145,7 @@ export class World implements ProtocolWorld<any, any>, WorldFields {
   readonly states: readonly unknown[];
   readonly timers: readonly (readonly Timer[])[];
   readonly nodeHash: readonly number[];
+  /** Derived (see `WorldFields`); not readonly only so that `settle` can update a successor's before handing it on. */
   nodeSumHi: number;
   nodeSumLo: number;
   readonly net: unknown;
